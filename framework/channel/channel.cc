@@ -1,0 +1,347 @@
+#include "parley/channel/channel.h"
+
+#include "parley/channel/encoding.h"
+
+namespace parley::channel {
+namespace {
+
+std::string V(uint64_t version) { return std::to_string(version); }
+
+// A channel being proposed, with no signatures yet.
+ChannelRecord NewRecord(const Params& params, const State& initial, ParticipantIndex self) {
+  ChannelRecord record;
+  record.params = params;
+  record.self = self;
+  record.latest = {initial, std::vector<std::optional<Signature>>(params.participants.size())};
+  return record;
+}
+
+}  // namespace
+
+const char* PhaseName(Phase phase) {
+  switch (phase) {
+    case Phase::kProposing: return "proposing";
+    case Phase::kFunding: return "funding";
+    case Phase::kOpen: return "open";
+    case Phase::kFinal: return "final";
+    case Phase::kDisputed: return "disputed";
+    case Phase::kConcluded: return "concluded";
+    case Phase::kWithdrawn: return "withdrawn";
+  }
+  return "unknown";
+}
+
+void Write(Writer& w, const ChannelRecord& record) {
+  Write(w, record.params);
+  w.U32(record.self);
+  w.U8(static_cast<uint8_t>(record.phase));
+  Write(w, record.latest);
+  w.Bool(record.pending.has_value());
+  if (record.pending) Write(w, *record.pending);
+  w.Bool(record.last_signed_version.has_value());
+  w.U64(record.last_signed_version.value_or(0));
+  w.U64(record.current_version);
+}
+
+Status Read(Reader& r, ChannelRecord* record) {
+  PARLEY_RETURN_IF_ERROR(Read(r, &record->params));
+  PARLEY_RETURN_IF_ERROR(r.U32(&record->self));
+  uint8_t phase;
+  PARLEY_RETURN_IF_ERROR(r.U8(&phase));
+  if (phase > static_cast<uint8_t>(Phase::kWithdrawn)) {
+    return Status::InvalidArgument("unknown channel phase " + std::to_string(phase));
+  }
+  record->phase = static_cast<Phase>(phase);
+  PARLEY_RETURN_IF_ERROR(Read(r, &record->latest));
+  bool has_pending;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&has_pending));
+  record->pending.reset();
+  if (has_pending) {
+    SignedState pending;
+    PARLEY_RETURN_IF_ERROR(Read(r, &pending));
+    record->pending = std::move(pending);
+  }
+  bool has_signed;
+  uint64_t last_signed;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&has_signed));
+  PARLEY_RETURN_IF_ERROR(r.U64(&last_signed));
+  record->last_signed_version = has_signed ? std::optional(last_signed) : std::nullopt;
+  return r.U64(&record->current_version);
+}
+
+Status Channel::CheckInitial(const Params& params, const State& initial,
+                             const SignatureScheme& scheme, const App& app) {
+  PARLEY_RETURN_IF_ERROR(ValidateParams(params));
+  if (params.participants.size() != 2) {
+    return Status::InvalidArgument("this version runs channels of exactly 2 participants, got " +
+                                   std::to_string(params.participants.size()));
+  }
+  if (params.backend != scheme.name()) {
+    return Status::InvalidArgument("the channel is for backend '" + params.backend +
+                                   "' but this node settles on '" + std::string(scheme.name()) + "'");
+  }
+  if (params.app != app.id()) {
+    return Status::InvalidArgument("the channel names app '" + params.app + "', not '" +
+                                   app.id() + "'");
+  }
+  if (initial.channel_id != scheme.ComputeChannelId(params)) {
+    return Status::InvalidArgument("the initial state's channel id does not match the params");
+  }
+  if (initial.version != 0) {
+    return Status::InvalidArgument("the initial state has version " + V(initial.version) +
+                                   ", not 0");
+  }
+  if (initial.is_final) return Status::InvalidArgument("the initial state must not be final");
+  PARLEY_RETURN_IF_ERROR(ValidateAllocation(initial.allocation, params.participants.size()));
+  Status app_ok = app.ValidInit(params, initial);
+  if (!app_ok.ok()) return app_ok.WithContext("app '" + app.id() + "' refuses the initial state");
+  return Status::Ok();
+}
+
+Result<Channel> Channel::Propose(const Params& params, const State& initial,
+                                 ParticipantIndex self, const crypto::PrivateKey& key,
+                                 const SignatureScheme& scheme, const App& app) {
+  PARLEY_RETURN_IF_ERROR(CheckInitial(params, initial, scheme, app));
+  if (self >= params.participants.size() || params.participants[self] != key.public_key()) {
+    return Status::InvalidArgument("this node's key is not participant " + std::to_string(self));
+  }
+  Channel channel(NewRecord(params, initial, self), initial.channel_id, &scheme, &app);
+  PARLEY_ASSIGN_OR_RETURN(Signature sig, channel.SignGuarded(initial, key));
+  channel.record_.latest.sigs[self] = std::move(sig);
+  return channel;
+}
+
+Result<Channel> Channel::FromProposal(const Params& params, const State& initial,
+                                      ParticipantIndex proposer, const Signature& proposer_sig,
+                                      ParticipantIndex self, const SignatureScheme& scheme,
+                                      const App& app) {
+  PARLEY_RETURN_IF_ERROR(CheckInitial(params, initial, scheme, app));
+  Channel channel(NewRecord(params, initial, self), initial.channel_id, &scheme, &app);
+  PARLEY_RETURN_IF_ERROR(channel.CheckParticipant(self, "this node"));
+  PARLEY_RETURN_IF_ERROR(channel.CheckParticipant(proposer, "the proposer"));
+  if (proposer == self) return Status::InvalidArgument("the proposer cannot be this node");
+  if (!scheme.Verify(params.participants[proposer], scheme.StateHash(initial), proposer_sig)) {
+    return Status::PermissionDenied("the proposer's signature on the initial state does not verify");
+  }
+  channel.record_.latest.sigs[proposer] = proposer_sig;
+  return channel;
+}
+
+Result<Channel> Channel::Restore(ChannelRecord record, const SignatureScheme& scheme,
+                                 const App& app) {
+  ChannelId id = scheme.ComputeChannelId(record.params);
+  if (record.params.backend != scheme.name() || record.params.app != app.id() ||
+      record.latest.state.channel_id != id ||
+      record.self >= record.params.participants.size() ||
+      record.latest.sigs.size() != record.params.participants.size()) {
+    return Status::Corruption("stored channel " + ToHex(record.latest.state.channel_id) +
+                              " does not match its params, backend or app");
+  }
+  return Channel(std::move(record), id, &scheme, &app);
+}
+
+Status Channel::CheckParticipant(ParticipantIndex index, const char* role) const {
+  if (index >= record_.params.participants.size()) {
+    return Status::PermissionDenied(std::string(role) + " (index " + std::to_string(index) +
+                                    ") is not a participant of the channel");
+  }
+  return Status::Ok();
+}
+
+Result<Signature> Channel::SignGuarded(const State& state, const crypto::PrivateKey& key) {
+  if (record_.last_signed_version && state.version <= *record_.last_signed_version) {
+    return Status::FailedPrecondition("this node already signed version " +
+                                      V(*record_.last_signed_version) +
+                                      " and never signs a version twice");
+  }
+  Signature sig = scheme_->Sign(key, scheme_->StateHash(state));
+  record_.last_signed_version = state.version;
+  record_.current_version = std::max(record_.current_version, state.version);
+  return sig;
+}
+
+Result<Signature> Channel::SignInitial(const crypto::PrivateKey& key) {
+  if (record_.phase != Phase::kProposing) {
+    return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
+                                      ", not being proposed");
+  }
+  if (record_.params.participants[record_.self] != key.public_key()) {
+    return Status::InvalidArgument("this node's key is not participant " +
+                                   std::to_string(record_.self));
+  }
+  Channel next = *this;
+  PARLEY_ASSIGN_OR_RETURN(Signature sig, next.SignGuarded(record_.latest.state, key));
+  next.record_.latest.sigs[record_.self] = sig;
+  if (next.record_.latest.FullySigned()) next.record_.phase = Phase::kFunding;
+  *this = std::move(next);
+  return sig;
+}
+
+Status Channel::AddInitialSignature(ParticipantIndex from, const Signature& sig) {
+  if (record_.phase != Phase::kProposing) {
+    return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
+                                      ", not being proposed");
+  }
+  PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the signer"));
+  if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(latest().state),
+                       sig)) {
+    return Status::PermissionDenied("participant " + std::to_string(from) +
+                                    "'s signature on the initial state does not verify");
+  }
+  record_.latest.sigs[from] = sig;
+  if (record_.latest.FullySigned()) record_.phase = Phase::kFunding;
+  return Status::Ok();
+}
+
+Status Channel::MarkFunded() {
+  if (record_.phase != Phase::kFunding) {
+    return Status::FailedPrecondition("only a channel in funding can become open; it is " +
+                                      std::string(PhaseName(record_.phase)));
+  }
+  record_.phase = Phase::kOpen;
+  return Status::Ok();
+}
+
+Status Channel::CheckTransition(const State& next, ParticipantIndex actor) const {
+  if (record_.phase != Phase::kOpen) {
+    return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
+                                      "; updates need an open channel");
+  }
+  if (next.channel_id != id_) {
+    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) +
+                                   ", not " + ToHex(id_));
+  }
+  if (next.version != NextVersion()) {
+    return Status::FailedPrecondition("version " + V(next.version) + " is not the next version " +
+                                      V(NextVersion()) + " (current " + V(current_version()) + ")");
+  }
+  PARLEY_RETURN_IF_ERROR(
+      ValidateAllocation(next.allocation, record_.params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(CheckConserved(latest().state.allocation, next.allocation));
+  Status app_ok = app_->ValidTransition(record_.params, latest().state, next, actor);
+  if (!app_ok.ok()) {
+    return app_ok.WithContext("app '" + app_->id() + "' refuses the transition to version " +
+                              V(next.version));
+  }
+  return Status::Ok();
+}
+
+Result<SignedState> Channel::ProposeUpdate(const State& next, const crypto::PrivateKey& key) {
+  if (record_.pending) {
+    return Status::FailedPrecondition("version " + V(record_.pending->state.version) +
+                                      " is still awaiting the peer's answer");
+  }
+  PARLEY_RETURN_IF_ERROR(CheckTransition(next, record_.self));
+  Channel after = *this;
+  PARLEY_ASSIGN_OR_RETURN(Signature sig, after.SignGuarded(next, key));
+  SignedState proposal{next, std::vector<std::optional<Signature>>(2)};
+  proposal.sigs[record_.self] = std::move(sig);
+  after.record_.pending = proposal;
+  *this = std::move(after);
+  return proposal;
+}
+
+Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex from,
+                                          const Signature& sig, const crypto::PrivateKey& key) {
+  PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the proposer"));
+  if (from == record_.self) return Status::InvalidArgument("a proposal cannot come from this node");
+  if (record_.phase != Phase::kOpen) {
+    return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
+                                      "; updates need an open channel");
+  }
+  if (record_.pending && next.version == record_.pending->state.version) {
+    if (from < record_.self) {
+      record_.pending.reset();  // lost the tie-break; the peer rejects ours
+      return Status::Aborted("proposals for version " + V(next.version) +
+                             " crossed; the peer has the lower index and retries first");
+    }
+    return Status::Aborted("proposals for version " + V(next.version) +
+                           " crossed; this node has the lower index and retries first");
+  }
+  if (next.version != NextVersion()) {
+    return Status::FailedPrecondition("version " + V(next.version) + " is not the next version " +
+                                      V(NextVersion()) + " (current " + V(current_version()) + ")");
+  }
+  if (next.channel_id != id_) {
+    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) +
+                                   ", not " + ToHex(id_));
+  }
+  if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(next), sig)) {
+    return Status::PermissionDenied("the proposer's signature on version " + V(next.version) +
+                                    " does not verify");
+  }
+  Status valid = CheckTransition(next, from);
+  if (!valid.ok()) {
+    record_.current_version = next.version;  // the proposer has used this version
+    return valid;
+  }
+  Channel after = *this;
+  PARLEY_ASSIGN_OR_RETURN(Signature own, after.SignGuarded(next, key));
+  SignedState signed_state{next, std::vector<std::optional<Signature>>(2)};
+  signed_state.sigs[from] = sig;
+  signed_state.sigs[record_.self] = own;
+  after.record_.latest = std::move(signed_state);
+  if (next.is_final) after.record_.phase = Phase::kFinal;
+  *this = std::move(after);
+  return own;
+}
+
+Status Channel::HandleAccept(uint64_t version, ParticipantIndex from, const Signature& sig) {
+  if (!record_.pending || record_.pending->state.version != version) {
+    return Status::FailedPrecondition("no proposal of this node awaits an answer at version " +
+                                      V(version));
+  }
+  PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the signer"));
+  if (from == record_.self) return Status::InvalidArgument("an answer cannot come from this node");
+  const State& state = record_.pending->state;
+  if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(state), sig)) {
+    return Status::PermissionDenied("the peer's signature on version " + V(version) +
+                                    " does not verify");
+  }
+  SignedState completed = *record_.pending;
+  completed.sigs[from] = sig;
+  record_.latest = std::move(completed);
+  record_.pending.reset();
+  if (state.is_final) record_.phase = Phase::kFinal;
+  return Status::Ok();
+}
+
+Status Channel::HandleReject(uint64_t version) {
+  if (!record_.pending || record_.pending->state.version != version) {
+    return Status::FailedPrecondition("no proposal of this node awaits an answer at version " +
+                                      V(version));
+  }
+  record_.pending.reset();
+  return Status::Ok();
+}
+
+Status Channel::MarkDisputed() {
+  if (record_.phase == Phase::kProposing || record_.phase >= Phase::kConcluded) {
+    return Status::FailedPrecondition("a " + std::string(PhaseName(record_.phase)) +
+                                      " channel cannot be disputed");
+  }
+  record_.phase = Phase::kDisputed;
+  record_.pending.reset();
+  return Status::Ok();
+}
+
+Status Channel::MarkConcluded() {
+  if (record_.phase == Phase::kProposing || record_.phase >= Phase::kConcluded) {
+    return Status::FailedPrecondition("a " + std::string(PhaseName(record_.phase)) +
+                                      " channel cannot be concluded");
+  }
+  record_.phase = Phase::kConcluded;
+  record_.pending.reset();
+  return Status::Ok();
+}
+
+Status Channel::MarkWithdrawn() {
+  if (record_.phase != Phase::kConcluded) {
+    return Status::FailedPrecondition("withdrawal needs a concluded channel; it is " +
+                                      std::string(PhaseName(record_.phase)));
+  }
+  record_.phase = Phase::kWithdrawn;
+  return Status::Ok();
+}
+
+}  // namespace parley::channel

@@ -1,0 +1,402 @@
+#include "parley/client/node.h"
+
+#include <spdlog/spdlog.h>
+
+#include "parley/crypto/random.h"
+#include "parley/util/codec.h"
+#include "node_entry.h"
+
+namespace parley::client {
+
+using channel::Channel;
+using channel::ChannelId;
+using channel::ParticipantIndex;
+using channel::Phase;
+
+namespace {
+
+// How many queued actions go into one signed state at most.
+constexpr size_t kMaxBatch = 1024;
+
+std::string Short(const ChannelId& id) { return ToHex(id).substr(0, 12); }
+
+}  // namespace
+
+
+const char* NodeEventKindName(NodeEvent::Kind kind) {
+  switch (kind) {
+    case NodeEvent::Kind::kChannelProposed: return "channel-proposed";
+    case NodeEvent::Kind::kChannelOpen: return "channel-open";
+    case NodeEvent::Kind::kUpdated: return "updated";
+    case NodeEvent::Kind::kUpdateFailed: return "update-failed";
+    case NodeEvent::Kind::kDisputed: return "disputed";
+    case NodeEvent::Kind::kRefuted: return "refuted";
+    case NodeEvent::Kind::kConcluded: return "concluded";
+    case NodeEvent::Kind::kWithdrawn: return "withdrawn";
+  }
+  return "unknown";
+}
+
+Node::Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
+           settlement::Funder& funder, settlement::Adjudicator& adjudicator,
+           const channel::SignatureScheme& scheme, const channel::AppRegistry& apps)
+    : key_(std::move(key)),
+      channels_store_(store),
+      transport_(transport),
+      funder_(funder),
+      adjudicator_(adjudicator),
+      scheme_(scheme),
+      apps_(apps) {}
+
+Node::~Node() {
+  transport_.SetReceiver(nullptr);
+  std::lock_guard lock(mutex_);
+  for (uint64_t s : subscriptions_) adjudicator_.Unsubscribe(s);
+}
+
+void Node::SetObserver(std::function<void(const NodeEvent&)> observer) {
+  std::lock_guard lock(mutex_);
+  observer_ = std::move(observer);
+}
+
+Status Node::Start() {
+  Status status = [&]() -> Status {
+    std::lock_guard lock(mutex_);
+    PARLEY_ASSIGN_OR_RETURN(auto records, channels_store_.LoadAll());
+    for (auto& record : records) {
+      PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(record.params.app));
+      PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Restore(std::move(record), scheme_, *app));
+      ChannelId id = c.id();
+      auto& entry = entries_[id] = std::make_unique<Entry>(std::move(c));
+      Subscribe(id);
+      Status funding = AdvanceFunding(*entry);
+      if (!funding.ok()) spdlog::warn("channel {}: funding: {}", Short(id), funding.ToString());
+    }
+    spdlog::info("node {} started with {} channels", id().ToHex().substr(0, 12), entries_.size());
+    return Status::Ok();
+  }();
+  transport_.SetReceiver([this](const wire::PeerId& from, Bytes bytes) {
+    Status s = HandleMessage(from, bytes);
+    if (!s.ok()) spdlog::debug("message from {} refused: {}", from.ToHex(), s.ToString());
+  });
+  ProcessLedgerEvents();
+  return status;
+}
+
+void Node::Subscribe(const ChannelId& id) {
+  subscriptions_.push_back(adjudicator_.Subscribe(id, [this](const settlement::Event& e) {
+    std::lock_guard lock(events_mutex_);
+    ledger_events_.push_back(e);
+  }));
+}
+
+Result<Node::Entry*> Node::Find(const ChannelId& id) {
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return Status::NotFound("unknown channel " + ToHex(id));
+  return it->second.get();
+}
+
+Result<ParticipantIndex> Node::IndexOf(const channel::Params& params,
+                                       const crypto::PublicKey& key) const {
+  for (ParticipantIndex i = 0; i < params.participants.size(); ++i) {
+    if (params.participants[i] == key) return i;
+  }
+  return Status::PermissionDenied("node " + key.ToHex() + " is not a participant of the channel");
+}
+
+Status Node::Commit(Entry& entry, Channel next) {
+  PARLEY_RETURN_IF_ERROR(channels_store_.Put(next.record()));
+  entry.channel = std::move(next);
+  return Status::Ok();
+}
+
+void Node::Emit(NodeEvent event) { emitted_.push_back(std::move(event)); }
+
+void Node::Flush() {
+  std::lock_guard flush(flush_mutex_);  // keeps per-peer send order across threads
+  for (;;) {
+    Outbox out;
+    std::vector<NodeEvent> events;
+    std::function<void(const NodeEvent&)> observer;
+    {
+      std::lock_guard lock(mutex_);
+      out.swap(outbox_);
+      events.swap(emitted_);
+      observer = observer_;
+    }
+    for (auto& [peer, message] : out) {
+      Status s = transport_.Send(peer, wire::EncodeMessage(message));
+      if (!s.ok()) spdlog::warn("send to {} failed: {}", peer.ToHex(), s.ToString());
+    }
+    if (observer) {
+      for (const NodeEvent& e : events) observer(e);
+    }
+    std::deque<settlement::Event> ledger;
+    {
+      std::lock_guard lock(events_mutex_);
+      ledger.swap(ledger_events_);
+    }
+    if (ledger.empty()) break;
+    std::lock_guard lock(mutex_);
+    for (const auto& e : ledger) OnLedgerEvent(e);
+  }
+}
+
+void Node::ProcessLedgerEvents() { Flush(); }
+
+Status Node::Locked(const std::function<Status()>& body) {
+  Flush();  // act on what the ledger has reported so far
+  Status status;
+  {
+    std::lock_guard lock(mutex_);
+    status = body();
+  }
+  Flush();
+  return status;
+}
+
+Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
+  ChannelId id{};
+  Status status = Locked([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(request.app));
+    channel::Params params{.participants = {key_.public_key(), request.peer},
+                           .nonce = crypto::RandomHash32(),
+                           .challenge_duration = request.challenge_duration,
+                           .app = request.app,
+                           .backend = std::string(scheme_.name())};
+    channel::State initial{.channel_id = scheme_.ComputeChannelId(params),
+                           .allocation = {{{.asset = request.asset,
+                                            .balances = {request.my_deposit, request.peer_deposit}}}},
+                           .app_data = request.initial_app_data};
+    PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Propose(params, initial, 0, key_, scheme_, *app));
+    id = c.id();
+    auto entry = std::make_unique<Entry>(c);
+    PARLEY_RETURN_IF_ERROR(Commit(*entry, c));
+    entries_[id] = std::move(entry);
+    Subscribe(id);
+    outbox_.push_back({request.peer, wire::ChannelProposal{params, initial,
+                                                           *c.latest().sigs[0]}});
+    return Status::Ok();
+  });
+  if (!status.ok()) return status;
+  return id;
+}
+
+Status Node::Update(const ChannelId& id, Bytes action) {
+  return Locked([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+    if (entry->channel.phase() != Phase::kOpen) {
+      return Status::FailedPrecondition("channel " + Short(id) + " is " +
+                                        channel::PhaseName(entry->channel.phase()) +
+                                        "; updates need an open channel");
+    }
+    if (entry->close_requested || entry->closing_in_flight) {
+      return Status::FailedPrecondition("channel " + Short(id) + " is closing");
+    }
+    entry->queued.push_back(std::move(action));
+    return ProposeQueued(*entry);
+  });
+}
+
+Status Node::ProposeQueued(Entry& entry) {
+  Channel& c = entry.channel;
+  if (c.pending() || entry.yielding || c.phase() != Phase::kOpen) return Status::Ok();
+  if (entry.queued.empty() && !entry.close_requested) return Status::Ok();
+  PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(c.params().app));
+
+  channel::State next = c.latest().state;
+  std::vector<Bytes> applied;
+  Status first_failure;
+  while (!entry.queued.empty() && applied.size() < kMaxBatch) {
+    Bytes action = std::move(entry.queued.front());
+    entry.queued.pop_front();
+    auto after = app->ApplyAction(c.params(), next, c.self(), action);
+    if (!after.ok()) {
+      Emit({NodeEvent::Kind::kUpdateFailed, c.id(), 0, after.status().message()});
+      if (first_failure.ok()) first_failure = after.status();
+      continue;
+    }
+    next = std::move(after).value();
+    applied.push_back(std::move(action));
+  }
+  bool closing = entry.close_requested && entry.queued.empty();
+  if (applied.empty() && !closing) return first_failure;
+  next.version = c.NextVersion();
+  next.is_final = next.is_final || closing;
+
+  Channel after = c;
+  auto proposal = after.ProposeUpdate(next, key_);
+  if (!proposal.ok()) {
+    Emit({NodeEvent::Kind::kUpdateFailed, c.id(), next.version, proposal.status().message()});
+    return proposal.status();
+  }
+  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(after)));  // durable before it is sent
+  entry.in_flight = std::move(applied);
+  entry.closing_in_flight = closing;
+  entry.close_requested = false;
+  outbox_.push_back({entry.Peer(), wire::UpdateProposal{c.id(), next,
+                                                        *proposal->sigs[c.self()]}});
+  return first_failure;
+}
+
+Status Node::Close(const ChannelId& id) {
+  return Locked([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+    if (entry->channel.phase() != Phase::kOpen) {
+      return Status::FailedPrecondition("only an open channel can be closed cooperatively; " +
+                                        Short(id) + " is " +
+                                        channel::PhaseName(entry->channel.phase()));
+    }
+    entry->close_requested = true;
+    return ProposeQueued(*entry);
+  });
+}
+
+Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
+  return Locked([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(wire::Message message, wire::DecodeMessage(bytes));
+    return std::visit(
+        [&](const auto& m) -> Status {
+          using M = std::decay_t<decltype(m)>;
+          if constexpr (std::is_same_v<M, wire::ChannelProposal>) return OnChannelProposal(from, m);
+          if constexpr (std::is_same_v<M, wire::ChannelAccept>) return OnChannelAccept(from, m);
+          if constexpr (std::is_same_v<M, wire::ChannelReject>) return OnChannelReject(m);
+          if constexpr (std::is_same_v<M, wire::UpdateProposal>) return OnUpdateProposal(from, m);
+          if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(from, m);
+          if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(m);
+        },
+        message);
+  });
+}
+
+Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProposal& m) {
+  Status status = [&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(ParticipantIndex self, IndexOf(m.params, key_.public_key()));
+    PARLEY_ASSIGN_OR_RETURN(ParticipantIndex proposer, IndexOf(m.params, from));
+    PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(m.params.app));
+    PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::FromProposal(m.params, m.initial, proposer, m.sig,
+                                                             self, scheme_, *app));
+    if (entries_.contains(c.id())) {
+      return Status::AlreadyExists("channel " + Short(c.id()) + " is already known");
+    }
+    PARLEY_ASSIGN_OR_RETURN(channel::Signature sig, c.SignInitial(key_));
+    auto entry = std::make_unique<Entry>(c);
+    PARLEY_RETURN_IF_ERROR(Commit(*entry, c));  // durable before the signature leaves
+    ChannelId id = c.id();
+    Entry& e = *(entries_[id] = std::move(entry));
+    Subscribe(id);
+    outbox_.push_back({from, wire::ChannelAccept{id, std::move(sig)}});
+    Emit({NodeEvent::Kind::kChannelProposed, id, 0, ""});
+    return AdvanceFunding(e);
+  }();
+  if (!status.ok()) {
+    outbox_.push_back({from, wire::ChannelReject{m.initial.channel_id, status.ToString()}});
+  }
+  return status;
+}
+
+Status Node::OnChannelAccept(const wire::PeerId& from, const wire::ChannelAccept& m) {
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
+  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry->channel.params(), from));
+  Channel next = entry->channel;
+  PARLEY_RETURN_IF_ERROR(next.AddInitialSignature(signer, m.sig));
+  PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
+  return AdvanceFunding(*entry);
+}
+
+Status Node::OnChannelReject(const wire::ChannelReject& m) {
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
+  if (entry->channel.phase() != Phase::kProposing) {
+    return Status::FailedPrecondition("channel " + Short(m.channel) + " is past its proposal");
+  }
+  Emit({NodeEvent::Kind::kUpdateFailed, m.channel, 0, "the peer refused the channel: " + m.reason});
+  return Status::Ok();
+}
+
+Status Node::OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m) {
+  auto reject = [&](const Status& s) {
+    outbox_.push_back({from, wire::UpdateReject{m.channel, m.state.version, s.code(), s.message()}});
+    return s;
+  };
+  auto entry_or = Find(m.channel);
+  if (!entry_or.ok()) return reject(entry_or.status());
+  Entry& entry = **entry_or;
+  auto index = IndexOf(entry.channel.params(), from);
+  if (!index.ok()) return reject(index.status());
+
+  Channel next = entry.channel;
+  bool had_pending = next.pending().has_value();
+  auto sig = next.HandleProposal(m.state, *index, m.sig, key_);
+  if (!(next.record() == entry.channel.record())) {
+    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));  // durable before the answer
+  }
+  if (!sig.ok()) {
+    if (had_pending && !entry.channel.pending()) {  // lost the tie-break: retry after the peer
+      entry.Requeue();
+      entry.yielding = true;
+    }
+    return reject(sig.status());
+  }
+  entry.yielding = false;
+  outbox_.push_back({from, wire::UpdateAccept{m.channel, m.state.version, *sig}});
+  Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.version, ""});
+  return ProposeQueued(entry);
+}
+
+Status Node::OnUpdateAccept(const wire::PeerId& from, const wire::UpdateAccept& m) {
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
+  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry->channel.params(), from));
+  Channel next = entry->channel;
+  PARLEY_RETURN_IF_ERROR(next.HandleAccept(m.version, signer, m.sig));
+  PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
+  entry->in_flight.clear();
+  entry->closing_in_flight = false;
+  Emit({NodeEvent::Kind::kUpdated, m.channel, m.version, ""});
+  return ProposeQueued(*entry);
+}
+
+Status Node::OnUpdateReject(const wire::UpdateReject& m) {
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
+  Channel next = entry->channel;
+  PARLEY_RETURN_IF_ERROR(next.HandleReject(m.version));
+  PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
+  if (m.code == StatusCode::kAborted) {
+    entry->Requeue();  // proposals crossed; ours goes again at the next version
+  } else {
+    entry->in_flight.clear();
+    entry->closing_in_flight = false;
+    Emit({NodeEvent::Kind::kUpdateFailed, m.channel, m.version,
+          "the peer refused version " + std::to_string(m.version) + ": " + m.reason});
+  }
+  return ProposeQueued(*entry);
+}
+
+Result<ChannelInfo> Node::GetChannel(const ChannelId& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(id);
+  if (it == entries_.end()) return Status::NotFound("unknown channel " + ToHex(id));
+  const Entry& e = *it->second;
+  return ChannelInfo{.id = id,
+                     .params = e.channel.params(),
+                     .self = e.channel.self(),
+                     .phase = e.channel.phase(),
+                     .latest = e.channel.latest().state,
+                     .update_in_flight = e.channel.pending().has_value(),
+                     .queued_actions = e.queued.size()};
+}
+
+std::vector<ChannelInfo> Node::ListChannels() const {
+  std::vector<ChannelId> ids;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, entry] : entries_) ids.push_back(id);
+  }
+  std::vector<ChannelInfo> out;
+  for (const ChannelId& id : ids) {
+    auto info = GetChannel(id);
+    if (info.ok()) out.push_back(std::move(info).value());
+  }
+  return out;
+}
+
+}  // namespace parley::client

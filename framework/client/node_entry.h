@@ -1,0 +1,33 @@
+// Node::Entry: what the node keeps per channel besides the channel itself.
+// Private to framework/client.
+#pragma once
+
+#include <deque>
+#include <vector>
+
+#include "parley/client/node.h"
+
+namespace parley::client {
+
+struct Node::Entry {
+  explicit Entry(channel::Channel c) : channel(std::move(c)) {}
+  channel::Channel channel;
+  std::deque<Bytes> queued;    // actions not proposed yet
+  std::vector<Bytes> in_flight;  // the actions inside channel.pending()
+  bool close_requested = false;
+  bool closing_in_flight = false;  // channel.pending() is the final state
+  bool yielding = false;  // lost a tie-break: wait for the peer's next proposal
+
+  const wire::PeerId& Peer() const {
+    return channel.params().participants[1 - channel.self()];
+  }
+  // Puts the in-flight actions back at the front of the queue.
+  void Requeue() {
+    queued.insert(queued.begin(), in_flight.begin(), in_flight.end());
+    in_flight.clear();
+    close_requested = close_requested || closing_in_flight;
+    closing_in_flight = false;
+  }
+};
+
+}  // namespace parley::client

@@ -1,0 +1,141 @@
+// The node's side of settlement: funding, the dispute watcher, force-close
+// and settling.
+#include <spdlog/spdlog.h>
+
+#include "parley/client/node.h"
+#include "node_entry.h"
+
+namespace parley::client {
+
+using channel::Channel;
+using channel::ChannelId;
+using channel::Phase;
+
+namespace {
+
+std::string Short(const ChannelId& id) { return ToHex(id).substr(0, 12); }
+
+}  // namespace
+
+Status Node::AdvanceFunding(Entry& entry) {
+  const Channel& c = entry.channel;
+  if (c.phase() != Phase::kFunding) return Status::Ok();
+  bool funded = true;
+  for (const auto& asset : c.latest().state.allocation.assets) {
+    PARLEY_ASSIGN_OR_RETURN(auto deposits, funder_.Deposits(c.params(), asset.asset));
+    const channel::Amount& mine = asset.balances[c.self()];
+    if (deposits[c.self()] < mine) {
+      PARLEY_RETURN_IF_ERROR(
+          funder_.Deposit(c.params(), c.self(), asset.asset, mine - deposits[c.self()]));
+      PARLEY_ASSIGN_OR_RETURN(deposits, funder_.Deposits(c.params(), asset.asset));
+    }
+    for (size_t i = 0; i < deposits.size(); ++i) {
+      if (deposits[i] < asset.balances[i]) funded = false;
+    }
+  }
+  if (!funded) return Status::Ok();  // the peer's deposit is still to come
+  Channel next = c;
+  PARLEY_RETURN_IF_ERROR(next.MarkFunded());
+  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
+  Emit({NodeEvent::Kind::kChannelOpen, c.id(), 0, ""});
+  return ProposeQueued(entry);
+}
+
+void Node::OnLedgerEvent(const settlement::Event& event) {
+  auto found = Find(event.channel);
+  if (!found.ok()) return;
+  Entry& entry = **found;
+  const Channel& c = entry.channel;
+  auto advance = [&](Status (Channel::*step)(), NodeEvent::Kind kind, uint64_t version) {
+    Channel next = c;
+    if (!(next.*step)().ok()) return;  // already there
+    Status s = Commit(entry, std::move(next));
+    if (!s.ok()) {
+      spdlog::error("channel {}: cannot persist ledger event: {}", Short(event.channel),
+                    s.ToString());
+      return;
+    }
+    Emit({kind, event.channel, version, ""});
+  };
+
+  switch (event.kind) {
+    case settlement::EventKind::kDeposited: {
+      Status s = AdvanceFunding(entry);
+      if (!s.ok()) spdlog::warn("channel {}: funding: {}", Short(event.channel), s.ToString());
+      return;
+    }
+    case settlement::EventKind::kRegistered: {
+      const channel::SignedState& latest = c.latest();
+      // The watcher: a registered state older than ours is refuted at once.
+      auto on_ledger = adjudicator_.GetDispute(event.channel);
+      bool stale = on_ledger.ok() && !on_ledger->concluded && !on_ledger->progressing &&
+                   on_ledger->state.state.version < latest.state.version;
+      if (c.phase() != Phase::kProposing && latest.FullySigned() && stale) {
+        Status s = adjudicator_.Register(c.params(), latest);
+        if (s.ok()) {
+          Emit({NodeEvent::Kind::kRefuted, event.channel, latest.state.version,
+                "registered version " + std::to_string(on_ledger->state.state.version) +
+                    " was stale"});
+        } else {
+          spdlog::error("channel {}: refuting version {} failed: {}", Short(event.channel),
+                        event.version, s.ToString());
+        }
+      }
+      if (c.phase() != Phase::kDisputed) {
+        entry.in_flight.clear();
+        entry.queued.clear();
+        advance(&Channel::MarkDisputed, NodeEvent::Kind::kDisputed, event.version);
+      }
+      return;
+    }
+    case settlement::EventKind::kProgressed:
+      Emit({NodeEvent::Kind::kDisputed, event.channel, event.version, "force-move"});
+      return;
+    case settlement::EventKind::kConcluded:
+      advance(&Channel::MarkConcluded, NodeEvent::Kind::kConcluded, event.version);
+      return;
+    case settlement::EventKind::kWithdrawn:
+      if (event.participant == c.self()) {
+        advance(&Channel::MarkWithdrawn, NodeEvent::Kind::kWithdrawn, c.latest().state.version);
+      }
+      return;
+  }
+}
+
+Status Node::ForceClose(const ChannelId& id) {
+  return Locked([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+    const Channel& c = entry->channel;
+    if (c.phase() != Phase::kOpen && c.phase() != Phase::kFinal && c.phase() != Phase::kFunding) {
+      return Status::FailedPrecondition("channel " + Short(id) + " is " +
+                                        channel::PhaseName(c.phase()) + "; nothing to force-close");
+    }
+    return adjudicator_.Register(c.params(), c.latest());  // the watcher marks it disputed
+  });
+}
+
+Status Node::Settle(const ChannelId& id) {
+  return Locked([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+    const Channel& c = entry->channel;
+    if (c.phase() == Phase::kWithdrawn) {
+      return Status::FailedPrecondition("channel " + Short(id) + " is already withdrawn");
+    }
+    if (c.phase() != Phase::kFinal && c.phase() != Phase::kDisputed &&
+        c.phase() != Phase::kConcluded) {
+      return Status::FailedPrecondition("channel " + Short(id) + " is " +
+                                        channel::PhaseName(c.phase()) +
+                                        "; close or force-close it first");
+    }
+    auto dispute = adjudicator_.GetDispute(id);
+    if (!dispute.ok()) {
+      PARLEY_RETURN_IF_ERROR(adjudicator_.Register(c.params(), c.latest()));
+      dispute = adjudicator_.GetDispute(id);
+      if (!dispute.ok()) return dispute.status();
+    }
+    if (!dispute->concluded) PARLEY_RETURN_IF_ERROR(adjudicator_.Conclude(c.params()));
+    return adjudicator_.Withdraw(c.params(), c.self());  // the watcher records both
+  });
+}
+
+}  // namespace parley::client

@@ -1,0 +1,145 @@
+// Channel: the per-channel state machine of DESIGN.md §2. Pure: no I/O, no
+// clock, no threads. A Channel is a value; the node copies it, applies a step,
+// persists the resulting record and only then sends what the step produced,
+// so a step that fails, or a crash before the write, leaves the old channel.
+//
+// Every step either succeeds or returns a Status and leaves the channel as it
+// was, with one documented exception (HandleProposal).
+//
+// Versions. A channel's current version is the highest version any
+// participant is known to have signed. A proposal must be for current+1. A
+// node never signs twice at one version (the guard `last_signed_version` is
+// part of the persisted record), so a proposal that is rejected, or that
+// crosses the peer's proposal for the same version, uses that version up:
+// both sides move on to the next. Of two crossing proposals, the lower
+// participant index wins: it retries first, and the other waits for it.
+//
+// This version runs the update protocol between two participants; Params and
+// the ledger accept up to kMaxParticipants.
+#pragma once
+
+#include <optional>
+
+#include "parley/channel/app.h"
+#include "parley/channel/scheme.h"
+#include "parley/channel/types.h"
+#include "parley/crypto/keys.h"
+
+namespace parley::channel {
+
+enum class Phase : uint8_t {
+  kProposing = 0,  // the initial state is being signed
+  kFunding = 1,    // the initial state is fully signed; deposits are under way
+  kOpen = 2,       // funded; off-chain updates
+  kFinal = 3,      // a final state is fully signed; conclude on the ledger at once
+  kDisputed = 4,   // a state was registered on the ledger; no more off-chain updates
+  kConcluded = 5,  // the ledger fixed the outcome
+  kWithdrawn = 6,  // this participant took its share out
+};
+const char* PhaseName(Phase phase);
+
+// Everything a node keeps about one channel; the store persists it whole.
+struct ChannelRecord {
+  Params params;
+  ParticipantIndex self = 0;
+  Phase phase = Phase::kProposing;
+  // The highest fully signed state; in kProposing, the initial state as far
+  // as it is signed.
+  SignedState latest;
+  // This node's own update proposal, signed by it, awaiting the peer.
+  std::optional<SignedState> pending;
+  // The guard: the highest version this node has signed.
+  std::optional<uint64_t> last_signed_version;
+  // The highest version any participant is known to have signed.
+  uint64_t current_version = 0;
+
+  bool operator==(const ChannelRecord&) const = default;
+};
+
+void Write(Writer& w, const ChannelRecord& record);
+Status Read(Reader& r, ChannelRecord* record);
+
+class Channel {
+ public:
+  // Proposer: checks `params` and `initial` (version 0, not final, the id of
+  // `params`, accepted by the app) and signs the initial state.
+  static Result<Channel> Propose(const Params& params, const State& initial,
+                                 ParticipantIndex self, const crypto::PrivateKey& key,
+                                 const SignatureScheme& scheme, const App& app);
+  // Responder: the same checks on a received proposal, plus the signature of
+  // participant `proposer`. Nothing is signed yet: see SignInitial.
+  static Result<Channel> FromProposal(const Params& params, const State& initial,
+                                      ParticipantIndex proposer, const Signature& proposer_sig,
+                                      ParticipantIndex self, const SignatureScheme& scheme,
+                                      const App& app);
+  // A channel from its persisted record. Corruption if the record does not
+  // fit the scheme or app.
+  static Result<Channel> Restore(ChannelRecord record, const SignatureScheme& scheme,
+                                 const App& app);
+
+  // Responder accepts the proposal: signs the initial state.
+  Result<Signature> SignInitial(const crypto::PrivateKey& key);
+  // A participant's signature on the initial state arrives.
+  Status AddInitialSignature(ParticipantIndex from, const Signature& sig);
+  // The ledger holds the initial allocation: kFunding -> kOpen.
+  Status MarkFunded();
+
+  // This node proposes `next`: it must be for NextVersion(), conserve funds
+  // and be accepted by the app with this node as actor. Returns the state
+  // signed by this node and keeps it as pending().
+  Result<SignedState> ProposeUpdate(const State& next, const crypto::PrivateKey& key);
+
+  // A peer proposes `next`, signed by `from`. Returns this node's signature;
+  // `next` becomes latest(). Rejections:
+  //   - Aborted if it crosses this node's pending proposal for the same
+  //     version. If `from` has the lower index, this node's pending proposal
+  //     is dropped (it lost; the peer will reject it).
+  //   - FailedPrecondition for a version other than current+1 or the wrong
+  //     phase; PermissionDenied for a bad signature or a non-participant;
+  //     InvalidArgument for a wrong channel, broken allocation, changed totals
+  //     or a transition the app refuses.
+  // The exception to "unchanged on failure": once `from`'s signature on
+  // current+1 verifies, current_version() advances even if the content is
+  // refused, because the peer has used that version. Persist the record
+  // before answering.
+  Result<Signature> HandleProposal(const State& next, ParticipantIndex from, const Signature& sig,
+                                   const crypto::PrivateKey& key);
+  // The peer countersigned our pending proposal for `version`.
+  Status HandleAccept(uint64_t version, ParticipantIndex from, const Signature& sig);
+  // The peer refused our pending proposal for `version`; it is dropped.
+  Status HandleReject(uint64_t version);
+
+  // Ledger events.
+  Status MarkDisputed();
+  Status MarkConcluded();
+  Status MarkWithdrawn();
+
+  const ChannelRecord& record() const { return record_; }
+  const ChannelId& id() const { return id_; }
+  const Params& params() const { return record_.params; }
+  Phase phase() const { return record_.phase; }
+  const SignedState& latest() const { return record_.latest; }
+  const std::optional<SignedState>& pending() const { return record_.pending; }
+  uint64_t current_version() const { return record_.current_version; }
+  uint64_t NextVersion() const { return record_.current_version + 1; }
+  ParticipantIndex self() const { return record_.self; }
+
+ private:
+  Channel(ChannelRecord record, ChannelId id, const SignatureScheme* scheme, const App* app)
+      : record_(std::move(record)), id_(id), scheme_(scheme), app_(app) {}
+
+  static Status CheckInitial(const Params& params, const State& initial,
+                             const SignatureScheme& scheme, const App& app);
+  // Checks shared by our own and the peer's proposals.
+  Status CheckTransition(const State& next, ParticipantIndex actor) const;
+  Status CheckParticipant(ParticipantIndex index, const char* role) const;
+  // Signs `state` unless the guard forbids it.
+  Result<Signature> SignGuarded(const State& state, const crypto::PrivateKey& key);
+
+  ChannelRecord record_;
+  ChannelId id_;
+  const SignatureScheme* scheme_;
+  const App* app_;
+};
+
+}  // namespace parley::channel

@@ -1,0 +1,184 @@
+// Node: one participant's side of its channels (DESIGN.md §2-4). It runs the
+// update protocol over a Transport, keeps every channel in a ChannelStore,
+// funds and settles through a Funder and an Adjudicator, and watches the
+// ledger for disputes. It works through these interfaces only, so the same
+// Node runs on the in-memory network and sim ledger or, in later issues, on
+// gRPC and a real chain.
+//
+// Rules it keeps: a state is persisted before any signature on it is sent; a
+// message from a peer that fails any check is answered with a reason and
+// changes nothing; a registered stale state is refuted with the latest.
+//
+// Actions queue per channel; when the channel is idle, every queued action is
+// applied in order and the result goes out as one signed state (batching).
+//
+// Thread-safe. Ledger events are queued by the ledger's callbacks and handled
+// in ProcessLedgerEvents(), which the node also runs after each of its own
+// calls; a driver (daemon loop, test) calls it after ledger activity it did
+// not cause itself.
+#pragma once
+
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "parley/channel/app.h"
+#include "parley/channel/channel.h"
+#include "parley/channel/scheme.h"
+#include "parley/crypto/keys.h"
+#include "parley/settlement/adjudicator.h"
+#include "parley/store/channel_store.h"
+#include "parley/wire/messages.h"
+#include "parley/wire/transport.h"
+
+namespace parley::client {
+
+struct OpenRequest {
+  crypto::PublicKey peer;
+  channel::AppId app;
+  std::string asset = "native";
+  channel::Amount my_deposit;
+  channel::Amount peer_deposit;
+  uint64_t challenge_duration = 10;  // ledger ticks
+  Bytes initial_app_data;
+};
+
+struct NodeEvent {
+  enum class Kind {
+    kChannelProposed,  // a peer proposed a channel and this node signed it
+    kChannelOpen,      // funded; updates may start
+    kUpdated,          // a new fully signed state (version)
+    kUpdateFailed,     // an action or proposal was refused (message)
+    kDisputed,         // a state was registered on the ledger (version)
+    kRefuted,          // this node answered a stale registration (version)
+    kConcluded,
+    kWithdrawn,
+  };
+  Kind kind;
+  channel::ChannelId channel{};
+  uint64_t version = 0;
+  std::string message;
+};
+const char* NodeEventKindName(NodeEvent::Kind kind);
+
+// What the node knows of a channel, for display.
+struct ChannelInfo {
+  channel::ChannelId id{};
+  channel::Params params;
+  channel::ParticipantIndex self = 0;
+  channel::Phase phase = channel::Phase::kProposing;
+  channel::State latest;  // the highest fully signed state
+  bool update_in_flight = false;
+  size_t queued_actions = 0;
+};
+
+class Node {
+ public:
+  // The collaborators outlive the node. `key` is the node's identity and the
+  // key it signs channel states with.
+  Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
+       settlement::Funder& funder, settlement::Adjudicator& adjudicator,
+       const channel::SignatureScheme& scheme, const channel::AppRegistry& apps);
+  ~Node();
+  Node(const Node&) = delete;
+  Node& operator=(const Node&) = delete;
+
+  // Loads every stored channel, resumes funding where a deposit is missing,
+  // and starts watching the ledger. Call once, before anything else.
+  Status Start();
+
+  // Proposes a channel to `request.peer` and returns its id. The channel
+  // opens once the peer signs and both deposits are on the ledger.
+  Result<channel::ChannelId> OpenChannel(const OpenRequest& request);
+
+  // Queues an app action (e.g. PaymentApp::PayAction) and proposes it when
+  // the channel is idle. An action that fails against an idle channel
+  // returns the app's Status at once.
+  Status Update(const channel::ChannelId& id, Bytes action);
+
+  // Cooperative close: proposes a final copy of the latest state. Once it is
+  // signed, Settle() concludes at once.
+  Status Close(const channel::ChannelId& id);
+  // Registers the latest fully signed state on the ledger, starting a dispute.
+  Status ForceClose(const channel::ChannelId& id);
+  // Does what settlement allows now: registers a final state, concludes when
+  // the timeout has passed (FailedPrecondition with the tick otherwise), and
+  // withdraws this node's share.
+  Status Settle(const channel::ChannelId& id);
+
+  // Handles one message from a peer. Returns the outcome of the checks, which
+  // the peer also gets as a reject reason; the channel is unchanged on error.
+  Status HandleMessage(const wire::PeerId& from, ByteView bytes);
+  // Handles queued ledger events: refutes stale registrations, follows
+  // disputes, conclusions and withdrawals, and opens funded channels.
+  void ProcessLedgerEvents();
+
+  Result<ChannelInfo> GetChannel(const channel::ChannelId& id) const;
+  std::vector<ChannelInfo> ListChannels() const;
+  const crypto::PublicKey& id() const { return key_.public_key(); }
+
+  // Called for every NodeEvent, on the thread that caused it. Set it before
+  // Start(); keep it short.
+  void SetObserver(std::function<void(const NodeEvent&)> observer);
+
+ private:
+  struct Entry;  // a channel and its action queue
+  using Outbox = std::vector<std::pair<wire::PeerId, wire::Message>>;
+
+  // Handles queued ledger events, runs `body` under the lock, then sends and
+  // emits what it produced.
+  Status Locked(const std::function<Status()>& body);
+  // Sends queued messages, emits queued events and handles ledger events,
+  // until nothing is left. Called without mutex_ held.
+  void Flush();
+
+  // The helpers below run with mutex_ held.
+  Result<Entry*> Find(const channel::ChannelId& id);
+  Result<channel::ParticipantIndex> IndexOf(const channel::Params& params,
+                                            const crypto::PublicKey& key) const;
+  // Persists `next` and makes it the entry's channel: the step before any send.
+  Status Commit(Entry& entry, channel::Channel next);
+  void Subscribe(const channel::ChannelId& id);
+  void Emit(NodeEvent event);
+
+  Status OnChannelProposal(const wire::PeerId& from, const wire::ChannelProposal& m);
+  Status OnChannelAccept(const wire::PeerId& from, const wire::ChannelAccept& m);
+  Status OnChannelReject(const wire::ChannelReject& m);
+  Status OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m);
+  Status OnUpdateAccept(const wire::PeerId& from, const wire::UpdateAccept& m);
+  Status OnUpdateReject(const wire::UpdateReject& m);
+
+  // Proposes the queued actions as one state, if the channel is idle.
+  Status ProposeQueued(Entry& entry);
+  // Deposits this node's missing share and opens the channel once funded.
+  Status AdvanceFunding(Entry& entry);
+  void OnLedgerEvent(const settlement::Event& event);
+
+  const crypto::PrivateKey key_;
+  store::ChannelStore channels_store_;
+  wire::Transport& transport_;
+  settlement::Funder& funder_;
+  settlement::Adjudicator& adjudicator_;
+  const channel::SignatureScheme& scheme_;
+  const channel::AppRegistry& apps_;
+
+  std::mutex flush_mutex_;    // one Flush at a time: keeps each peer's messages in order
+  mutable std::mutex mutex_;  // guards everything below up to events_mutex_
+  std::map<channel::ChannelId, std::unique_ptr<Entry>> entries_;
+  std::vector<uint64_t> subscriptions_;
+  Outbox outbox_;
+  std::vector<NodeEvent> emitted_;
+  std::function<void(const NodeEvent&)> observer_;
+
+  // Ledger callbacks only queue here, so a ledger call made under mutex_
+  // cannot deadlock.
+  std::mutex events_mutex_;
+  std::deque<settlement::Event> ledger_events_;
+};
+
+}  // namespace parley::client

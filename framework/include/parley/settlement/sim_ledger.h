@@ -1,0 +1,121 @@
+// The embedded ledger (DESIGN.md §3, backend `sim`): a deterministic
+// settlement layer in the same process, persisted in a Store. Accounts are
+// secp256k1 keys holding named assets; time is a tick counter that tests
+// advance by hand and a daemon on a timer. Force-moves are judged by the C++
+// apps themselves. After every operation the ledger checks that the assets in
+// accounts and channels add up to what was minted, and refuses (changing
+// nothing) if they do not.
+//
+// Thread-safe. Each operation is atomic: it is applied to a copy of the
+// ledger, checked, written in one batch and only then made visible.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+
+#include "parley/channel/app.h"
+#include "parley/channel/scheme.h"
+#include "parley/crypto/keys.h"
+#include "parley/settlement/adjudicator.h"
+#include "parley/store/store.h"
+
+namespace parley::settlement {
+
+struct LedgerState;  // sim/ledger_state.h
+
+class SimLedger {
+ public:
+  // Opens the ledger kept in `store` (a new, empty one on first use).
+  // Corruption if stored bytes do not decode. `store` and `apps` must
+  // outlive the ledger.
+  static Result<std::unique_ptr<SimLedger>> Open(store::Store& store,
+                                                 const channel::AppRegistry& apps);
+  ~SimLedger();
+
+  // The faucet: creates `amount` of `asset` in `account`.
+  Status Mint(const crypto::PublicKey& account, const std::string& asset,
+              const channel::Amount& amount);
+  channel::Amount Balance(const crypto::PublicKey& account, const std::string& asset) const;
+
+  Tick Now() const;
+  Status Advance(Tick ticks);
+
+  // The operations behind Funder and Adjudicator; `caller` pays deposits.
+  Status Deposit(const crypto::PublicKey& caller, const channel::Params& params,
+                 channel::ParticipantIndex participant, const std::string& asset,
+                 const channel::Amount& amount);
+  Result<std::vector<channel::Amount>> Deposits(const channel::Params& params,
+                                                const std::string& asset) const;
+  Status Register(const channel::Params& params, const channel::SignedState& state);
+  Status Progress(const channel::Params& params, const channel::SignedState& to,
+                  channel::ParticipantIndex actor);
+  Status Conclude(const channel::Params& params);
+  Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant);
+  Result<Dispute> GetDispute(const channel::ChannelId& channel) const;
+  uint64_t Subscribe(const channel::ChannelId& channel, Adjudicator::Handler handler);
+  void Unsubscribe(uint64_t subscription);
+
+  const channel::SignatureScheme& scheme() const { return scheme_; }
+
+ private:
+  SimLedger(store::Store& store, const channel::AppRegistry& apps,
+            std::unique_ptr<LedgerState> state);
+
+  // Runs `change` on a copy of the state; commits it if it returns OK and
+  // conservation holds, then delivers the events it produced.
+  Status Apply(const std::function<Status(LedgerState&, std::vector<Event>&)>& change);
+  Result<const channel::App*> FindApp(const channel::Params& params) const;
+  Status CheckChannel(const channel::Params& params) const;
+
+  store::Store& store_;
+  const channel::AppRegistry& apps_;
+  channel::Bip340Scheme scheme_{"sim"};
+
+  mutable std::mutex mutex_;
+  std::unique_ptr<LedgerState> state_;
+  std::map<uint64_t, std::pair<channel::ChannelId, Adjudicator::Handler>> handlers_;
+  uint64_t next_subscription_ = 1;
+};
+
+// A participant's view of the ledger: Funder and Adjudicator acting as
+// account `account`, which pays for its deposits.
+class SimClient : public Funder, public Adjudicator {
+ public:
+  SimClient(SimLedger& ledger, crypto::PublicKey account)
+      : ledger_(ledger), account_(std::move(account)) {}
+
+  Status Deposit(const channel::Params& params, channel::ParticipantIndex participant,
+                 const std::string& asset, const channel::Amount& amount) override {
+    return ledger_.Deposit(account_, params, participant, asset, amount);
+  }
+  Result<std::vector<channel::Amount>> Deposits(const channel::Params& params,
+                                                const std::string& asset) const override {
+    return ledger_.Deposits(params, asset);
+  }
+  Status Register(const channel::Params& params, const channel::SignedState& state) override {
+    return ledger_.Register(params, state);
+  }
+  Status Progress(const channel::Params& params, const channel::SignedState& to,
+                  channel::ParticipantIndex actor) override {
+    return ledger_.Progress(params, to, actor);
+  }
+  Status Conclude(const channel::Params& params) override { return ledger_.Conclude(params); }
+  Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) override {
+    return ledger_.Withdraw(params, participant);
+  }
+  Result<Dispute> GetDispute(const channel::ChannelId& channel) const override {
+    return ledger_.GetDispute(channel);
+  }
+  uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override {
+    return ledger_.Subscribe(channel, std::move(handler));
+  }
+  void Unsubscribe(uint64_t subscription) override { ledger_.Unsubscribe(subscription); }
+  Tick Now() const override { return ledger_.Now(); }
+
+ private:
+  SimLedger& ledger_;
+  crypto::PublicKey account_;
+};
+
+}  // namespace parley::settlement

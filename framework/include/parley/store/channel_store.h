@@ -1,0 +1,26 @@
+// ChannelStore: a node's channel records in a Store, one key per channel
+// ("channel/<hex id>"), each written whole and atomically.
+#pragma once
+
+#include <vector>
+
+#include "parley/channel/channel.h"
+#include "parley/store/store.h"
+
+namespace parley::store {
+
+class ChannelStore {
+ public:
+  explicit ChannelStore(Store& store) : store_(store) {}
+
+  // Durable when it returns OK (as the Store's options say).
+  Status Put(const channel::ChannelRecord& record);
+  // NotFound for an unknown channel; Corruption if the bytes do not decode.
+  Result<channel::ChannelRecord> Get(const channel::ChannelId& id) const;
+  Result<std::vector<channel::ChannelRecord>> LoadAll() const;
+
+ private:
+  Store& store_;
+};
+
+}  // namespace parley::store

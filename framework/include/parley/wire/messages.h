@@ -1,0 +1,59 @@
+// Peer messages of the update protocol (DESIGN.md §2) and their encoding:
+// one tag byte, then the fields in the canonical encoding (util/codec.h).
+// Decoding never trusts the bytes: any malformed message is a Status.
+#pragma once
+
+#include <string>
+#include <variant>
+
+#include "parley/channel/types.h"
+
+namespace parley::wire {
+
+// Room for the largest state plus params and signatures.
+inline constexpr size_t kMaxMessageSize = 256 * 1024;
+static_assert(kMaxMessageSize > channel::kMaxStateSize + 4096);
+inline constexpr size_t kMaxReasonLength = 512;
+
+// A participant proposes a channel: the params and the initial state, signed.
+struct ChannelProposal {
+  channel::Params params;
+  channel::State initial;
+  channel::Signature sig;
+};
+struct ChannelAccept {
+  channel::ChannelId channel{};
+  channel::Signature sig;
+};
+struct ChannelReject {
+  channel::ChannelId channel{};
+  std::string reason;
+};
+struct UpdateProposal {
+  channel::ChannelId channel{};
+  channel::State state;
+  channel::Signature sig;
+};
+struct UpdateAccept {
+  channel::ChannelId channel{};
+  uint64_t version = 0;
+  channel::Signature sig;
+};
+// `code` is the StatusCode of the refusal: kAborted means the proposals
+// crossed and the proposer should retry.
+struct UpdateReject {
+  channel::ChannelId channel{};
+  uint64_t version = 0;
+  StatusCode code = StatusCode::kInvalidArgument;
+  std::string reason;
+};
+
+using Message = std::variant<ChannelProposal, ChannelAccept, ChannelReject, UpdateProposal,
+                             UpdateAccept, UpdateReject>;
+
+Bytes EncodeMessage(const Message& message);
+// InvalidArgument for an unknown tag, a truncated or oversized message, or a
+// field that does not decode.
+Result<Message> DecodeMessage(ByteView bytes);
+
+}  // namespace parley::wire

@@ -1,0 +1,226 @@
+#include "ledger_state.h"
+
+#include "parley/channel/encoding.h"
+
+namespace parley::settlement {
+
+using channel::Amount;
+
+namespace {
+
+constexpr std::string_view kTickKey = "ledger/tick";
+constexpr std::string_view kSupplyPrefix = "ledger/supply/";
+constexpr std::string_view kAccountPrefix = "ledger/account/";
+constexpr std::string_view kChannelPrefix = "ledger/channel/";
+
+void WriteAmounts(Writer& w, const AmountsByAsset& amounts) {
+  w.U32(static_cast<uint32_t>(amounts.size()));
+  for (const auto& [asset, values] : amounts) {
+    w.String(asset);
+    w.U32(static_cast<uint32_t>(values.size()));
+    for (const Amount& v : values) channel::WriteAmount(w, v);
+  }
+}
+
+Status ReadAmounts(Reader& r, AmountsByAsset* amounts) {
+  uint32_t assets;
+  PARLEY_RETURN_IF_ERROR(r.Count(channel::kMaxAssets, &assets));
+  for (uint32_t i = 0; i < assets; ++i) {
+    std::string asset;
+    uint32_t n;
+    PARLEY_RETURN_IF_ERROR(r.String(channel::kMaxNameLength, &asset));
+    PARLEY_RETURN_IF_ERROR(r.Count(channel::kMaxParticipants, &n));
+    std::vector<Amount> values(n);
+    for (Amount& v : values) PARLEY_RETURN_IF_ERROR(channel::ReadAmount(r, &v));
+    (*amounts)[asset] = std::move(values);
+  }
+  return Status::Ok();
+}
+
+Bytes EncodeChannel(const LedgerChannel& c) {
+  Writer w;
+  channel::Write(w, c.params);
+  WriteAmounts(w, c.deposits);
+  w.U32(static_cast<uint32_t>(c.holdings.size()));
+  for (const auto& [asset, amount] : c.holdings) {
+    w.String(asset);
+    channel::WriteAmount(w, amount);
+  }
+  w.Bool(c.dispute.has_value());
+  if (c.dispute) {
+    channel::Write(w, c.dispute->state);
+    w.U64(c.dispute->timeout);
+    w.Bool(c.dispute->progressing);
+    w.Bool(c.dispute->concluded);
+  }
+  w.Bool(c.outcome.has_value());
+  if (c.outcome) WriteAmounts(w, *c.outcome);
+  w.U32(static_cast<uint32_t>(c.withdrawn.size()));
+  for (bool b : c.withdrawn) w.Bool(b);
+  return w.Take();
+}
+
+Result<LedgerChannel> DecodeChannel(ByteView bytes) {
+  Reader r(bytes, "ledger channel");
+  LedgerChannel c;
+  PARLEY_RETURN_IF_ERROR(channel::Read(r, &c.params));
+  PARLEY_RETURN_IF_ERROR(ReadAmounts(r, &c.deposits));
+  uint32_t holdings;
+  PARLEY_RETURN_IF_ERROR(r.Count(channel::kMaxAssets, &holdings));
+  for (uint32_t i = 0; i < holdings; ++i) {
+    std::string asset;
+    PARLEY_RETURN_IF_ERROR(r.String(channel::kMaxNameLength, &asset));
+    PARLEY_RETURN_IF_ERROR(channel::ReadAmount(r, &c.holdings[asset]));
+  }
+  bool has_dispute;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&has_dispute));
+  if (has_dispute) {
+    Dispute d;
+    PARLEY_RETURN_IF_ERROR(channel::Read(r, &d.state));
+    PARLEY_RETURN_IF_ERROR(r.U64(&d.timeout));
+    PARLEY_RETURN_IF_ERROR(r.Bool(&d.progressing));
+    PARLEY_RETURN_IF_ERROR(r.Bool(&d.concluded));
+    c.dispute = std::move(d);
+  }
+  bool has_outcome;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&has_outcome));
+  if (has_outcome) {
+    AmountsByAsset outcome;
+    PARLEY_RETURN_IF_ERROR(ReadAmounts(r, &outcome));
+    c.outcome = std::move(outcome);
+  }
+  uint32_t n;
+  PARLEY_RETURN_IF_ERROR(r.Count(channel::kMaxParticipants, &n));
+  c.withdrawn.assign(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    bool b;
+    PARLEY_RETURN_IF_ERROR(r.Bool(&b));
+    c.withdrawn[i] = b;
+  }
+  PARLEY_RETURN_IF_ERROR(r.Finish());
+  return c;
+}
+
+Bytes EncodeAmount(const Amount& amount) {
+  Writer w;
+  channel::WriteAmount(w, amount);
+  return w.Take();
+}
+
+Result<Amount> DecodeAmount(ByteView bytes) {
+  Reader r(bytes, "ledger amount");
+  Amount amount;
+  PARLEY_RETURN_IF_ERROR(channel::ReadAmount(r, &amount));
+  PARLEY_RETURN_IF_ERROR(r.Finish());
+  return amount;
+}
+
+// Adds a put for every entry of `after` that differs from `before`, and a
+// delete for every key of `before` missing from `after`.
+template <typename Map, typename KeyFn, typename EncodeFn>
+void DiffMap(const Map& before, const Map& after, KeyFn key, EncodeFn encode,
+             store::WriteBatch& batch) {
+  for (const auto& [k, v] : after) {
+    auto it = before.find(k);
+    if (it == before.end() || !(it->second == v)) batch.Put(key(k), encode(v));
+  }
+  for (const auto& [k, v] : before) {
+    if (!after.contains(k)) batch.Delete(key(k));
+  }
+}
+
+}  // namespace
+
+Status LedgerState::CheckConservation() const {
+  std::map<std::string, Amount> held;
+  for (const auto& [account, assets] : accounts) {
+    for (const auto& [asset, amount] : assets) {
+      PARLEY_ASSIGN_OR_RETURN(held[asset], channel::CheckedAdd(held[asset], amount));
+    }
+  }
+  for (const auto& [id, c] : channels) {
+    for (const auto& [asset, amount] : c.holdings) {
+      PARLEY_ASSIGN_OR_RETURN(held[asset], channel::CheckedAdd(held[asset], amount));
+    }
+  }
+  for (const auto& [asset, minted] : supply) {
+    if (held[asset] != minted) {
+      return Status::Internal("conservation of '" + asset + "' violated: " +
+                              channel::ToString(held[asset]) + " held, " +
+                              channel::ToString(minted) + " minted");
+    }
+    held.erase(asset);
+  }
+  for (const auto& [asset, amount] : held) {
+    if (amount != 0) return Status::Internal("asset '" + asset + "' is held but was never minted");
+  }
+  return Status::Ok();
+}
+
+store::WriteBatch Diff(const LedgerState& before, const LedgerState& after) {
+  store::WriteBatch batch;
+  if (before.tick != after.tick) {
+    Writer w;
+    w.U64(after.tick);
+    batch.Put(std::string(kTickKey), w.Take());
+  }
+  DiffMap(
+      before.supply, after.supply,
+      [](const std::string& asset) { return std::string(kSupplyPrefix) + asset; }, EncodeAmount,
+      batch);
+  for (const auto& [account, assets] : after.accounts) {
+    static const std::map<std::string, Amount> kNone;
+    auto it = before.accounts.find(account);
+    DiffMap(
+        it == before.accounts.end() ? kNone : it->second, assets,
+        [&](const std::string& asset) { return std::string(kAccountPrefix) + account + "/" + asset; },
+        EncodeAmount, batch);
+  }
+  DiffMap(
+      before.channels, after.channels,
+      [](const channel::ChannelId& id) { return std::string(kChannelPrefix) + ToHex(id); },
+      EncodeChannel, batch);
+  return batch;
+}
+
+Result<LedgerState> LoadLedgerState(const store::Store& store) {
+  LedgerState state;
+  Status error;
+  auto keep_first = [&](const Status& s) {
+    if (error.ok() && !s.ok()) error = s;
+  };
+  auto tick = store.Get(kTickKey);
+  if (tick.ok()) {
+    Reader r(*tick, "ledger tick");
+    keep_first(r.U64(&state.tick));
+  } else if (tick.status().code() != StatusCode::kNotFound) {
+    return tick.status();
+  }
+  PARLEY_RETURN_IF_ERROR(store.Scan(kSupplyPrefix, [&](std::string_view key, ByteView value) {
+    auto amount = DecodeAmount(value);
+    keep_first(amount.status());
+    if (amount.ok()) state.supply[std::string(key.substr(kSupplyPrefix.size()))] = *amount;
+  }));
+  PARLEY_RETURN_IF_ERROR(store.Scan(kAccountPrefix, [&](std::string_view key, ByteView value) {
+    std::string_view rest = key.substr(kAccountPrefix.size());
+    size_t slash = rest.find('/');
+    auto amount = DecodeAmount(value);
+    keep_first(slash == std::string_view::npos ? Status::InvalidArgument("bad account key")
+                                               : amount.status());
+    if (amount.ok() && slash != std::string_view::npos) {
+      state.accounts[std::string(rest.substr(0, slash))][std::string(rest.substr(slash + 1))] =
+          *amount;
+    }
+  }));
+  PARLEY_RETURN_IF_ERROR(store.Scan(kChannelPrefix, [&](std::string_view key, ByteView value) {
+    auto id = FixedFromHex<32>(key.substr(kChannelPrefix.size()));
+    auto c = DecodeChannel(value);
+    keep_first(id.ok() ? c.status() : id.status());
+    if (id.ok() && c.ok()) state.channels[*id] = std::move(c).value();
+  }));
+  if (!error.ok()) return Status::Corruption("the stored ledger does not load: " + error.message());
+  PARLEY_RETURN_IF_ERROR(state.CheckConservation());
+  return state;
+}
+
+}  // namespace parley::settlement

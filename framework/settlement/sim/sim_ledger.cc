@@ -1,0 +1,365 @@
+#include "parley/settlement/sim_ledger.h"
+
+#include "ledger_state.h"
+
+namespace parley::settlement {
+
+using channel::Amount;
+using channel::ParticipantIndex;
+
+namespace {
+
+std::string T(Tick tick) { return std::to_string(tick); }
+
+// The tick from which Conclude is allowed.
+Tick ConcludableFrom(const Dispute& d, const channel::Params& params, bool force_move) {
+  if (d.state.state.is_final) return 0;
+  if (!force_move || d.progressing) return d.timeout;
+  return d.timeout + params.challenge_duration;  // an unused progress window follows
+}
+
+// Pays the allocation when the channel holds enough; otherwise returns every
+// deposit. Any excess over the allocation is returned in proportion to the
+// deposits (the remainder of the division to participant 0).
+Result<AmountsByAsset> ComputeOutcome(const LedgerChannel& c, const channel::Allocation& alloc) {
+  size_t n = c.params.participants.size();
+  bool funded = true;
+  for (const auto& asset : alloc.assets) {
+    if (!asset.locked.empty()) {
+      return Status::FailedPrecondition("asset '" + asset.asset +
+                                        "' has locked amounts; settling sub-channels is not "
+                                        "supported by this version");
+    }
+    auto held = c.holdings.find(asset.asset);
+    PARLEY_ASSIGN_OR_RETURN(Amount total, channel::AssetTotal(asset));
+    if (held == c.holdings.end() || held->second < total) funded = false;
+  }
+  AmountsByAsset outcome;
+  if (!funded) {
+    outcome = c.deposits;
+    return outcome;
+  }
+  for (const auto& [asset, held] : c.holdings) {
+    std::vector<Amount> pay(n, 0);
+    Amount total = 0;
+    for (const auto& a : alloc.assets) {
+      if (a.asset == asset) {
+        pay = a.balances;
+        total = channel::AssetTotal(a).value();
+      }
+    }
+    Amount excess = held - total;
+    if (excess > 0) {
+      const auto& deposits = c.deposits.at(asset);
+      Amount deposited = 0;
+      for (const Amount& d : deposits) deposited += d;
+      Amount handed_out = 0;
+      for (size_t i = 0; i < n; ++i) {
+        Amount share = excess * deposits[i] / deposited;  // < 2^256: deposited >= excess
+        pay[i] += share;
+        handed_out += share;
+      }
+      pay[0] += excess - handed_out;
+    }
+    outcome[asset] = std::move(pay);
+  }
+  return outcome;
+}
+
+}  // namespace
+
+SimLedger::SimLedger(store::Store& store, const channel::AppRegistry& apps,
+                     std::unique_ptr<LedgerState> state)
+    : store_(store), apps_(apps), state_(std::move(state)) {}
+
+SimLedger::~SimLedger() = default;
+
+Result<std::unique_ptr<SimLedger>> SimLedger::Open(store::Store& store,
+                                                   const channel::AppRegistry& apps) {
+  PARLEY_ASSIGN_OR_RETURN(LedgerState state, LoadLedgerState(store));
+  return std::unique_ptr<SimLedger>(
+      new SimLedger(store, apps, std::make_unique<LedgerState>(std::move(state))));
+}
+
+Status SimLedger::Apply(const std::function<Status(LedgerState&, std::vector<Event>&)>& change) {
+  std::vector<Event> events;
+  std::vector<Adjudicator::Handler> to_call;
+  std::vector<Event> to_deliver;
+  {
+    std::lock_guard lock(mutex_);
+    LedgerState next = *state_;
+    PARLEY_RETURN_IF_ERROR(change(next, events));
+    PARLEY_RETURN_IF_ERROR(next.CheckConservation());
+    PARLEY_RETURN_IF_ERROR(store_.Write(Diff(*state_, next)));
+    *state_ = std::move(next);
+    for (const Event& e : events) {
+      for (const auto& [id, sub] : handlers_) {
+        if (sub.first == e.channel) {
+          to_call.push_back(sub.second);
+          to_deliver.push_back(e);
+        }
+      }
+    }
+  }
+  for (size_t i = 0; i < to_call.size(); ++i) to_call[i](to_deliver[i]);
+  return Status::Ok();
+}
+
+Result<const channel::App*> SimLedger::FindApp(const channel::Params& params) const {
+  return apps_.Find(params.app);
+}
+
+Status SimLedger::CheckChannel(const channel::Params& params) const {
+  PARLEY_RETURN_IF_ERROR(channel::ValidateParams(params));
+  if (params.backend != scheme_.name()) {
+    return Status::InvalidArgument("the channel settles on '" + params.backend +
+                                   "', not on the sim ledger");
+  }
+  return FindApp(params).status();
+}
+
+Status SimLedger::Mint(const crypto::PublicKey& account, const std::string& asset,
+                       const Amount& amount) {
+  return Apply([&](LedgerState& s, std::vector<Event>&) {
+    PARLEY_ASSIGN_OR_RETURN(s.supply[asset], channel::CheckedAdd(s.supply[asset], amount));
+    Amount& balance = s.accounts[account.ToHex()][asset];
+    PARLEY_ASSIGN_OR_RETURN(balance, channel::CheckedAdd(balance, amount));
+    return Status::Ok();
+  });
+}
+
+Amount SimLedger::Balance(const crypto::PublicKey& account, const std::string& asset) const {
+  std::lock_guard lock(mutex_);
+  auto it = state_->accounts.find(account.ToHex());
+  if (it == state_->accounts.end()) return 0;
+  auto a = it->second.find(asset);
+  return a == it->second.end() ? Amount(0) : a->second;
+}
+
+Tick SimLedger::Now() const {
+  std::lock_guard lock(mutex_);
+  return state_->tick;
+}
+
+Status SimLedger::Advance(Tick ticks) {
+  return Apply([&](LedgerState& s, std::vector<Event>&) {
+    s.tick += ticks;
+    return Status::Ok();
+  });
+}
+
+Status SimLedger::Deposit(const crypto::PublicKey& caller, const channel::Params& params,
+                          ParticipantIndex participant, const std::string& asset,
+                          const Amount& amount) {
+  PARLEY_RETURN_IF_ERROR(CheckChannel(params));
+  if (participant >= params.participants.size()) {
+    return Status::InvalidArgument("the channel has no participant " + std::to_string(participant));
+  }
+  channel::ChannelId id = scheme_.ComputeChannelId(params);
+  return Apply([&](LedgerState& s, std::vector<Event>& events) {
+    LedgerChannel& c = s.channels[id];
+    c.params = params;
+    if (c.dispute) {
+      return Status::FailedPrecondition("channel " + ToHex(id) +
+                                        " is in dispute or concluded; deposits are closed");
+    }
+    Amount& balance = s.accounts[caller.ToHex()][asset];
+    auto debited = channel::CheckedSub(balance, amount);
+    if (!debited.ok()) {
+      return Status::FailedPrecondition("account " + caller.ToHex() + " holds " +
+                                        channel::ToString(balance) + " " + asset +
+                                        ", not the " + channel::ToString(amount) + " to deposit");
+    }
+    balance = *debited;
+    auto& deposits = c.deposits[asset];
+    deposits.resize(params.participants.size(), 0);
+    PARLEY_ASSIGN_OR_RETURN(deposits[participant],
+                            channel::CheckedAdd(deposits[participant], amount));
+    PARLEY_ASSIGN_OR_RETURN(c.holdings[asset], channel::CheckedAdd(c.holdings[asset], amount));
+    events.push_back({.kind = EventKind::kDeposited, .channel = id, .participant = participant,
+                      .asset = asset, .amount = amount});
+    return Status::Ok();
+  });
+}
+
+Result<std::vector<Amount>> SimLedger::Deposits(const channel::Params& params,
+                                                const std::string& asset) const {
+  PARLEY_RETURN_IF_ERROR(CheckChannel(params));
+  std::lock_guard lock(mutex_);
+  std::vector<Amount> out(params.participants.size(), 0);
+  auto c = state_->channels.find(scheme_.ComputeChannelId(params));
+  if (c == state_->channels.end()) return out;
+  auto d = c->second.deposits.find(asset);
+  if (d != c->second.deposits.end()) out = d->second;
+  return out;
+}
+
+Status SimLedger::Register(const channel::Params& params, const channel::SignedState& signed_state) {
+  PARLEY_RETURN_IF_ERROR(CheckChannel(params));
+  channel::ChannelId id = scheme_.ComputeChannelId(params);
+  const channel::State& state = signed_state.state;
+  if (state.channel_id != id) {
+    return Status::InvalidArgument("the state is for another channel than these params");
+  }
+  PARLEY_RETURN_IF_ERROR(channel::ValidateAllocation(state.allocation, params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(channel::VerifySignatures(scheme_, params, signed_state, true));
+  return Apply([&](LedgerState& s, std::vector<Event>& events) {
+    LedgerChannel& c = s.channels[id];
+    c.params = params;
+    if (c.dispute) {
+      const Dispute& d = *c.dispute;
+      if (d.concluded) return Status::FailedPrecondition("the channel is already concluded");
+      if (s.tick >= d.timeout || d.progressing) {
+        return Status::FailedPrecondition("the dispute phase ended at tick " + T(d.timeout) +
+                                          "; registration is closed");
+      }
+      if (state.version <= d.state.state.version) {
+        return Status::FailedPrecondition("version " + std::to_string(state.version) +
+                                          " is not above the registered version " +
+                                          std::to_string(d.state.state.version));
+      }
+      c.dispute->state = signed_state;  // the timeout stays
+    } else {
+      c.dispute = Dispute{signed_state, s.tick + params.challenge_duration, false, false};
+    }
+    events.push_back({.kind = EventKind::kRegistered, .channel = id, .version = state.version,
+                      .timeout = c.dispute->timeout});
+    return Status::Ok();
+  });
+}
+
+Status SimLedger::Progress(const channel::Params& params, const channel::SignedState& to,
+                           ParticipantIndex actor) {
+  PARLEY_RETURN_IF_ERROR(CheckChannel(params));
+  PARLEY_ASSIGN_OR_RETURN(const channel::App* app, FindApp(params));
+  if (!app->SupportsForceMove()) {
+    return Status::FailedPrecondition("app '" + params.app + "' is not turn-based: no force-moves");
+  }
+  if (actor >= params.participants.size()) {
+    return Status::PermissionDenied("participant " + std::to_string(actor) + " does not exist");
+  }
+  channel::ChannelId id = scheme_.ComputeChannelId(params);
+  if (to.state.channel_id != id) {
+    return Status::InvalidArgument("the state is for another channel than these params");
+  }
+  if (to.sigs.size() != params.participants.size() || !to.sigs[actor] ||
+      !scheme_.Verify(params.participants[actor], scheme_.StateHash(to.state), *to.sigs[actor])) {
+    return Status::PermissionDenied("the mover's signature on version " +
+                                    std::to_string(to.state.version) + " does not verify");
+  }
+  return Apply([&](LedgerState& s, std::vector<Event>& events) {
+    auto it = s.channels.find(id);
+    if (it == s.channels.end() || !it->second.dispute) {
+      return Status::FailedPrecondition("register a state before making a force-move");
+    }
+    Dispute& d = *it->second.dispute;
+    if (d.concluded) return Status::FailedPrecondition("the channel is already concluded");
+    Tick window_end = ConcludableFrom(d, params, true);
+    if (s.tick < d.timeout && !d.progressing) {
+      return Status::FailedPrecondition("force-moves start after the dispute phase, at tick " +
+                                        T(d.timeout));
+    }
+    if (s.tick >= window_end) {
+      return Status::FailedPrecondition("the time to move ended at tick " + T(window_end));
+    }
+    const channel::State& from = d.state.state;
+    if (to.state.version != from.version + 1) {
+      return Status::FailedPrecondition("a force-move must be version " +
+                                        std::to_string(from.version + 1));
+    }
+    PARLEY_RETURN_IF_ERROR(
+        channel::ValidateAllocation(to.state.allocation, params.participants.size()));
+    PARLEY_RETURN_IF_ERROR(channel::CheckConserved(from.allocation, to.state.allocation));
+    Status valid = app->ValidTransition(params, from, to.state, actor);
+    if (!valid.ok()) return valid.WithContext("app '" + params.app + "' refuses the move");
+    channel::SignedState registered = to;
+    for (size_t i = 0; i < registered.sigs.size(); ++i) {
+      if (i != actor) registered.sigs[i].reset();
+    }
+    d.state = std::move(registered);
+    d.progressing = true;
+    d.timeout = s.tick + params.challenge_duration;
+    events.push_back({.kind = EventKind::kProgressed, .channel = id, .version = to.state.version,
+                      .timeout = d.timeout, .participant = actor});
+    return Status::Ok();
+  });
+}
+
+Status SimLedger::Conclude(const channel::Params& params) {
+  PARLEY_RETURN_IF_ERROR(CheckChannel(params));
+  PARLEY_ASSIGN_OR_RETURN(const channel::App* app, FindApp(params));
+  channel::ChannelId id = scheme_.ComputeChannelId(params);
+  return Apply([&](LedgerState& s, std::vector<Event>& events) {
+    auto it = s.channels.find(id);
+    if (it == s.channels.end() || !it->second.dispute) {
+      return Status::FailedPrecondition("nothing is registered for channel " + ToHex(id) +
+                                        "; register a state first");
+    }
+    LedgerChannel& c = it->second;
+    Dispute& d = *c.dispute;
+    if (d.concluded) return Status::FailedPrecondition("the channel is already concluded");
+    Tick from = ConcludableFrom(d, params, app->SupportsForceMove());
+    if (s.tick < from) {
+      return Status::FailedPrecondition("the channel can be concluded from tick " + T(from) +
+                                        "; it is tick " + T(s.tick));
+    }
+    PARLEY_ASSIGN_OR_RETURN(c.outcome, ComputeOutcome(c, d.state.state.allocation));
+    d.concluded = true;
+    c.withdrawn.assign(params.participants.size(), false);
+    events.push_back({.kind = EventKind::kConcluded, .channel = id,
+                      .version = d.state.state.version});
+    return Status::Ok();
+  });
+}
+
+Status SimLedger::Withdraw(const channel::Params& params, ParticipantIndex participant) {
+  PARLEY_RETURN_IF_ERROR(CheckChannel(params));
+  if (participant >= params.participants.size()) {
+    return Status::InvalidArgument("the channel has no participant " + std::to_string(participant));
+  }
+  channel::ChannelId id = scheme_.ComputeChannelId(params);
+  return Apply([&](LedgerState& s, std::vector<Event>& events) {
+    auto it = s.channels.find(id);
+    if (it == s.channels.end() || !it->second.outcome) {
+      return Status::FailedPrecondition("channel " + ToHex(id) + " is not concluded yet");
+    }
+    LedgerChannel& c = it->second;
+    if (c.withdrawn[participant]) {
+      return Status::FailedPrecondition("participant " + std::to_string(participant) +
+                                        " has already withdrawn");
+    }
+    c.withdrawn[participant] = true;
+    auto& account = s.accounts[params.participants[participant].ToHex()];
+    for (const auto& [asset, amounts] : *c.outcome) {
+      const Amount& pay = amounts[participant];
+      PARLEY_ASSIGN_OR_RETURN(c.holdings[asset], channel::CheckedSub(c.holdings[asset], pay));
+      PARLEY_ASSIGN_OR_RETURN(account[asset], channel::CheckedAdd(account[asset], pay));
+      events.push_back({.kind = EventKind::kWithdrawn, .channel = id, .participant = participant,
+                        .asset = asset, .amount = pay});
+    }
+    return Status::Ok();
+  });
+}
+
+Result<Dispute> SimLedger::GetDispute(const channel::ChannelId& channel) const {
+  std::lock_guard lock(mutex_);
+  auto it = state_->channels.find(channel);
+  if (it == state_->channels.end() || !it->second.dispute) {
+    return Status::NotFound("no dispute for channel " + ToHex(channel));
+  }
+  return *it->second.dispute;
+}
+
+uint64_t SimLedger::Subscribe(const channel::ChannelId& channel, Adjudicator::Handler handler) {
+  std::lock_guard lock(mutex_);
+  uint64_t id = next_subscription_++;
+  handlers_[id] = {channel, std::move(handler)};
+  return id;
+}
+
+void SimLedger::Unsubscribe(uint64_t subscription) {
+  std::lock_guard lock(mutex_);
+  handlers_.erase(subscription);
+}
+
+}  // namespace parley::settlement

@@ -1,0 +1,78 @@
+#include <rocksdb/db.h>
+#include <rocksdb/write_batch.h>
+
+#include "parley/store/store.h"
+
+namespace parley::store {
+namespace {
+
+Status FromRocks(const rocksdb::Status& s, const std::string& what) {
+  if (s.ok()) return Status::Ok();
+  if (s.IsCorruption()) return Status::Corruption(what + ": " + s.ToString());
+  return Status::IoError(what + ": " + s.ToString());
+}
+
+rocksdb::Slice ToSlice(ByteView bytes) {
+  return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
+}
+
+class RocksDbStore : public Store {
+ public:
+  RocksDbStore(std::unique_ptr<rocksdb::DB> db, std::string path, bool sync)
+      : db_(std::move(db)), path_(std::move(path)) {
+    write_options_.sync = sync;
+  }
+
+  Result<Bytes> Get(std::string_view key) const override {
+    std::string value;
+    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()),
+                                 &value);
+    if (s.IsNotFound()) return Status::NotFound("no value at key '" + std::string(key) + "'");
+    PARLEY_RETURN_IF_ERROR(FromRocks(s, "reading " + path_));
+    return Bytes(value.begin(), value.end());
+  }
+
+  Status Write(const WriteBatch& batch) override {
+    rocksdb::WriteBatch rocks_batch;
+    for (const auto& [key, value] : batch.ops()) {
+      if (value) {
+        rocks_batch.Put(key, ToSlice(*value));
+      } else {
+        rocks_batch.Delete(key);
+      }
+    }
+    return FromRocks(db_->Write(write_options_, &rocks_batch), "writing " + path_);
+  }
+
+  Status Scan(std::string_view prefix,
+              const std::function<void(std::string_view, ByteView)>& visit) const override {
+    std::unique_ptr<rocksdb::Iterator> it(db_->NewIterator(rocksdb::ReadOptions()));
+    rocksdb::Slice start(prefix.data(), prefix.size());
+    for (it->Seek(start); it->Valid() && it->key().starts_with(start); it->Next()) {
+      rocksdb::Slice k = it->key();
+      rocksdb::Slice v = it->value();
+      visit(std::string_view(k.data(), k.size()),
+            ByteView(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
+    }
+    return FromRocks(it->status(), "scanning " + path_);
+  }
+
+ private:
+  std::unique_ptr<rocksdb::DB> db_;
+  std::string path_;
+  rocksdb::WriteOptions write_options_;
+};
+
+}  // namespace
+
+Result<std::unique_ptr<Store>> OpenRocksDb(const std::string& path, const RocksDbOptions& options) {
+  rocksdb::Options rocks_options;
+  rocks_options.create_if_missing = options.create_if_missing;
+  rocksdb::DB* db = nullptr;
+  rocksdb::Status s = rocksdb::DB::Open(rocks_options, path, &db);
+  if (!s.ok()) return FromRocks(s, "cannot open the database in " + path);
+  return std::unique_ptr<Store>(
+      std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(db), path, options.sync));
+}
+
+}  // namespace parley::store
