@@ -72,7 +72,7 @@ Status Node::Start() {
       Status funding = AdvanceFunding(*entry);
       if (!funding.ok()) spdlog::warn("channel {}: funding: {}", Short(id), funding.ToString());
     }
-    spdlog::info("node {} started with {} channels", id().ToHex().substr(0, 12), entries_.size());
+    spdlog::debug("node {} started with {} channels", id().ToHex().substr(0, 12), entries_.size());
     return Status::Ok();
   }();
   transport_.SetReceiver([this](const wire::PeerId& from, Bytes bytes) {

@@ -1,0 +1,204 @@
+// The per-channel state machine: opening, updates, crossing proposals, the
+// signing guard, finality, ledger phases and restoring from a record.
+#include "parley/channel/channel.h"
+
+#include <gtest/gtest.h>
+
+#include "channel/channel_fixture.h"
+#include "parley/channel/encoding.h"
+
+namespace parley::channel {
+namespace {
+
+using testing::TwoPartyChannelTest;
+
+TEST_F(TwoPartyChannelTest, OpeningSignsTheInitialStateOnBothSides) {
+  auto a = Channel::Propose(params_, initial_, 0, alice_key_, scheme_, app_);
+  ASSERT_TRUE(a.ok());
+  EXPECT_EQ(a->phase(), Phase::kProposing);
+  EXPECT_EQ(a->id(), scheme_.ComputeChannelId(params_));
+  auto b = Channel::FromProposal(params_, initial_, 0, *a->latest().sigs[0], 1, scheme_, app_);
+  ASSERT_TRUE(b.ok());
+  EXPECT_EQ(b->phase(), Phase::kProposing);
+  auto sig = b->SignInitial(bob_key_);
+  ASSERT_TRUE(sig.ok());
+  EXPECT_EQ(b->phase(), Phase::kFunding);
+  EXPECT_TRUE(b->latest().FullySigned());
+  ASSERT_TRUE(a->AddInitialSignature(1, *sig).ok());
+  EXPECT_EQ(a->phase(), Phase::kFunding);
+  EXPECT_EQ(a->latest(), b->latest());
+  EXPECT_TRUE(VerifySignatures(scheme_, params_, a->latest(), true).ok());
+  ASSERT_TRUE(a->MarkFunded().ok());
+  EXPECT_EQ(a->phase(), Phase::kOpen);
+  EXPECT_EQ(a->MarkFunded().code(), StatusCode::kFailedPrecondition);
+}
+
+TEST_F(TwoPartyChannelTest, ProposerMustHoldItsParticipantKey) {
+  auto a = Channel::Propose(params_, initial_, 1, alice_key_, scheme_, app_);
+  EXPECT_EQ(a.status().code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(TwoPartyChannelTest, UpdatesAreCoSignedAndVersioned) {
+  OpenBoth();
+  Update(0, 30);
+  Update(1, 5);
+  Update(0, 1);
+  EXPECT_EQ(alice_->latest(), bob_->latest());
+  EXPECT_EQ(alice_->latest().state.version, 3u);
+  EXPECT_TRUE(alice_->latest().FullySigned());
+  EXPECT_TRUE(VerifySignatures(scheme_, params_, alice_->latest(), true).ok());
+  EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances,
+            (std::vector<Amount>{74, 126}));
+  EXPECT_FALSE(alice_->pending());
+  EXPECT_EQ(alice_->current_version(), 3u);
+}
+
+TEST_F(TwoPartyChannelTest, OnlyOneOwnProposalAtATime) {
+  OpenBoth();
+  State next = Pay(alice_->latest().state, 0, 1);
+  ASSERT_TRUE(alice_->ProposeUpdate(next, alice_key_).ok());
+  State another = Pay(alice_->latest().state, 0, 2);
+  another.version = 2;
+  EXPECT_EQ(alice_->ProposeUpdate(another, alice_key_).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(TwoPartyChannelTest, AFinalStateMakesTheChannelFinal) {
+  OpenBoth();
+  State final_state = alice_->latest().state;
+  final_state.version = 1;
+  final_state.is_final = true;
+  auto proposal = alice_->ProposeUpdate(final_state, alice_key_);
+  ASSERT_TRUE(proposal.ok());
+  auto answer = bob_->HandleProposal(final_state, 0, *proposal->sigs[0], bob_key_);
+  ASSERT_TRUE(answer.ok());
+  EXPECT_EQ(bob_->phase(), Phase::kFinal);
+  ASSERT_TRUE(alice_->HandleAccept(1, 1, *answer).ok());
+  EXPECT_EQ(alice_->phase(), Phase::kFinal);
+  // No updates after a final state.
+  State after = Pay(final_state, 0, 1);
+  EXPECT_EQ(alice_->ProposeUpdate(after, alice_key_).status().code(),
+            StatusCode::kFailedPrecondition);
+}
+
+// Both propose version 1 at once. The lower index (Alice) wins: both
+// proposals are refused, version 1 is used up on both sides, Alice goes
+// first at version 2 and Bob follows at version 3. Nobody signs twice.
+TEST_F(TwoPartyChannelTest, CrossingProposalsResolveByLowerIndex) {
+  OpenBoth();
+  State alices = Pay(alice_->latest().state, 0, 10);
+  State bobs = Pay(bob_->latest().state, 1, 20);
+  auto pa = alice_->ProposeUpdate(alices, alice_key_);
+  auto pb = bob_->ProposeUpdate(bobs, bob_key_);
+  ASSERT_TRUE(pa.ok() && pb.ok());
+
+  // Alice gets Bob's: she has the lower index and keeps her proposal.
+  auto at_alice = alice_->HandleProposal(bobs, 1, *pb->sigs[1], alice_key_);
+  EXPECT_EQ(at_alice.status().code(), StatusCode::kAborted);
+  EXPECT_TRUE(alice_->pending());
+  // Bob gets Alice's: he lost, drops his own, and cannot sign hers.
+  auto at_bob = bob_->HandleProposal(alices, 0, *pa->sigs[0], bob_key_);
+  EXPECT_EQ(at_bob.status().code(), StatusCode::kAborted);
+  EXPECT_FALSE(bob_->pending());
+  // Alice learns her version 1 was refused.
+  ASSERT_TRUE(alice_->HandleReject(1).ok());
+  EXPECT_EQ(alice_->NextVersion(), 2u);
+  EXPECT_EQ(bob_->NextVersion(), 2u);
+
+  alices.version = 2;
+  auto retry = alice_->ProposeUpdate(alices, alice_key_);
+  ASSERT_TRUE(retry.ok());
+  auto answer = bob_->HandleProposal(alices, 0, *retry->sigs[0], bob_key_);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  ASSERT_TRUE(alice_->HandleAccept(2, 1, *answer).ok());
+  Update(1, 20);
+  EXPECT_EQ(alice_->latest().state.version, 3u);
+  EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances,
+            (std::vector<Amount>{110, 90}));
+  EXPECT_EQ(alice_->latest(), bob_->latest());
+}
+
+TEST_F(TwoPartyChannelTest, ARefusedProposalUsesUpItsVersionOnBothSides) {
+  OpenBoth();
+  // Bob proposes a state that takes money from Alice: Alice refuses it.
+  State theft = bob_->latest().state;
+  theft.version = 1;
+  theft.allocation.assets[0].balances = {50, 150};
+  auto proposal = bob_->ProposeUpdate(theft, bob_key_);
+  ASSERT_FALSE(proposal.ok());  // Bob's own node refuses to propose it...
+  // ...but a modified node can sign and send it anyway.
+  auto answer = alice_->HandleProposal(theft, 1, SignAs(bob_key_, theft), alice_key_);
+  EXPECT_EQ(answer.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(alice_->current_version(), 1u);
+  EXPECT_EQ(alice_->latest().state.version, 0u);
+  // The next honest update goes at version 2.
+  State pay = Pay(alice_->latest().state, 0, 1);
+  EXPECT_EQ(pay.version, 1u);
+  pay.version = alice_->NextVersion();
+  auto p = alice_->ProposeUpdate(pay, alice_key_);
+  ASSERT_TRUE(p.ok());
+  EXPECT_EQ(p->state.version, 2u);
+}
+
+TEST_F(TwoPartyChannelTest, TheGuardNeverSignsAVersionTwice) {
+  auto a = Channel::Propose(params_, initial_, 0, alice_key_, scheme_, app_);
+  ASSERT_TRUE(a.ok());
+  auto b = Channel::FromProposal(params_, initial_, 0, *a->latest().sigs[0], 1, scheme_, app_);
+  ASSERT_TRUE(b.ok());
+  ASSERT_TRUE(b->SignInitial(bob_key_).ok());
+  // Bob's record goes to disk and comes back: the guard comes with it.
+  auto record = Decode<ChannelRecord>(Encode(b->record()), "record");
+  ASSERT_TRUE(record.ok());
+  EXPECT_EQ(record->last_signed_version, std::optional<uint64_t>(0));
+  auto restored = Channel::Restore(*record, scheme_, app_);
+  ASSERT_TRUE(restored.ok());
+  // Forced back into proposing (as a buggy caller might), it still refuses.
+  ChannelRecord rewound = restored->record();
+  rewound.phase = Phase::kProposing;
+  auto again = Channel::Restore(rewound, scheme_, app_);
+  ASSERT_TRUE(again.ok());
+  auto second = again->SignInitial(bob_key_);
+  EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(second.status().message().find("never signs a version twice"), std::string::npos);
+}
+
+TEST_F(TwoPartyChannelTest, RecordsRoundTripThroughTheirEncoding) {
+  OpenBoth();
+  Update(0, 7);
+  State next = Pay(alice_->latest().state, 0, 3);
+  ASSERT_TRUE(alice_->ProposeUpdate(next, alice_key_).ok());
+  auto decoded = Decode<ChannelRecord>(Encode(alice_->record()), "record");
+  ASSERT_TRUE(decoded.ok()) << decoded.status().ToString();
+  EXPECT_EQ(*decoded, alice_->record());
+  auto restored = Channel::Restore(*decoded, scheme_, app_);
+  ASSERT_TRUE(restored.ok());
+  EXPECT_EQ(restored->id(), alice_->id());
+  EXPECT_EQ(restored->NextVersion(), 3u);
+}
+
+TEST_F(TwoPartyChannelTest, RestoreRefusesARecordThatDoesNotFit) {
+  OpenBoth();
+  ChannelRecord record = alice_->record();
+  record.params.challenge_duration = 11;  // the id no longer matches
+  EXPECT_EQ(Channel::Restore(record, scheme_, app_).status().code(), StatusCode::kCorruption);
+  record = alice_->record();
+  record.self = 2;
+  EXPECT_EQ(Channel::Restore(record, scheme_, app_).status().code(), StatusCode::kCorruption);
+}
+
+TEST_F(TwoPartyChannelTest, LedgerPhasesFollowInOrder) {
+  OpenBoth();
+  EXPECT_EQ(alice_->MarkWithdrawn().code(), StatusCode::kFailedPrecondition);
+  State next = Pay(alice_->latest().state, 0, 3);
+  ASSERT_TRUE(alice_->ProposeUpdate(next, alice_key_).ok());
+  ASSERT_TRUE(alice_->MarkDisputed().ok());
+  EXPECT_EQ(alice_->phase(), Phase::kDisputed);
+  EXPECT_FALSE(alice_->pending());  // no off-chain updates in a dispute
+  ASSERT_TRUE(alice_->MarkConcluded().ok());
+  EXPECT_EQ(alice_->MarkDisputed().code(), StatusCode::kFailedPrecondition);
+  ASSERT_TRUE(alice_->MarkWithdrawn().ok());
+  EXPECT_EQ(alice_->phase(), Phase::kWithdrawn);
+}
+
+}  // namespace
+}  // namespace parley::channel
