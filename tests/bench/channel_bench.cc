@@ -1,0 +1,184 @@
+// channel_bench: what one co-signed update costs in process, next to the
+// limit set by its cryptography.
+//
+// An update is the whole protocol round of DESIGN.md §2 between two
+// Channel state machines: the proposer applies the action, checks and signs
+// the state and persists it; the responder verifies, checks, countersigns
+// and persists; the proposer verifies the answer and persists the result.
+// That is two signatures and two verifications, so no implementation can
+// exceed 1 / (2·sign + 2·verify) updates/s on one core: the crypto-bound
+// limit. The program prints each store's rate as a share of that limit.
+#include <benchmark/benchmark.h>
+
+#include <cstdio>
+#include <filesystem>
+#include <map>
+
+#include "parley/channel/channel.h"
+#include "parley/crypto/random.h"
+#include "parley/crypto/schnorr.h"
+#include "parley/store/channel_store.h"
+#include "payment/payment_app.h"
+
+namespace parley {
+namespace {
+
+using channel::Channel;
+
+void BM_SchnorrSign(benchmark::State& state) {
+  auto key = crypto::PrivateKey::Generate();
+  Hash32 message = crypto::RandomHash32();
+  for (auto _ : state) benchmark::DoNotOptimize(crypto::SchnorrSign(key, message));
+}
+BENCHMARK(BM_SchnorrSign);
+
+void BM_SchnorrVerify(benchmark::State& state) {
+  auto key = crypto::PrivateKey::Generate();
+  Hash32 message = crypto::RandomHash32();
+  crypto::Signature sig = crypto::SchnorrSign(key, message);
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(crypto::SchnorrVerify(key.public_key(), message, sig));
+  }
+}
+BENCHMARK(BM_SchnorrVerify);
+
+enum class StoreKind { kMemory, kRocksDbNoSync, kRocksDbSync };
+
+// Two open channel endpoints, each persisting to its own store.
+class UpdateRig {
+ public:
+  explicit UpdateRig(StoreKind kind) {
+    if (kind == StoreKind::kMemory) {
+      alice_db_ = store::NewMemoryStore();
+      bob_db_ = store::NewMemoryStore();
+    } else {
+      dir_ = std::filesystem::temp_directory_path() / "parley-bench-XXXXXX";
+      std::string pattern = dir_.string();
+      if (mkdtemp(pattern.data()) == nullptr) std::abort();
+      dir_ = pattern;
+      store::RocksDbOptions options{.sync = kind == StoreKind::kRocksDbSync};
+      alice_db_ = store::OpenRocksDb((dir_ / "alice").string(), options).value();
+      bob_db_ = store::OpenRocksDb((dir_ / "bob").string(), options).value();
+    }
+    alice_store_.emplace(*alice_db_);
+    bob_store_.emplace(*bob_db_);
+    channel::Params params{.participants = {alice_key_.public_key(), bob_key_.public_key()},
+                           .nonce = crypto::RandomHash32(),
+                           .challenge_duration = 10,
+                           .app = apps::PaymentApp::kId,
+                           .backend = "sim"};
+    channel::Amount deposit = channel::Amount(1) << 128;
+    channel::State initial{.channel_id = scheme_.ComputeChannelId(params),
+                           .allocation = {{{.asset = "native", .balances = {deposit, deposit}}}}};
+    auto a = Channel::Propose(params, initial, 0, alice_key_, scheme_, app_).value();
+    auto b = Channel::FromProposal(params, initial, 0, *a.latest().sigs[0], 1, scheme_, app_).value();
+    Check(a.AddInitialSignature(1, b.SignInitial(bob_key_).value()));
+    Check(a.MarkFunded());
+    Check(b.MarkFunded());
+    alice_.emplace(std::move(a));
+    bob_.emplace(std::move(b));
+    pay_ = apps::PaymentApp::PayAction(1, 1);
+  }
+  ~UpdateRig() {
+    alice_db_.reset();
+    bob_db_.reset();
+    if (!dir_.empty()) std::filesystem::remove_all(dir_);
+  }
+
+  void Update() {
+    channel::State next =
+        app_.ApplyAction(alice_->params(), alice_->latest().state, 0, pay_).value();
+    auto proposal = alice_->ProposeUpdate(next, alice_key_).value();
+    Check(alice_store_->Put(alice_->record()));  // persisted before it is sent
+    auto answer = bob_->HandleProposal(next, 0, *proposal.sigs[0], bob_key_).value();
+    Check(bob_store_->Put(bob_->record()));      // persisted before the answer
+    Check(alice_->HandleAccept(next.version, 1, answer));
+    Check(alice_store_->Put(alice_->record()));
+  }
+
+ private:
+  static void Check(const Status& s) {
+    if (!s.ok()) {
+      std::fprintf(stderr, "benchmark setup failed: %s\n", s.ToString().c_str());
+      std::abort();
+    }
+  }
+
+  channel::Bip340Scheme scheme_;
+  apps::PaymentApp app_;
+  crypto::PrivateKey alice_key_ = crypto::PrivateKey::Generate();
+  crypto::PrivateKey bob_key_ = crypto::PrivateKey::Generate();
+  std::filesystem::path dir_;
+  std::unique_ptr<store::Store> alice_db_, bob_db_;
+  std::optional<store::ChannelStore> alice_store_, bob_store_;
+  std::optional<Channel> alice_, bob_;
+  Bytes pay_;
+};
+
+void BM_Update(benchmark::State& state, StoreKind kind) {
+  UpdateRig rig(kind);
+  for (auto _ : state) rig.Update();
+  state.counters["updates/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
+                                                   benchmark::Counter::kIsRate);
+}
+BENCHMARK_CAPTURE(BM_Update, memory, StoreKind::kMemory)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_off, StoreKind::kRocksDbNoSync)->UseRealTime();
+BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_on, StoreKind::kRocksDbSync)->UseRealTime();
+
+// Keeps each benchmark's real time per iteration, in seconds.
+class CollectingReporter : public benchmark::ConsoleReporter {
+ public:
+  void ReportRuns(const std::vector<Run>& runs) override {
+    ConsoleReporter::ReportRuns(runs);
+    for (const Run& run : runs) {
+      if (run.run_type != Run::RT_Iteration) continue;
+      seconds[run.benchmark_name()] =
+          run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+    }
+  }
+  std::map<std::string, double> seconds;
+};
+
+void PrintSummary(const std::map<std::string, double>& s) {
+  auto at = [&](const std::string& name) {
+    auto it = s.find(name);
+    return it == s.end() ? 0.0 : it->second;
+  };
+  double sign = at("BM_SchnorrSign"), verify = at("BM_SchnorrVerify");
+  if (sign == 0 || verify == 0) return;  // filtered out
+  double limit = 1 / (2 * sign + 2 * verify);
+  std::printf("\nsign %.1f us, verify %.1f us => crypto-bound limit 1/(2*sign + 2*verify) = "
+              "%.0f updates/s\n", sign * 1e6, verify * 1e6, limit);
+  struct Row {
+    const char* name;
+    const char* label;
+    double target;
+  };
+  for (Row row : {Row{"BM_Update/memory/real_time", "memory store", 0.70},
+                  Row{"BM_Update/rocksdb_sync_off/real_time", "RocksDB, sync off", 0.50},
+                  Row{"BM_Update/rocksdb_sync_on/real_time", "RocksDB, sync on", 0.0}}) {
+    double t = at(row.name);
+    if (t == 0) continue;
+    double ratio = (1 / t) / limit;
+    std::printf("%-18s %8.0f updates/s = %5.1f%% of the limit", row.label, 1 / t, 100 * ratio);
+    if (row.target > 0) {
+      std::printf("  (target >= %.0f%%: %s)", 100 * row.target, ratio >= row.target ? "met" : "MISSED");
+    } else {
+      std::printf("  (no target; fsync per write)");
+    }
+    std::printf("\n");
+  }
+}
+
+}  // namespace
+}  // namespace parley
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  parley::CollectingReporter reporter;
+  benchmark::RunSpecifiedBenchmarks(&reporter);
+  parley::PrintSummary(reporter.seconds);
+  benchmark::Shutdown();
+  return 0;
+}
