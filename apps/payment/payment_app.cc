@@ -55,6 +55,9 @@ Result<State> PaymentApp::ApplyAction(const channel::Params& params, const State
   if (asset >= from.allocation.assets.size()) {
     return Status::InvalidArgument("the channel has no asset " + std::to_string(asset));
   }
+  if (actor >= from.allocation.assets[asset].balances.size()) {
+    return Status::InvalidArgument("participant " + std::to_string(actor) + " does not exist");
+  }
   if (to >= params.participants.size() || to == actor) {
     return Status::InvalidArgument("participant " + std::to_string(to) +
                                    " cannot receive this payment");

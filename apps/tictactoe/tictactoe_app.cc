@@ -27,10 +27,19 @@ bool Full(const TicTacToeApp::Board& board) {
   return std::none_of(board.begin(), board.end(), [](uint8_t c) { return c == 0; });
 }
 
-// The allocation and finality that `board` implies after `mover` moved.
-void SettleStakes(const TicTacToeApp::Board& board, ParticipantIndex mover, State& state) {
+// The pot: one asset, two balances, nothing locked (as ValidInit requires).
+Result<Amount> Pot(const State& state) {
+  const auto& assets = state.allocation.assets;
+  if (assets.size() != 1 || assets[0].balances.size() != 2 || !assets[0].locked.empty()) {
+    return Status::InvalidArgument("tic-tac-toe is played for one asset with nothing locked");
+  }
+  return channel::AssetTotal(assets[0]);
+}
+
+// Sets the allocation and finality that `board` implies after `mover` moved.
+void SettleStakes(const TicTacToeApp::Board& board, ParticipantIndex mover, const Amount& pot,
+                  State& state) {
   auto& balances = state.allocation.assets[0].balances;
-  Amount pot = balances[0] + balances[1];  // bounded by ValidInit's checked total
   uint8_t winner = TicTacToeApp::Winner(board);
   state.is_final = winner != 0 || Full(board);
   if (winner == 0 && Full(board)) {
@@ -91,8 +100,10 @@ Status TicTacToeApp::ValidTransition(const channel::Params&, const State& from, 
     ++changed;
   }
   if (changed != 1) return Status::InvalidArgument("a move places exactly one mark");
+  PARLEY_ASSIGN_OR_RETURN(Amount pot, Pot(from));
+  PARLEY_RETURN_IF_ERROR(Pot(to).status());
   State expected = to;
-  SettleStakes(after, actor, expected);
+  SettleStakes(after, actor, pot, expected);
   if (expected.allocation != to.allocation || expected.is_final != to.is_final) {
     return Status::InvalidArgument(
         "the stakes do not follow the board (the mover takes the pot until the game ends)");
@@ -113,11 +124,12 @@ Result<State> TicTacToeApp::ApplyAction(const channel::Params&, const State& fro
   if (board[action[0]] != 0) {
     return Status::InvalidArgument("cell " + std::to_string(action[0]) + " is taken");
   }
+  PARLEY_ASSIGN_OR_RETURN(Amount pot, Pot(from));
   board[action[0]] = static_cast<uint8_t>(actor + 1);
   State next = from;
   next.version = from.version + 1;
   next.app_data.assign(board.begin(), board.end());
-  SettleStakes(board, actor, next);
+  SettleStakes(board, actor, pot, next);
   return next;
 }
 
