@@ -33,8 +33,10 @@ Status ValidateParams(const Params& params) {
   if (distinct.size() != n) {
     return Status::InvalidArgument("the same key appears twice among the participants");
   }
-  if (params.challenge_duration == 0) {
-    return Status::InvalidArgument("the challenge duration must be at least 1 tick");
+  if (params.challenge_duration == 0 || params.challenge_duration > kMaxChallengeDuration) {
+    return Status::InvalidArgument("the challenge duration must be 1 to " +
+                                   std::to_string(kMaxChallengeDuration) + " ticks, got " +
+                                   std::to_string(params.challenge_duration));
   }
   PARLEY_RETURN_IF_ERROR(ValidateName("the app id", params.app));
   return ValidateName("the backend name", params.backend);

@@ -60,6 +60,25 @@ Bytes EncodeChannel(const LedgerChannel& c) {
   return w.Take();
 }
 
+// Lists sized by the participants must have one entry each, so no later index
+// can run past them.
+Status CheckShape(const LedgerChannel& c) {
+  PARLEY_RETURN_IF_ERROR(channel::ValidateParams(c.params));
+  size_t n = c.params.participants.size();
+  auto per_participant = [n](const AmountsByAsset& amounts) {
+    for (const auto& [asset, values] : amounts) {
+      if (values.size() != n) return false;
+    }
+    return true;
+  };
+  if (!per_participant(c.deposits) || (c.outcome && !per_participant(*c.outcome)) ||
+      c.withdrawn.size() != (c.outcome ? n : 0) ||
+      (c.dispute && c.dispute->state.sigs.size() != n)) {
+    return Status::InvalidArgument("a list does not have one entry per participant");
+  }
+  return Status::Ok();
+}
+
 Result<LedgerChannel> DecodeChannel(ByteView bytes) {
   Reader r(bytes, "ledger channel");
   LedgerChannel c;
@@ -98,6 +117,7 @@ Result<LedgerChannel> DecodeChannel(ByteView bytes) {
     c.withdrawn[i] = b;
   }
   PARLEY_RETURN_IF_ERROR(r.Finish());
+  PARLEY_RETURN_IF_ERROR(CheckShape(c));
   return c;
 }
 
@@ -193,6 +213,7 @@ Result<LedgerState> LoadLedgerState(const store::Store& store) {
   if (tick.ok()) {
     Reader r(*tick, "ledger tick");
     keep_first(r.U64(&state.tick));
+    keep_first(r.Finish());
   } else if (tick.status().code() != StatusCode::kNotFound) {
     return tick.status();
   }
@@ -219,7 +240,8 @@ Result<LedgerState> LoadLedgerState(const store::Store& store) {
     if (id.ok() && c.ok()) state.channels[*id] = std::move(c).value();
   }));
   if (!error.ok()) return Status::Corruption("the stored ledger does not load: " + error.message());
-  PARLEY_RETURN_IF_ERROR(state.CheckConservation());
+  Status conserved = state.CheckConservation();
+  if (!conserved.ok()) return Status::Corruption("the stored ledger " + conserved.message());
   return state;
 }
 

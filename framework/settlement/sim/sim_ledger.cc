@@ -32,7 +32,7 @@ Result<AmountsByAsset> ComputeOutcome(const LedgerChannel& c, const channel::All
     }
     auto held = c.holdings.find(asset.asset);
     PARLEY_ASSIGN_OR_RETURN(Amount total, channel::AssetTotal(asset));
-    if (held == c.holdings.end() || held->second < total) funded = false;
+    if ((held == c.holdings.end() ? Amount(0) : held->second) < total) funded = false;
   }
   AmountsByAsset outcome;
   if (!funded) {
@@ -55,7 +55,9 @@ Result<AmountsByAsset> ComputeOutcome(const LedgerChannel& c, const channel::All
       for (const Amount& d : deposits) deposited += d;
       Amount handed_out = 0;
       for (size_t i = 0; i < n; ++i) {
-        Amount share = excess * deposits[i] / deposited;  // < 2^256: deposited >= excess
+        // excess <= deposited, so the share fits; the product needs 512 bits.
+        using Wide = boost::multiprecision::uint512_t;
+        Amount share = Amount(Wide(excess) * Wide(deposits[i]) / Wide(deposited));
         pay[i] += share;
         handed_out += share;
       }
@@ -143,6 +145,10 @@ Tick SimLedger::Now() const {
 
 Status SimLedger::Advance(Tick ticks) {
   return Apply([&](LedgerState& s, std::vector<Event>&) {
+    if (ticks > channel::kMaxTick - s.tick) {
+      return Status::OutOfRange("the ledger clock stops at tick " + T(channel::kMaxTick) +
+                                "; it is tick " + T(s.tick));
+    }
     s.tick += ticks;
     return Status::Ok();
   });

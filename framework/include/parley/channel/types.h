@@ -26,6 +26,10 @@ inline constexpr size_t kMaxLocked = 64;
 inline constexpr size_t kMaxNameLength = 64;          // app ids, asset and backend names
 inline constexpr size_t kMaxAppDataSize = 64 * 1024;  // bytes of app_data
 inline constexpr size_t kMaxSignatureSize = 65;
+// Ledger time: a challenge lasts at most 2^32 ticks, and ledgers stop at 2^62,
+// so no timeout computed from them can overflow.
+inline constexpr uint64_t kMaxChallengeDuration = uint64_t{1} << 32;
+inline constexpr uint64_t kMaxTick = uint64_t{1} << 62;
 // The largest encoded State within the limits above (see encoding.h).
 inline constexpr size_t kMaxStateSize =
     32 + 8 + 4 +
@@ -36,7 +40,7 @@ inline constexpr size_t kMaxStateSize =
 struct Params {
   std::vector<crypto::PublicKey> participants;  // 2..kMaxParticipants, distinct
   Hash32 nonce{};                               // random; makes the id unique
-  uint64_t challenge_duration = 0;              // ledger ticks, > 0
+  uint64_t challenge_duration = 0;              // ledger ticks, 1..kMaxChallengeDuration
   AppId app;
   std::string backend;  // the SignatureScheme name, e.g. "sim"
 
@@ -81,7 +85,7 @@ struct SignedState {
 };
 
 // InvalidArgument unless `params` is well formed: participant count in range
-// and distinct, a positive challenge duration, non-empty app and backend names
+// and distinct, a challenge duration in 1..kMaxChallengeDuration, non-empty app and backend names
 // within kMaxNameLength.
 Status ValidateParams(const Params& params);
 
