@@ -17,7 +17,8 @@ Bytes PaymentApp::PayAction(const Amount& amount, ParticipantIndex to, uint32_t 
 }
 
 Status PaymentApp::ValidInit(const channel::Params&, const State& initial) const {
-  if (!initial.app_data.empty()) return Status::InvalidArgument("payment channels carry no app data");
+  if (!initial.app_data.empty())
+    return Status::InvalidArgument("payment channels carry no app data");
   return Status::Ok();
 }
 
@@ -28,8 +29,8 @@ Status PaymentApp::ValidTransition(const channel::Params&, const State& from, co
     const auto& before = from.allocation.assets[a];
     const auto& after = to.allocation.assets[a];
     if (before.locked != after.locked) {
-      return Status::InvalidArgument("a payment cannot change locked amounts of '" +
-                                     before.asset + "'");
+      return Status::InvalidArgument("a payment cannot change locked amounts of '" + before.asset +
+                                     "'");
     }
     for (ParticipantIndex p = 0; p < before.balances.size(); ++p) {
       if (p != actor && after.balances[p] < before.balances[p]) {

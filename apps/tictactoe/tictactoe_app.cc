@@ -68,7 +68,8 @@ uint8_t TicTacToeApp::Winner(const Board& b) {
 }
 
 Status TicTacToeApp::ValidInit(const channel::Params& params, const State& initial) const {
-  if (params.participants.size() != 2) return Status::InvalidArgument("tic-tac-toe needs 2 players");
+  if (params.participants.size() != 2)
+    return Status::InvalidArgument("tic-tac-toe needs 2 players");
   if (initial.allocation.assets.size() != 1 || !initial.allocation.assets[0].locked.empty()) {
     return Status::InvalidArgument("tic-tac-toe is played for one asset with nothing locked");
   }

@@ -54,7 +54,8 @@ int main(int argc, char** argv) {
   std::string data_dir;
   bool sync = false;
   std::string log_level = "warn";
-  cli.add_option("--payments", payments, "number of off-chain payments")->check(CLI::Range(2, 10000000));
+  cli.add_option("--payments", payments, "number of off-chain payments")
+      ->check(CLI::Range(2, 10000000));
   cli.add_option("--data-dir", data_dir, "where the RocksDB stores go (default: a fresh temp dir)");
   cli.add_flag("--sync", sync, "fsync every write (slower; survives power loss)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");

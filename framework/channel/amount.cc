@@ -6,8 +6,9 @@ namespace parley::channel {
 
 Result<Amount> CheckedAdd(const Amount& a, const Amount& b) {
   Amount sum = a + b;  // wraps
-  if (sum < a) return Status::OutOfRange("amount overflow: " + ToString(a) + " + " + ToString(b) +
-                                         " exceeds 2^256-1");
+  if (sum < a)
+    return Status::OutOfRange("amount overflow: " + ToString(a) + " + " + ToString(b) +
+                              " exceeds 2^256-1");
   return sum;
 }
 

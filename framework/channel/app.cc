@@ -19,8 +19,8 @@ Result<const App*> AppRegistry::Find(const AppId& id) const {
   if (it != apps_.end()) return it->second.get();
   std::string known;
   for (const auto& [name, app] : apps_) known += (known.empty() ? "" : ", ") + name;
-  return Status::NotFound("no app '" + id + "' is registered (known: " +
-                          (known.empty() ? "none" : known) + ")");
+  return Status::NotFound("no app '" + id +
+                          "' is registered (known: " + (known.empty() ? "none" : known) + ")");
 }
 
 }  // namespace parley::channel

@@ -20,13 +20,20 @@ ChannelRecord NewRecord(const Params& params, const State& initial, ParticipantI
 
 const char* PhaseName(Phase phase) {
   switch (phase) {
-    case Phase::kProposing: return "proposing";
-    case Phase::kFunding: return "funding";
-    case Phase::kOpen: return "open";
-    case Phase::kFinal: return "final";
-    case Phase::kDisputed: return "disputed";
-    case Phase::kConcluded: return "concluded";
-    case Phase::kWithdrawn: return "withdrawn";
+    case Phase::kProposing:
+      return "proposing";
+    case Phase::kFunding:
+      return "funding";
+    case Phase::kOpen:
+      return "open";
+    case Phase::kFinal:
+      return "final";
+    case Phase::kDisputed:
+      return "disputed";
+    case Phase::kConcluded:
+      return "concluded";
+    case Phase::kWithdrawn:
+      return "withdrawn";
   }
   return "unknown";
 }
@@ -78,11 +85,12 @@ Status Channel::CheckInitial(const Params& params, const State& initial,
   }
   if (params.backend != scheme.name()) {
     return Status::InvalidArgument("the channel is for backend '" + params.backend +
-                                   "' but this node settles on '" + std::string(scheme.name()) + "'");
+                                   "' but this node settles on '" + std::string(scheme.name()) +
+                                   "'");
   }
   if (params.app != app.id()) {
-    return Status::InvalidArgument("the channel names app '" + params.app + "', not '" +
-                                   app.id() + "'");
+    return Status::InvalidArgument("the channel names app '" + params.app + "', not '" + app.id() +
+                                   "'");
   }
   if (initial.channel_id != scheme.ComputeChannelId(params)) {
     return Status::InvalidArgument("the initial state's channel id does not match the params");
@@ -98,9 +106,9 @@ Status Channel::CheckInitial(const Params& params, const State& initial,
   return Status::Ok();
 }
 
-Result<Channel> Channel::Propose(const Params& params, const State& initial,
-                                 ParticipantIndex self, const crypto::PrivateKey& key,
-                                 const SignatureScheme& scheme, const App& app) {
+Result<Channel> Channel::Propose(const Params& params, const State& initial, ParticipantIndex self,
+                                 const crypto::PrivateKey& key, const SignatureScheme& scheme,
+                                 const App& app) {
   PARLEY_RETURN_IF_ERROR(CheckInitial(params, initial, scheme, app));
   if (self >= params.participants.size() || params.participants[self] != key.public_key()) {
     return Status::InvalidArgument("this node's key is not participant " + std::to_string(self));
@@ -121,7 +129,8 @@ Result<Channel> Channel::FromProposal(const Params& params, const State& initial
   PARLEY_RETURN_IF_ERROR(channel.CheckParticipant(proposer, "the proposer"));
   if (proposer == self) return Status::InvalidArgument("the proposer cannot be this node");
   if (!scheme.Verify(params.participants[proposer], scheme.StateHash(initial), proposer_sig)) {
-    return Status::PermissionDenied("the proposer's signature on the initial state does not verify");
+    return Status::PermissionDenied(
+        "the proposer's signature on the initial state does not verify");
   }
   channel.record_.latest.sigs[proposer] = proposer_sig;
   return channel;
@@ -131,8 +140,7 @@ Result<Channel> Channel::Restore(ChannelRecord record, const SignatureScheme& sc
                                  const App& app) {
   ChannelId id = scheme.ComputeChannelId(record.params);
   if (record.params.backend != scheme.name() || record.params.app != app.id() ||
-      record.latest.state.channel_id != id ||
-      record.self >= record.params.participants.size() ||
+      record.latest.state.channel_id != id || record.self >= record.params.participants.size() ||
       record.latest.sigs.size() != record.params.participants.size()) {
     return Status::Corruption("stored channel " + ToHex(record.latest.state.channel_id) +
                               " does not match its params, backend or app");
@@ -208,15 +216,14 @@ Status Channel::CheckTransition(const State& next, ParticipantIndex actor) const
                                       "; updates need an open channel");
   }
   if (next.channel_id != id_) {
-    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) +
-                                   ", not " + ToHex(id_));
+    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) + ", not " +
+                                   ToHex(id_));
   }
   if (next.version != NextVersion()) {
     return Status::FailedPrecondition("version " + V(next.version) + " is not the next version " +
                                       V(NextVersion()) + " (current " + V(current_version()) + ")");
   }
-  PARLEY_RETURN_IF_ERROR(
-      ValidateAllocation(next.allocation, record_.params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(ValidateAllocation(next.allocation, record_.params.participants.size()));
   PARLEY_RETURN_IF_ERROR(CheckConserved(latest().state.allocation, next.allocation));
   Status app_ok = app_->ValidTransition(record_.params, latest().state, next, actor);
   if (!app_ok.ok()) {
@@ -263,8 +270,8 @@ Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex fr
                                       V(NextVersion()) + " (current " + V(current_version()) + ")");
   }
   if (next.channel_id != id_) {
-    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) +
-                                   ", not " + ToHex(id_));
+    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) + ", not " +
+                                   ToHex(id_));
   }
   if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(next), sig)) {
     return Status::PermissionDenied("the proposer's signature on version " + V(next.version) +

@@ -6,8 +6,8 @@
 namespace parley::channel {
 
 bool SignedState::FullySigned() const {
-  return !sigs.empty() && std::all_of(sigs.begin(), sigs.end(),
-                                      [](const auto& sig) { return sig.has_value(); });
+  return !sigs.empty() &&
+         std::all_of(sigs.begin(), sigs.end(), [](const auto& sig) { return sig.has_value(); });
 }
 
 namespace {
@@ -75,8 +75,8 @@ Status ValidateAllocation(const Allocation& allocation, size_t participants) {
     }
     auto total = AssetTotal(asset);
     if (!total.ok()) {
-      return Status::InvalidArgument("the total of asset '" + asset.asset + "' overflows: " +
-                                     total.status().message());
+      return Status::InvalidArgument("the total of asset '" + asset.asset +
+                                     "' overflows: " + total.status().message());
     }
   }
   return Status::Ok();

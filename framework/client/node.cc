@@ -2,9 +2,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include "node_entry.h"
 #include "parley/crypto/random.h"
 #include "parley/util/codec.h"
-#include "node_entry.h"
 
 namespace parley::client {
 
@@ -22,17 +22,24 @@ std::string Short(const ChannelId& id) { return ToHex(id).substr(0, 12); }
 
 }  // namespace
 
-
 const char* NodeEventKindName(NodeEvent::Kind kind) {
   switch (kind) {
-    case NodeEvent::Kind::kChannelProposed: return "channel-proposed";
-    case NodeEvent::Kind::kChannelOpen: return "channel-open";
-    case NodeEvent::Kind::kUpdated: return "updated";
-    case NodeEvent::Kind::kUpdateFailed: return "update-failed";
-    case NodeEvent::Kind::kDisputed: return "disputed";
-    case NodeEvent::Kind::kRefuted: return "refuted";
-    case NodeEvent::Kind::kConcluded: return "concluded";
-    case NodeEvent::Kind::kWithdrawn: return "withdrawn";
+    case NodeEvent::Kind::kChannelProposed:
+      return "channel-proposed";
+    case NodeEvent::Kind::kChannelOpen:
+      return "channel-open";
+    case NodeEvent::Kind::kUpdated:
+      return "updated";
+    case NodeEvent::Kind::kUpdateFailed:
+      return "update-failed";
+    case NodeEvent::Kind::kDisputed:
+      return "disputed";
+    case NodeEvent::Kind::kRefuted:
+      return "refuted";
+    case NodeEvent::Kind::kConcluded:
+      return "concluded";
+    case NodeEvent::Kind::kWithdrawn:
+      return "withdrawn";
   }
   return "unknown";
 }
@@ -164,18 +171,18 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
                            .challenge_duration = request.challenge_duration,
                            .app = request.app,
                            .backend = std::string(scheme_.name())};
-    channel::State initial{.channel_id = scheme_.ComputeChannelId(params),
-                           .allocation = {{{.asset = request.asset,
-                                            .balances = {request.my_deposit, request.peer_deposit}}}},
-                           .app_data = request.initial_app_data};
+    channel::State initial{
+        .channel_id = scheme_.ComputeChannelId(params),
+        .allocation = {{{.asset = request.asset,
+                         .balances = {request.my_deposit, request.peer_deposit}}}},
+        .app_data = request.initial_app_data};
     PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Propose(params, initial, 0, key_, scheme_, *app));
     id = c.id();
     auto entry = std::make_unique<Entry>(c);
     PARLEY_RETURN_IF_ERROR(Commit(*entry, c));
     entries_[id] = std::move(entry);
     Subscribe(id);
-    outbox_.push_back({request.peer, wire::ChannelProposal{params, initial,
-                                                           *c.latest().sigs[0]}});
+    outbox_.push_back({request.peer, wire::ChannelProposal{params, initial, *c.latest().sigs[0]}});
     return Status::Ok();
   });
   if (!status.ok()) return status;
@@ -234,8 +241,7 @@ Status Node::ProposeQueued(Entry& entry) {
   entry.in_flight = std::move(applied);
   entry.closing_in_flight = closing;
   entry.close_requested = false;
-  outbox_.push_back({entry.Peer(), wire::UpdateProposal{c.id(), next,
-                                                        *proposal->sigs[c.self()]}});
+  outbox_.push_back({entry.Peer(), wire::UpdateProposal{c.id(), next, *proposal->sigs[c.self()]}});
   return first_failure;
 }
 
@@ -315,7 +321,8 @@ Status Node::OnChannelReject(const wire::ChannelReject& m) {
 
 Status Node::OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m) {
   auto reject = [&](const Status& s) {
-    outbox_.push_back({from, wire::UpdateReject{m.channel, m.state.version, s.code(), s.message()}});
+    outbox_.push_back(
+        {from, wire::UpdateReject{m.channel, m.state.version, s.code(), s.message()}});
     return s;
   };
   auto entry_or = Find(m.channel);

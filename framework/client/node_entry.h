@@ -12,15 +12,13 @@ namespace parley::client {
 struct Node::Entry {
   explicit Entry(channel::Channel c) : channel(std::move(c)) {}
   channel::Channel channel;
-  std::deque<Bytes> queued;    // actions not proposed yet
+  std::deque<Bytes> queued;      // actions not proposed yet
   std::vector<Bytes> in_flight;  // the actions inside channel.pending()
   bool close_requested = false;
   bool closing_in_flight = false;  // channel.pending() is the final state
-  bool yielding = false;  // lost a tie-break: wait for the peer's next proposal
+  bool yielding = false;           // lost a tie-break: wait for the peer's next proposal
 
-  const wire::PeerId& Peer() const {
-    return channel.params().participants[1 - channel.self()];
-  }
+  const wire::PeerId& Peer() const { return channel.params().participants[1 - channel.self()]; }
   // Puts the in-flight actions back at the front of the queue.
   void Requeue() {
     queued.insert(queued.begin(), in_flight.begin(), in_flight.end());

@@ -2,8 +2,8 @@
 // and settling.
 #include <spdlog/spdlog.h>
 
-#include "parley/client/node.h"
 #include "node_entry.h"
+#include "parley/client/node.h"
 
 namespace parley::client {
 

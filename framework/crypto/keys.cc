@@ -31,7 +31,8 @@ Result<PublicKey> PublicKey::FromBytes(ByteView bytes) {
   const secp256k1_context* ctx = Secp256k1Context();
   secp256k1_pubkey point;
   if (secp256k1_ec_pubkey_parse(ctx, &point, bytes.data(), bytes.size()) != 1) {
-    return Status::InvalidArgument("public key " + parley::ToHex(bytes) + " is not a secp256k1 point");
+    return Status::InvalidArgument("public key " + parley::ToHex(bytes) +
+                                   " is not a secp256k1 point");
   }
   PublicKey key;
   std::copy(bytes.begin(), bytes.end(), key.encoded_.begin());

@@ -4,11 +4,16 @@ namespace parley::settlement {
 
 const char* EventKindName(EventKind kind) {
   switch (kind) {
-    case EventKind::kDeposited: return "deposited";
-    case EventKind::kRegistered: return "registered";
-    case EventKind::kProgressed: return "progressed";
-    case EventKind::kConcluded: return "concluded";
-    case EventKind::kWithdrawn: return "withdrawn";
+    case EventKind::kDeposited:
+      return "deposited";
+    case EventKind::kRegistered:
+      return "registered";
+    case EventKind::kProgressed:
+      return "progressed";
+    case EventKind::kConcluded:
+      return "concluded";
+    case EventKind::kWithdrawn:
+      return "withdrawn";
   }
   return "unknown";
 }

@@ -12,8 +12,8 @@ std::string Key(const channel::ChannelId& id) { return std::string(kPrefix) + To
 Result<channel::ChannelRecord> DecodeRecord(std::string_view key, ByteView bytes) {
   auto record = channel::Decode<channel::ChannelRecord>(bytes, "channel record");
   if (!record.ok()) {
-    return Status::Corruption("stored " + std::string(key) + " does not decode: " +
-                              record.status().message());
+    return Status::Corruption("stored " + std::string(key) +
+                              " does not decode: " + record.status().message());
   }
   return record;
 }

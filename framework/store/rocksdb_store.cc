@@ -25,8 +25,8 @@ class RocksDbStore : public Store {
 
   Result<Bytes> Get(std::string_view key) const override {
     std::string value;
-    rocksdb::Status s = db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()),
-                                 &value);
+    rocksdb::Status s =
+        db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return Status::NotFound("no value at key '" + std::string(key) + "'");
     PARLEY_RETURN_IF_ERROR(FromRocks(s, "reading " + path_));
     return Bytes(value.begin(), value.end());

@@ -43,7 +43,8 @@ Transport& MemoryNetwork::Join(const PeerId& self) {
 
 Status MemoryNetwork::Enqueue(const PeerId& from, const PeerId& to, Bytes bytes) {
   std::lock_guard lock(mutex_);
-  if (!endpoints_.contains(to)) return Status::NotFound("no peer " + to.ToHex() + " on the network");
+  if (!endpoints_.contains(to))
+    return Status::NotFound("no peer " + to.ToHex() + " on the network");
   if (!silenced_.contains(to)) queue_.push_back({from, to, std::move(bytes)});
   return Status::Ok();
 }

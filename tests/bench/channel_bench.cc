@@ -71,7 +71,8 @@ class UpdateRig {
     channel::State initial{.channel_id = scheme_.ComputeChannelId(params),
                            .allocation = {{{.asset = "native", .balances = {deposit, deposit}}}}};
     auto a = Channel::Propose(params, initial, 0, alice_key_, scheme_, app_).value();
-    auto b = Channel::FromProposal(params, initial, 0, *a.latest().sigs[0], 1, scheme_, app_).value();
+    auto b =
+        Channel::FromProposal(params, initial, 0, *a.latest().sigs[0], 1, scheme_, app_).value();
     Check(a.AddInitialSignature(1, b.SignInitial(bob_key_).value()));
     Check(a.MarkFunded());
     Check(b.MarkFunded());
@@ -91,7 +92,7 @@ class UpdateRig {
     auto proposal = alice_->ProposeUpdate(next, alice_key_).value();
     Check(alice_store_->Put(alice_->record()));  // persisted before it is sent
     auto answer = bob_->HandleProposal(next, 0, *proposal.sigs[0], bob_key_).value();
-    Check(bob_store_->Put(bob_->record()));      // persisted before the answer
+    Check(bob_store_->Put(bob_->record()));  // persisted before the answer
     Check(alice_->HandleAccept(next.version, 1, answer));
     Check(alice_store_->Put(alice_->record()));
   }
@@ -118,8 +119,8 @@ class UpdateRig {
 void BM_Update(benchmark::State& state, StoreKind kind) {
   UpdateRig rig(kind);
   for (auto _ : state) rig.Update();
-  state.counters["updates/s"] = benchmark::Counter(static_cast<double>(state.iterations()),
-                                                   benchmark::Counter::kIsRate);
+  state.counters["updates/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
 }
 BENCHMARK_CAPTURE(BM_Update, memory, StoreKind::kMemory)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_off, StoreKind::kRocksDbNoSync)->UseRealTime();
@@ -147,8 +148,10 @@ void PrintSummary(const std::map<std::string, double>& s) {
   double sign = at("BM_SchnorrSign"), verify = at("BM_SchnorrVerify");
   if (sign == 0 || verify == 0) return;  // filtered out
   double limit = 1 / (2 * sign + 2 * verify);
-  std::printf("\nsign %.1f us, verify %.1f us => crypto-bound limit 1/(2*sign + 2*verify) = "
-              "%.0f updates/s\n", sign * 1e6, verify * 1e6, limit);
+  std::printf(
+      "\nsign %.1f us, verify %.1f us => crypto-bound limit 1/(2*sign + 2*verify) = "
+      "%.0f updates/s\n",
+      sign * 1e6, verify * 1e6, limit);
   struct Row {
     const char* name;
     const char* label;
@@ -162,7 +165,8 @@ void PrintSummary(const std::map<std::string, double>& s) {
     double ratio = (1 / t) / limit;
     std::printf("%-18s %8.0f updates/s = %5.1f%% of the limit", row.label, 1 / t, 100 * ratio);
     if (row.target > 0) {
-      std::printf("  (target >= %.0f%%: %s)", 100 * row.target, ratio >= row.target ? "met" : "MISSED");
+      std::printf("  (target >= %.0f%%: %s)", 100 * row.target,
+                  ratio >= row.target ? "met" : "MISSED");
     } else {
       std::printf("  (no target; fsync per write)");
     }

@@ -91,8 +91,8 @@ TEST_F(BadInputTest, ASecondDifferentStateAtAnAlreadySignedVersion) {
   ASSERT_TRUE(bob_->ProposeUpdate(ours, bob_key_).ok());
   before_ = bob_->record();
   State theirs = NextPayment();
-  ExpectRefused(bob_->HandleAccept(2, 0, SignAs(alice_key_, theirs)),
-                StatusCode::kPermissionDenied, "does not verify");
+  ExpectRefused(bob_->HandleAccept(2, 0, SignAs(alice_key_, theirs)), StatusCode::kPermissionDenied,
+                "does not verify");
   ExpectUnchanged();
 }
 

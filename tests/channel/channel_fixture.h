@@ -41,8 +41,8 @@ class TwoPartyChannelTest : public ::testing::Test {
 
   // The state after `payer` pays `amount` to the other, on top of `from`.
   State Pay(const State& from, ParticipantIndex payer, Amount amount) {
-    auto next = app_.ApplyAction(params_, from, payer,
-                                 apps::PaymentApp::PayAction(amount, 1 - payer));
+    auto next =
+        app_.ApplyAction(params_, from, payer, apps::PaymentApp::PayAction(amount, 1 - payer));
     EXPECT_TRUE(next.ok()) << next.status().ToString();
     return *next;
   }

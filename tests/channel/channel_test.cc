@@ -47,8 +47,7 @@ TEST_F(TwoPartyChannelTest, UpdatesAreCoSignedAndVersioned) {
   EXPECT_EQ(alice_->latest().state.version, 3u);
   EXPECT_TRUE(alice_->latest().FullySigned());
   EXPECT_TRUE(VerifySignatures(scheme_, params_, alice_->latest(), true).ok());
-  EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances,
-            (std::vector<Amount>{74, 126}));
+  EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances, (std::vector<Amount>{74, 126}));
   EXPECT_FALSE(alice_->pending());
   EXPECT_EQ(alice_->current_version(), 3u);
 }
@@ -113,8 +112,7 @@ TEST_F(TwoPartyChannelTest, CrossingProposalsResolveByLowerIndex) {
   ASSERT_TRUE(alice_->HandleAccept(2, 1, *answer).ok());
   Update(1, 20);
   EXPECT_EQ(alice_->latest().state.version, 3u);
-  EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances,
-            (std::vector<Amount>{110, 90}));
+  EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances, (std::vector<Amount>{110, 90}));
   EXPECT_EQ(alice_->latest(), bob_->latest());
 }
 

@@ -51,8 +51,8 @@ TEST(MessagesTest, EveryTruncationIsRefused) {
     Bytes bytes = EncodeMessage(m);
     for (size_t n = 0; n < bytes.size(); ++n) {
       auto decoded = DecodeMessage(ByteView(bytes).first(n));
-      EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument) << "type " << m.index()
-                                                                        << " cut at " << n;
+      EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument)
+          << "type " << m.index() << " cut at " << n;
     }
   }
 }
@@ -73,8 +73,7 @@ TEST(MessagesTest, RejectWithAnUnknownStatusCodeIsRefused) {
   bytes[1 + 32 + 8] = 0;  // the code byte: 0 is OK, which a reject cannot carry
   EXPECT_EQ(DecodeMessage(bytes).status().code(), StatusCode::kInvalidArgument);
   bytes[1 + 32 + 8] = 200;
-  EXPECT_NE(DecodeMessage(bytes).status().message().find("unknown status code"),
-            std::string::npos);
+  EXPECT_NE(DecodeMessage(bytes).status().message().find("unknown status code"), std::string::npos);
 }
 
 TEST(MessagesTest, AnOverlongReasonIsRefused) {

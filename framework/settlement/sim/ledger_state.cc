@@ -165,8 +165,8 @@ Status LedgerState::CheckConservation() const {
   }
   for (const auto& [asset, minted] : supply) {
     if (held[asset] != minted) {
-      return Status::Internal("conservation of '" + asset + "' violated: " +
-                              channel::ToString(held[asset]) + " held, " +
+      return Status::Internal("conservation of '" + asset +
+                              "' violated: " + channel::ToString(held[asset]) + " held, " +
                               channel::ToString(minted) + " minted");
     }
     held.erase(asset);
@@ -193,7 +193,9 @@ store::WriteBatch Diff(const LedgerState& before, const LedgerState& after) {
     auto it = before.accounts.find(account);
     DiffMap(
         it == before.accounts.end() ? kNone : it->second, assets,
-        [&](const std::string& asset) { return std::string(kAccountPrefix) + account + "/" + asset; },
+        [&](const std::string& asset) {
+          return std::string(kAccountPrefix) + account + "/" + asset;
+        },
         EncodeAmount, batch);
   }
   DiffMap(

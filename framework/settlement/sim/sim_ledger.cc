@@ -173,8 +173,8 @@ Status SimLedger::Deposit(const crypto::PublicKey& caller, const channel::Params
     auto debited = channel::CheckedSub(balance, amount);
     if (!debited.ok()) {
       return Status::FailedPrecondition("account " + caller.ToHex() + " holds " +
-                                        channel::ToString(balance) + " " + asset +
-                                        ", not the " + channel::ToString(amount) + " to deposit");
+                                        channel::ToString(balance) + " " + asset + ", not the " +
+                                        channel::ToString(amount) + " to deposit");
     }
     balance = *debited;
     auto& deposits = c.deposits[asset];
@@ -182,8 +182,11 @@ Status SimLedger::Deposit(const crypto::PublicKey& caller, const channel::Params
     PARLEY_ASSIGN_OR_RETURN(deposits[participant],
                             channel::CheckedAdd(deposits[participant], amount));
     PARLEY_ASSIGN_OR_RETURN(c.holdings[asset], channel::CheckedAdd(c.holdings[asset], amount));
-    events.push_back({.kind = EventKind::kDeposited, .channel = id, .participant = participant,
-                      .asset = asset, .amount = amount});
+    events.push_back({.kind = EventKind::kDeposited,
+                      .channel = id,
+                      .participant = participant,
+                      .asset = asset,
+                      .amount = amount});
     return Status::Ok();
   });
 }
@@ -200,7 +203,8 @@ Result<std::vector<Amount>> SimLedger::Deposits(const channel::Params& params,
   return out;
 }
 
-Status SimLedger::Register(const channel::Params& params, const channel::SignedState& signed_state) {
+Status SimLedger::Register(const channel::Params& params,
+                           const channel::SignedState& signed_state) {
   PARLEY_RETURN_IF_ERROR(CheckChannel(params));
   channel::ChannelId id = scheme_.ComputeChannelId(params);
   const channel::State& state = signed_state.state;
@@ -228,7 +232,9 @@ Status SimLedger::Register(const channel::Params& params, const channel::SignedS
     } else {
       c.dispute = Dispute{signed_state, s.tick + params.challenge_duration, false, false};
     }
-    events.push_back({.kind = EventKind::kRegistered, .channel = id, .version = state.version,
+    events.push_back({.kind = EventKind::kRegistered,
+                      .channel = id,
+                      .version = state.version,
                       .timeout = c.dispute->timeout});
     return Status::Ok();
   });
@@ -285,8 +291,11 @@ Status SimLedger::Progress(const channel::Params& params, const channel::SignedS
     d.state = std::move(registered);
     d.progressing = true;
     d.timeout = s.tick + params.challenge_duration;
-    events.push_back({.kind = EventKind::kProgressed, .channel = id, .version = to.state.version,
-                      .timeout = d.timeout, .participant = actor});
+    events.push_back({.kind = EventKind::kProgressed,
+                      .channel = id,
+                      .version = to.state.version,
+                      .timeout = d.timeout,
+                      .participant = actor});
     return Status::Ok();
   });
 }
@@ -312,8 +321,8 @@ Status SimLedger::Conclude(const channel::Params& params) {
     PARLEY_ASSIGN_OR_RETURN(c.outcome, ComputeOutcome(c, d.state.state.allocation));
     d.concluded = true;
     c.withdrawn.assign(params.participants.size(), false);
-    events.push_back({.kind = EventKind::kConcluded, .channel = id,
-                      .version = d.state.state.version});
+    events.push_back(
+        {.kind = EventKind::kConcluded, .channel = id, .version = d.state.state.version});
     return Status::Ok();
   });
 }
@@ -340,8 +349,11 @@ Status SimLedger::Withdraw(const channel::Params& params, ParticipantIndex parti
       const Amount& pay = amounts[participant];
       PARLEY_ASSIGN_OR_RETURN(c.holdings[asset], channel::CheckedSub(c.holdings[asset], pay));
       PARLEY_ASSIGN_OR_RETURN(account[asset], channel::CheckedAdd(account[asset], pay));
-      events.push_back({.kind = EventKind::kWithdrawn, .channel = id, .participant = participant,
-                        .asset = asset, .amount = pay});
+      events.push_back({.kind = EventKind::kWithdrawn,
+                        .channel = id,
+                        .participant = participant,
+                        .asset = asset,
+                        .amount = pay});
     }
     return Status::Ok();
   });

@@ -37,8 +37,8 @@ class App {
   // The action layer: the state that follows `from` when `actor` performs
   // `action` (app-defined bytes, e.g. "pay 5"). The result's version is
   // from.version + 1. Apps without actions keep this default.
-  virtual Result<State> ApplyAction(const Params& params, const State& from,
-                                    ParticipantIndex actor, ByteView action) const;
+  virtual Result<State> ApplyAction(const Params& params, const State& from, ParticipantIndex actor,
+                                    ByteView action) const;
 };
 
 // The apps a node or ledger knows, by id. Built once at wiring time.

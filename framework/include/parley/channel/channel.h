@@ -63,9 +63,9 @@ class Channel {
  public:
   // Proposer: checks `params` and `initial` (version 0, not final, the id of
   // `params`, accepted by the app) and signs the initial state.
-  static Result<Channel> Propose(const Params& params, const State& initial,
-                                 ParticipantIndex self, const crypto::PrivateKey& key,
-                                 const SignatureScheme& scheme, const App& app);
+  static Result<Channel> Propose(const Params& params, const State& initial, ParticipantIndex self,
+                                 const crypto::PrivateKey& key, const SignatureScheme& scheme,
+                                 const App& app);
   // Responder: the same checks on a received proposal, plus the signature of
   // participant `proposer`. Nothing is signed yet: see SignInitial.
   static Result<Channel> FromProposal(const Params& params, const State& initial,

@@ -15,8 +15,8 @@ namespace parley::channel {
 
 using ParticipantIndex = uint32_t;
 using ChannelId = Hash32;
-using AppId = std::string;       // e.g. "payment", "tictactoe"
-using Signature = Bytes;         // its format is the backend's (SignatureScheme)
+using AppId = std::string;  // e.g. "payment", "tictactoe"
+using Signature = Bytes;    // its format is the backend's (SignatureScheme)
 
 // Limits on what a channel may hold. Decoding rejects anything beyond them,
 // so a peer cannot make a node allocate without bound.

@@ -60,8 +60,7 @@ class PrivateKey {
   std::array<uint8_t, kSize> SecretBytes() const;
 
  private:
-  friend Result<std::array<uint8_t, 64>> SchnorrSign(const PrivateKey&, ByteView,
-                                                     const Hash32&);
+  friend Result<std::array<uint8_t, 64>> SchnorrSign(const PrivateKey&, ByteView, const Hash32&);
   PrivateKey() = default;
 
   std::array<uint8_t, 96> keypair_{};  // secp256k1_keypair

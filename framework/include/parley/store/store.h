@@ -43,9 +43,9 @@ class Store {
   virtual Status Write(const WriteBatch& batch) = 0;
   // Calls `visit` for every key starting with `prefix`, in key order.
   // `visit` must not call back into the store.
-  virtual Status Scan(std::string_view prefix,
-                      const std::function<void(std::string_view key, ByteView value)>& visit)
-      const = 0;
+  virtual Status Scan(
+      std::string_view prefix,
+      const std::function<void(std::string_view key, ByteView value)>& visit) const = 0;
 
   Status Put(std::string key, Bytes value) {
     WriteBatch batch;

@@ -27,7 +27,9 @@ class Writer {
   void Bool(bool v) { U8(v ? 1 : 0); }
   void Raw(ByteView bytes) { out_.insert(out_.end(), bytes.begin(), bytes.end()); }
   template <size_t N>
-  void Fixed(const std::array<uint8_t, N>& bytes) { Raw(bytes); }
+  void Fixed(const std::array<uint8_t, N>& bytes) {
+    Raw(bytes);
+  }
   // A u32 length, then the bytes.
   void Var(ByteView bytes) {
     U32(static_cast<uint32_t>(bytes.size()));
