@@ -7,7 +7,6 @@
 
 #include <gtest/gtest.h>
 
-#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
@@ -15,11 +14,7 @@
 #include "parley/channel/types.h"
 #include "parley/crypto/keys.h"
 #include "parley/util/codec.h"
-
-namespace parley {
-// Failure messages name status codes ("invalid argument") instead of bytes.
-static void PrintTo(StatusCode code, std::ostream* os) { *os << StatusCodeName(code); }
-}  // namespace parley
+#include "testing/status_matchers.h"
 
 namespace parley::apps {
 namespace {

@@ -8,18 +8,13 @@
 
 #include <gtest/gtest.h>
 
-#include <ostream>
 #include <string>
 #include <vector>
 
 #include "parley/channel/types.h"
 #include "parley/crypto/keys.h"
 #include "payment/payment_app.h"
-
-namespace parley {
-// Failure messages name status codes ("invalid argument") instead of bytes.
-static void PrintTo(StatusCode code, std::ostream* os) { *os << StatusCodeName(code); }
-}  // namespace parley
+#include "testing/status_matchers.h"
 
 namespace parley::apps {
 namespace {

@@ -12,6 +12,7 @@
 #include "client/node_fixture.h"
 #include "parley/channel/scheme.h"
 #include "parley/store/channel_store.h"
+#include "testing/temp_dir.h"
 
 namespace parley::client {
 namespace {
@@ -22,13 +23,13 @@ using testing::Peer;
 // Alice, Bob and the ledger, each with a RocksDB store under one directory.
 class World {
  public:
-  World(const std::string& dir, const crypto::PrivateKey& alice_key,
+  World(const std::filesystem::path& dir, const crypto::PrivateKey& alice_key,
         const crypto::PrivateKey& bob_key) {
     EXPECT_TRUE(apps_.Register(std::make_shared<apps::PaymentApp>()).ok());
-    ledger_store_ = Open(dir + "/ledger");
+    ledger_store_ = Open(dir / "ledger");
     ledger_ = settlement::SimLedger::Open(*ledger_store_, apps_).value();
-    alice = std::make_unique<Peer>(alice_key, *ledger_, network_, Open(dir + "/alice"), apps_);
-    bob = std::make_unique<Peer>(bob_key, *ledger_, network_, Open(dir + "/bob"), apps_);
+    alice = std::make_unique<Peer>(alice_key, *ledger_, network_, Open(dir / "alice"), apps_);
+    bob = std::make_unique<Peer>(bob_key, *ledger_, network_, Open(dir / "bob"), apps_);
     EXPECT_TRUE(alice->node->Start().ok());
     EXPECT_TRUE(bob->node->Start().ok());
   }
@@ -61,8 +62,8 @@ class World {
   settlement::SimLedger& ledger() { return *ledger_; }
 
  private:
-  static std::unique_ptr<store::Store> Open(const std::string& path) {
-    return store::OpenRocksDb(path, {.sync = true}).value();
+  static std::unique_ptr<store::Store> Open(const std::filesystem::path& path) {
+    return store::OpenRocksDb(path.string(), {.sync = true}).value();
   }
 
   channel::AppRegistry apps_;
@@ -78,14 +79,7 @@ class World {
 
 class NodeRecoveryTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (std::filesystem::temp_directory_path() / "parley-recovery-XXXXXX");
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-
-  std::string dir_;
+  TempDir dir_{"parley-recovery-"};
   crypto::PrivateKey alice_key_ = crypto::PrivateKey::Generate();
   crypto::PrivateKey bob_key_ = crypto::PrivateKey::Generate();
 };
@@ -94,7 +88,7 @@ TEST_F(NodeRecoveryTest, EveryChannelComesBackAfterARestart) {
   channel::ChannelId id;
   ChannelInfo before;
   {
-    World world(dir_, alice_key_, bob_key_);
+    World world(dir_.path(), alice_key_, bob_key_);
     id = world.Open();
     for (int i = 0; i < 25; ++i) {
       ASSERT_TRUE(world.Pay(i % 2 ? *world.bob : *world.alice, id).ok());
@@ -102,7 +96,7 @@ TEST_F(NodeRecoveryTest, EveryChannelComesBackAfterARestart) {
     }
     before = world.alice->node->GetChannel(id).value();
   }
-  World world(dir_, alice_key_, bob_key_);
+  World world(dir_.path(), alice_key_, bob_key_);
   ChannelInfo after = world.alice->node->GetChannel(id).value();
   EXPECT_EQ(after.latest, before.latest);
   EXPECT_EQ(after.phase, Phase::kOpen);
@@ -121,7 +115,7 @@ TEST_F(NodeRecoveryTest, AcknowledgedStatesSurviveSigkill) {
   ASSERT_GE(child, 0);
   if (child == 0) {
     close(acks[0]);
-    World world(dir_, alice_key_, bob_key_);
+    World world(dir_.path(), alice_key_, bob_key_);
     channel::ChannelId id = world.Open();
     for (uint64_t i = 0; i < 1'000'000; ++i) {
       if (!world.Pay(i % 3 ? *world.alice : *world.bob, id).ok()) _exit(3);
@@ -149,7 +143,7 @@ TEST_F(NodeRecoveryTest, AcknowledgedStatesSurviveSigkill) {
   ASSERT_GE(count, 150u);
 
   // Reopen everything, as a restarted process would.
-  World world(dir_, alice_key_, bob_key_);  // the ledger checks conservation as it loads
+  World world(dir_.path(), alice_key_, bob_key_);  // the ledger checks conservation as it loads
   channel::Bip340Scheme scheme;
   for (Peer* peer : {world.alice.get(), world.bob.get()}) {
     auto records = store::ChannelStore(*peer->store).LoadAll();

@@ -30,6 +30,7 @@
 #include "parley/settlement/sim_ledger.h"
 #include "parley/store/store.h"
 #include "payment/payment_app.h"
+#include "testing/status_matchers.h"
 #include "tictactoe/tictactoe_app.h"
 
 namespace parley::settlement {
@@ -45,27 +46,11 @@ using channel::SignedState;
 using channel::State;
 using testing::HasSubstr;
 
-testing::AssertionResult IsOk(const char* expr, const Status& s) {
-  if (s.ok()) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << expr << " failed: " << s.ToString();
-}
-
-testing::AssertionResult HasCode(const char* expr, const char* /*want_expr*/, const Status& s,
-                                 StatusCode want) {
-  if (s.code() == want) return testing::AssertionSuccess();
-  return testing::AssertionFailure()
-         << expr << " returned " << s.ToString() << ", expected " << StatusCodeName(want);
-}
-
 testing::AssertionResult Fails(const char* expr, const Status& s) {
   if (!s.ok()) return testing::AssertionSuccess();
   return testing::AssertionFailure() << expr << " succeeded, expected a failure";
 }
 
-#define ASSERT_OK(expr) ASSERT_PRED_FORMAT1(IsOk, expr)
-#define EXPECT_OK(expr) EXPECT_PRED_FORMAT1(IsOk, expr)
-// Expects `expr` to fail with `want`.
-#define EXPECT_CODE(expr, want) EXPECT_PRED_FORMAT2(HasCode, expr, want)
 // Expects `expr` to fail, with any code.
 #define EXPECT_FAILS(expr) EXPECT_PRED_FORMAT1(Fails, expr)
 

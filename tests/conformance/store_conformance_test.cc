@@ -3,13 +3,13 @@
 // to kStoreFactories below. Tests that only make sense for one implementation
 // (reopening a RocksDB directory, its lock) follow the shared suite.
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <memory>
+#include <ostream>
 #include <random>
 #include <string>
 #include <thread>
@@ -17,34 +17,13 @@
 #include <vector>
 
 #include "parley/store/store.h"
+#include "testing/status_matchers.h"  // prints StatusCode by name
+#include "testing/temp_dir.h"
 
 namespace parley::store {
 namespace {
 
 namespace fs = std::filesystem;
-
-// A fresh, empty directory under the system temp dir; removed with its
-// contents when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "parley_store_test_XXXXXX").string();
-    char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr) << "mkdtemp failed for " << pattern;
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 Bytes B(std::string_view s) { return Bytes(s.begin(), s.end()); }
 
@@ -54,6 +33,9 @@ struct StoreFactory {
   const char* name;
   std::unique_ptr<Store> (*make)(const fs::path& dir);
 };
+
+// Shown as the test's parameter ("GetParam() = RocksDb"), not as bytes.
+void PrintTo(const StoreFactory& factory, std::ostream* os) { *os << factory.name; }
 
 std::unique_ptr<Store> MakeMemory(const fs::path& /*dir*/) { return NewMemoryStore(); }
 
@@ -106,7 +88,7 @@ class StoreConformanceTest : public testing::TestWithParam<StoreFactory> {
     EXPECT_EQ(got.status().code(), StatusCode::kNotFound) << got.status().ToString();
   }
 
-  TempDir dir_;
+  TempDir dir_{"parley_store_test_"};
   std::unique_ptr<Store> store_;
 };
 
@@ -351,7 +333,7 @@ class RocksDbStoreTest : public testing::Test {
  protected:
   std::string DbPath() const { return (dir_.path() / "db").string(); }
 
-  TempDir dir_;
+  TempDir dir_{"parley_store_test_"};
 };
 
 TEST_F(RocksDbStoreTest, ReopeningKeepsData) {

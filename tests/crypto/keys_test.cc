@@ -1,7 +1,6 @@
 #include "parley/crypto/keys.h"
 
 #include <gtest/gtest.h>
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <filesystem>
@@ -11,6 +10,7 @@
 #include <string>
 
 #include "parley/crypto/key_file.h"
+#include "testing/temp_dir.h"
 
 namespace parley::crypto {
 namespace {
@@ -237,20 +237,7 @@ TEST(PublicKeyTest, FromHexRejectsBadHex) {
 
 class KeyFileTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string templ =
-        (std::filesystem::temp_directory_path() / "parley_key_test_XXXXXX").string();
-    ASSERT_NE(::mkdtemp(templ.data()), nullptr) << "mkdtemp failed";
-    dir_ = templ;
-  }
-  void TearDown() override {
-    if (!dir_.empty()) {
-      std::error_code ec;
-      std::filesystem::remove_all(dir_, ec);
-    }
-  }
-
-  std::string Path(const std::string& name) const { return (dir_ / name).string(); }
+  std::string Path(const std::string& name) const { return (dir_.path() / name).string(); }
 
   static unsigned Mode(const std::string& path) {
     struct stat info;
@@ -273,7 +260,7 @@ class KeyFileTest : public ::testing::Test {
     ASSERT_EQ(::chmod(path.c_str(), mode), 0);
   }
 
-  std::filesystem::path dir_;
+  TempDir dir_{"parley_key_test_"};
 };
 
 TEST_F(KeyFileTest, WriteThenReadGivesSameKey) {

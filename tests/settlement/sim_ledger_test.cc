@@ -6,7 +6,6 @@
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
-#include <stdlib.h>
 
 #include <atomic>
 #include <chrono>
@@ -33,12 +32,12 @@
 #include "parley/settlement/events.h"
 #include "parley/store/store.h"
 #include "payment/payment_app.h"
+#include "testing/status_matchers.h"
+#include "testing/temp_dir.h"
 #include "tictactoe/tictactoe_app.h"
 
 namespace parley::settlement {
 namespace {
-
-namespace fs = std::filesystem;
 
 using apps::PaymentApp;
 using apps::TicTacToeApp;
@@ -49,47 +48,9 @@ using channel::ParticipantIndex;
 using channel::SignedState;
 using channel::State;
 
-testing::AssertionResult IsOk(const char* expr, const Status& s) {
-  if (s.ok()) return testing::AssertionSuccess();
-  return testing::AssertionFailure() << expr << " failed: " << s.ToString();
-}
-
-testing::AssertionResult HasCode(const char* expr, const char* /*want_expr*/, const Status& s,
-                                 StatusCode want) {
-  if (s.code() == want) return testing::AssertionSuccess();
-  return testing::AssertionFailure()
-         << expr << " returned " << s.ToString() << ", expected " << StatusCodeName(want);
-}
-
-#define ASSERT_OK(expr) ASSERT_PRED_FORMAT1(IsOk, expr)
-#define EXPECT_OK(expr) EXPECT_PRED_FORMAT1(IsOk, expr)
-#define EXPECT_CODE(expr, want) EXPECT_PRED_FORMAT2(HasCode, expr, want)
-
 constexpr const char* kNative = "native";
 constexpr const char* kGold = "gold";
 constexpr uint64_t kDuration = 10;
-
-// A fresh, empty directory under the system temp dir; removed with its
-// contents when the object dies.
-class TempDir {
- public:
-  TempDir() {
-    std::string pattern = (fs::temp_directory_path() / "parley_sim_ledger_test_XXXXXX").string();
-    char* made = mkdtemp(pattern.data());
-    EXPECT_NE(made, nullptr) << "mkdtemp failed for " << pattern;
-    path_ = pattern;
-  }
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
 
 // Runs `fn` on another thread and waits for it at most `seconds`. A deadlock
 // cannot be recovered from, so the test program stops with a message then.
@@ -246,7 +207,7 @@ void ExpectSameSnapshot(const Snapshot& want, const Snapshot& got) {
 }
 
 TEST_F(SimLedgerTest, PersistsInRocksDbAcrossReopening) {
-  TempDir dir;
+  TempDir dir("parley_sim_ledger_test_");
   const std::string path = (dir.path() / "ledger").string();
   auto open_store = [&]() -> std::unique_ptr<store::Store> {
     auto s = store::OpenRocksDb(path);

@@ -10,7 +10,6 @@
 #include <gtest/gtest.h>
 #include <poll.h>
 #include <signal.h>
-#include <stdlib.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -19,16 +18,14 @@
 #include <cerrno>
 #include <chrono>
 #include <cstdint>
-#include <filesystem>
 #include <string>
 #include <vector>
 
 #include "parley/store/store.h"
+#include "testing/temp_dir.h"
 
 namespace parley::store {
 namespace {
-
-namespace fs = std::filesystem;
 
 constexpr size_t kWantAcks = 200;
 constexpr auto kDeadline = std::chrono::seconds(4);
@@ -87,21 +84,11 @@ bool ReadAcks(int fd, Bytes& buffer, std::vector<uint64_t>& acks) {
 
 class CrashTest : public testing::Test {
  protected:
-  void SetUp() override {
-    std::string pattern = (fs::temp_directory_path() / "parley_crash_test_XXXXXX").string();
-    ASSERT_NE(mkdtemp(pattern.data()), nullptr);
-    dir_ = pattern;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    if (!dir_.empty()) fs::remove_all(dir_, ec);
-  }
-
-  fs::path dir_;
+  TempDir dir_{"parley_crash_test_"};
 };
 
 TEST_F(CrashTest, AcknowledgedWritesSurviveSigkill) {
-  const std::string path = (dir_ / "db").string();
+  const std::string path = (dir_.path() / "db").string();
   int fds[2];
   ASSERT_EQ(pipe(fds), 0);
 
