@@ -48,25 +48,8 @@ std::string Amt(const Amount& a) { return channel::ToString(a); }
 
 }  // namespace
 
-int main(int argc, char** argv) {
-  CLI::App cli{"Parley payment channel demo on the embedded (sim) ledger"};
-  int payments = 10000;
-  std::string data_dir;
-  bool sync = false;
-  std::string log_level = "warn";
-  cli.add_option("--payments", payments, "number of off-chain payments")
-      ->check(CLI::Range(2, 10000000));
-  cli.add_option("--data-dir", data_dir, "where the RocksDB stores go (default: a fresh temp dir)");
-  cli.add_flag("--sync", sync, "fsync every write (slower; survives power loss)");
-  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
-  CLI11_PARSE(cli, argc, argv);
-  Check(SetLogLevel(log_level), "--log-level");
-
-  if (data_dir.empty()) {
-    data_dir = (std::filesystem::temp_directory_path() / "parley-demo-XXXXXX").string();
-    if (mkdtemp(data_dir.data()) == nullptr) Fail("temp dir", Status::IoError(data_dir));
-  }
-  std::filesystem::create_directories(data_dir);
+// The story; every object it makes is gone when it returns.
+int RunDemo(const std::string& data_dir, int payments, bool sync) {
   store::RocksDbOptions options{.sync = sync};
   auto ledger_db = Check(store::OpenRocksDb(data_dir + "/ledger", options), "open ledger store");
   auto alice_db = Check(store::OpenRocksDb(data_dir + "/alice", options), "open Alice's store");
@@ -178,4 +161,29 @@ int main(int argc, char** argv) {
   auto final_info = Check(alice.GetChannel(id), "channel");
   Say("result", std::string("Alice's channel is ") + channel::PhaseName(final_info.phase));
   return conserved && exact ? 0 : 1;
+}
+
+int main(int argc, char** argv) {
+  CLI::App cli{"Parley payment channel demo on the embedded (sim) ledger"};
+  int payments = 10000;
+  std::string data_dir;
+  bool sync = false;
+  std::string log_level = "warn";
+  cli.add_option("--payments", payments, "number of off-chain payments")
+      ->check(CLI::Range(2, 10000000));
+  cli.add_option("--data-dir", data_dir, "where the RocksDB stores go (default: a fresh temp dir)");
+  cli.add_flag("--sync", sync, "fsync every write (slower; survives power loss)");
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
+  CLI11_PARSE(cli, argc, argv);
+  Check(SetLogLevel(log_level), "--log-level");
+
+  bool own_dir = data_dir.empty();
+  if (own_dir) {
+    data_dir = (std::filesystem::temp_directory_path() / "parley-demo-XXXXXX").string();
+    if (mkdtemp(data_dir.data()) == nullptr) Fail("temp dir", Status::IoError(data_dir));
+  }
+  std::filesystem::create_directories(data_dir);
+  int result = RunDemo(data_dir, payments, sync);
+  if (own_dir) std::filesystem::remove_all(data_dir);
+  return result;
 }
