@@ -65,10 +65,12 @@ int RunDemo(const std::string& data_dir, int payments, bool sync) {
 
   wire::MemoryNetwork network;
   settlement::SimClient alice_chain(*ledger, alice_id), bob_chain(*ledger, bob_id);
+  // Bob accepts Alice's channel with a deposit of up to a tenth of his wallet.
+  client::NodeOptions node_options{.max_deposit_on_proposal = 100'000};
   client::Node alice(alice_key, *alice_db, network.Join(alice_id), alice_chain, alice_chain,
-                     ledger->scheme(), apps);
+                     ledger->scheme(), apps, node_options);
   client::Node bob(bob_key, *bob_db, network.Join(bob_id), bob_chain, bob_chain, ledger->scheme(),
-                   apps);
+                   apps, node_options);
   alice.SetObserver([](const client::NodeEvent& e) {
     if (e.kind == client::NodeEvent::Kind::kRefuted) {
       Say("watcher", "Alice's node refuted a stale registration: " + e.message +

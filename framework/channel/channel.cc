@@ -5,8 +5,6 @@
 namespace parley::channel {
 namespace {
 
-std::string V(uint64_t version) { return std::to_string(version); }
-
 // A channel being proposed, with no signatures yet.
 ChannelRecord NewRecord(const Params& params, const State& initial, ParticipantIndex self) {
   ChannelRecord record;
@@ -96,11 +94,11 @@ Status Channel::CheckInitial(const Params& params, const State& initial,
     return Status::InvalidArgument("the initial state's channel id does not match the params");
   }
   if (initial.version != 0) {
-    return Status::InvalidArgument("the initial state has version " + V(initial.version) +
-                                   ", not 0");
+    return Status::InvalidArgument("the initial state has version " +
+                                   std::to_string(initial.version) + ", not 0");
   }
   if (initial.is_final) return Status::InvalidArgument("the initial state must not be final");
-  PARLEY_RETURN_IF_ERROR(ValidateAllocation(initial.allocation, params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(ValidateState(initial, params.participants.size()));
   Status app_ok = app.ValidInit(params, initial);
   if (!app_ok.ok()) return app_ok.WithContext("app '" + app.id() + "' refuses the initial state");
   return Status::Ok();
@@ -159,7 +157,7 @@ Status Channel::CheckParticipant(ParticipantIndex index, const char* role) const
 Result<Signature> Channel::SignGuarded(const State& state, const crypto::PrivateKey& key) {
   if (record_.last_signed_version && state.version <= *record_.last_signed_version) {
     return Status::FailedPrecondition("this node already signed version " +
-                                      V(*record_.last_signed_version) +
+                                      std::to_string(*record_.last_signed_version) +
                                       " and never signs a version twice");
   }
   Signature sig = scheme_->Sign(key, scheme_->StateHash(state));
@@ -220,28 +218,30 @@ Status Channel::CheckTransition(const State& next, ParticipantIndex actor) const
                                    ToHex(id_));
   }
   if (next.version != NextVersion()) {
-    return Status::FailedPrecondition("version " + V(next.version) + " is not the next version " +
-                                      V(NextVersion()) + " (current " + V(current_version()) + ")");
+    return Status::FailedPrecondition("version " + std::to_string(next.version) +
+                                      " is not the next version " + std::to_string(NextVersion()) +
+                                      " (current " + std::to_string(current_version()) + ")");
   }
-  PARLEY_RETURN_IF_ERROR(ValidateAllocation(next.allocation, record_.params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(ValidateState(next, record_.params.participants.size()));
   PARLEY_RETURN_IF_ERROR(CheckConserved(latest().state.allocation, next.allocation));
   Status app_ok = app_->ValidTransition(record_.params, latest().state, next, actor);
   if (!app_ok.ok()) {
     return app_ok.WithContext("app '" + app_->id() + "' refuses the transition to version " +
-                              V(next.version));
+                              std::to_string(next.version));
   }
   return Status::Ok();
 }
 
 Result<SignedState> Channel::ProposeUpdate(const State& next, const crypto::PrivateKey& key) {
   if (record_.pending) {
-    return Status::FailedPrecondition("version " + V(record_.pending->state.version) +
+    return Status::FailedPrecondition("version " + std::to_string(record_.pending->state.version) +
                                       " is still awaiting the peer's answer");
   }
   PARLEY_RETURN_IF_ERROR(CheckTransition(next, record_.self));
   Channel after = *this;
   PARLEY_ASSIGN_OR_RETURN(Signature sig, after.SignGuarded(next, key));
-  SignedState proposal{next, std::vector<std::optional<Signature>>(2)};
+  SignedState proposal{next,
+                       std::vector<std::optional<Signature>>(record_.params.participants.size())};
   proposal.sigs[record_.self] = std::move(sig);
   after.record_.pending = proposal;
   *this = std::move(after);
@@ -252,39 +252,40 @@ Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex fr
                                           const Signature& sig, const crypto::PrivateKey& key) {
   PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the proposer"));
   if (from == record_.self) return Status::InvalidArgument("a proposal cannot come from this node");
-  if (record_.phase != Phase::kOpen) {
-    return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
-                                      "; updates need an open channel");
-  }
-  if (record_.pending && next.version == record_.pending->state.version) {
-    if (from < record_.self) {
-      record_.pending.reset();  // lost the tie-break; the peer rejects ours
-      return Status::Aborted("proposals for version " + V(next.version) +
-                             " crossed; the peer has the lower index and retries first");
-    }
-    return Status::Aborted("proposals for version " + V(next.version) +
-                           " crossed; this node has the lower index and retries first");
-  }
-  if (next.version != NextVersion()) {
-    return Status::FailedPrecondition("version " + V(next.version) + " is not the next version " +
-                                      V(NextVersion()) + " (current " + V(current_version()) + ")");
-  }
   if (next.channel_id != id_) {
     return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) + ", not " +
                                    ToHex(id_));
   }
+  // Nothing that a forger sends changes anything: the signature comes first.
   if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(next), sig)) {
-    return Status::PermissionDenied("the proposer's signature on version " + V(next.version) +
-                                    " does not verify");
+    return Status::PermissionDenied("the proposer's signature on version " +
+                                    std::to_string(next.version) + " does not verify");
   }
-  Status valid = CheckTransition(next, from);
-  if (!valid.ok()) {
-    record_.current_version = next.version;  // the proposer has used this version
-    return valid;
+  // A proposal this node already countersigned, sent again (the peer did not
+  // get the answer): the same signature again, nothing new signed.
+  if (next == latest().state && latest().sigs[record_.self]) return *latest().sigs[record_.self];
+  if (record_.pending && next.version == record_.pending->state.version) {
+    if (from < record_.self) {
+      record_.pending.reset();  // lost the tie-break; the peer rejects ours
+      return Status::Aborted("proposals for version " + std::to_string(next.version) +
+                             " crossed; the peer has the lower index and retries first");
+    }
+    return Status::Aborted("proposals for version " + std::to_string(next.version) +
+                           " crossed; this node has the lower index and retries first");
   }
+  Status verdict =
+      record_.pending
+          ? Status::FailedPrecondition("version " + std::to_string(record_.pending->state.version) +
+                                       " of this node awaits the peer's answer first")
+          : CheckTransition(next, from);
+  // The peer has signed this version: whatever the verdict, it is used up.
+  record_.current_version = std::max(record_.current_version, next.version);
+  if (!verdict.ok()) return verdict;
+
   Channel after = *this;
   PARLEY_ASSIGN_OR_RETURN(Signature own, after.SignGuarded(next, key));
-  SignedState signed_state{next, std::vector<std::optional<Signature>>(2)};
+  SignedState signed_state{
+      next, std::vector<std::optional<Signature>>(record_.params.participants.size())};
   signed_state.sigs[from] = sig;
   signed_state.sigs[record_.self] = own;
   after.record_.latest = std::move(signed_state);
@@ -294,15 +295,16 @@ Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex fr
 }
 
 Status Channel::HandleAccept(uint64_t version, ParticipantIndex from, const Signature& sig) {
-  if (!record_.pending || record_.pending->state.version != version) {
+  if (!record_.pending || record_.pending->state.version != version ||
+      version <= latest().state.version) {
     return Status::FailedPrecondition("no proposal of this node awaits an answer at version " +
-                                      V(version));
+                                      std::to_string(version));
   }
   PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the signer"));
   if (from == record_.self) return Status::InvalidArgument("an answer cannot come from this node");
   const State& state = record_.pending->state;
   if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(state), sig)) {
-    return Status::PermissionDenied("the peer's signature on version " + V(version) +
+    return Status::PermissionDenied("the peer's signature on version " + std::to_string(version) +
                                     " does not verify");
   }
   SignedState completed = *record_.pending;
@@ -316,7 +318,7 @@ Status Channel::HandleAccept(uint64_t version, ParticipantIndex from, const Sign
 Status Channel::HandleReject(uint64_t version) {
   if (!record_.pending || record_.pending->state.version != version) {
     return Status::FailedPrecondition("no proposal of this node awaits an answer at version " +
-                                      V(version));
+                                      std::to_string(version));
   }
   record_.pending.reset();
   return Status::Ok();

@@ -29,7 +29,9 @@ Status ValidateParams(const Params& params) {
     return Status::InvalidArgument("a channel needs 2 to " + std::to_string(kMaxParticipants) +
                                    " participants, got " + std::to_string(n));
   }
-  std::set<crypto::PublicKey> distinct(params.participants.begin(), params.participants.end());
+  // BIP340 signs with the x coordinate alone: 02||x and 03||x are one signer.
+  std::set<Hash32> distinct;
+  for (const auto& key : params.participants) distinct.insert(key.XOnly());
   if (distinct.size() != n) {
     return Status::InvalidArgument("the same key appears twice among the participants");
   }
@@ -80,6 +82,15 @@ Status ValidateAllocation(const Allocation& allocation, size_t participants) {
     }
   }
   return Status::Ok();
+}
+
+Status ValidateState(const State& state, size_t participants) {
+  if (state.app_data.size() > kMaxAppDataSize) {
+    return Status::InvalidArgument("app data of " + std::to_string(state.app_data.size()) +
+                                   " bytes exceeds the limit of " +
+                                   std::to_string(kMaxAppDataSize));
+  }
+  return ValidateAllocation(state.allocation, participants);
 }
 
 Status CheckConserved(const Allocation& from, const Allocation& to) {

@@ -18,7 +18,10 @@ namespace {
 // How many queued actions go into one signed state at most.
 constexpr size_t kMaxBatch = 1024;
 
-std::string Short(const ChannelId& id) { return ToHex(id).substr(0, 12); }
+// A reason a peer can decode: at most wire::kMaxReasonLength bytes.
+std::string Reason(const Status& status) {
+  return status.message().substr(0, wire::kMaxReasonLength);
+}
 
 }  // namespace
 
@@ -46,14 +49,16 @@ const char* NodeEventKindName(NodeEvent::Kind kind) {
 
 Node::Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
            settlement::Funder& funder, settlement::Adjudicator& adjudicator,
-           const channel::SignatureScheme& scheme, const channel::AppRegistry& apps)
+           const channel::SignatureScheme& scheme, const channel::AppRegistry& apps,
+           NodeOptions options)
     : key_(std::move(key)),
       channels_store_(store),
       transport_(transport),
       funder_(funder),
       adjudicator_(adjudicator),
       scheme_(scheme),
-      apps_(apps) {}
+      apps_(apps),
+      options_(std::move(options)) {}
 
 Node::~Node() {
   transport_.SetReceiver(nullptr);
@@ -73,11 +78,22 @@ Status Node::Start() {
     for (auto& record : records) {
       PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(record.params.app));
       PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Restore(std::move(record), scheme_, *app));
+      if (c.params().participants[c.self()] != key_.public_key()) {
+        return Status::InvalidArgument("the store holds channel " + ShortId(c.id()) +
+                                       " of another node key; start with that key, or with "
+                                       "another data directory");
+      }
       ChannelId id = c.id();
       auto& entry = entries_[id] = std::make_unique<Entry>(std::move(c));
       Subscribe(id);
       Status funding = AdvanceFunding(*entry);
-      if (!funding.ok()) spdlog::warn("channel {}: funding: {}", Short(id), funding.ToString());
+      if (!funding.ok()) spdlog::warn("channel {}: funding: {}", ShortId(id), funding.ToString());
+      CatchUpWithLedger(*entry);
+      if (const auto& pending = entry->channel.pending()) {  // the answer may have been lost
+        outbox_.push_back(
+            {entry->Peer(),
+             wire::UpdateProposal{id, pending->state, *pending->sigs[entry->channel.self()]}});
+      }
     }
     spdlog::debug("node {} started with {} channels", id().ToHex().substr(0, 12), entries_.size());
     return Status::Ok();
@@ -193,14 +209,20 @@ Status Node::Update(const ChannelId& id, Bytes action) {
   return Locked([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     if (entry->channel.phase() != Phase::kOpen) {
-      return Status::FailedPrecondition("channel " + Short(id) + " is " +
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
                                         channel::PhaseName(entry->channel.phase()) +
                                         "; updates need an open channel");
     }
     if (entry->close_requested || entry->closing_in_flight) {
-      return Status::FailedPrecondition("channel " + Short(id) + " is closing");
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is closing");
+    }
+    if (entry->queued.size() >= options_.max_queued_actions) {
+      return Status::FailedPrecondition("channel " + ShortId(id) + " already has " +
+                                        std::to_string(entry->queued.size()) +
+                                        " actions waiting; retry when they are done");
     }
     entry->queued.push_back(std::move(action));
+    entry->yielding = false;  // a crossing lost earlier waits no longer than the next call
     return ProposeQueued(*entry);
   });
 }
@@ -233,11 +255,14 @@ Status Node::ProposeQueued(Entry& entry) {
 
   Channel after = c;
   auto proposal = after.ProposeUpdate(next, key_);
-  if (!proposal.ok()) {
-    Emit({NodeEvent::Kind::kUpdateFailed, c.id(), next.version, proposal.status().message()});
-    return proposal.status();
+  Status proposed = proposal.ok() ? Commit(entry, std::move(after))  // durable before it is sent
+                                  : proposal.status();
+  if (!proposed.ok()) {  // the actions are dropped, and a close is no longer under way
+    entry.close_requested = false;
+    Emit({NodeEvent::Kind::kUpdateFailed, c.id(), next.version,
+          std::to_string(applied.size()) + " action(s) dropped: " + proposed.message()});
+    return proposed;
   }
-  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(after)));  // durable before it is sent
   entry.in_flight = std::move(applied);
   entry.closing_in_flight = closing;
   entry.close_requested = false;
@@ -250,10 +275,11 @@ Status Node::Close(const ChannelId& id) {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     if (entry->channel.phase() != Phase::kOpen) {
       return Status::FailedPrecondition("only an open channel can be closed cooperatively; " +
-                                        Short(id) + " is " +
+                                        ShortId(id) + " is " +
                                         channel::PhaseName(entry->channel.phase()));
     }
     entry->close_requested = true;
+    entry->yielding = false;
     return ProposeQueued(*entry);
   });
 }
@@ -266,10 +292,10 @@ Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
           using M = std::decay_t<decltype(m)>;
           if constexpr (std::is_same_v<M, wire::ChannelProposal>) return OnChannelProposal(from, m);
           if constexpr (std::is_same_v<M, wire::ChannelAccept>) return OnChannelAccept(from, m);
-          if constexpr (std::is_same_v<M, wire::ChannelReject>) return OnChannelReject(m);
+          if constexpr (std::is_same_v<M, wire::ChannelReject>) return OnChannelReject(from, m);
           if constexpr (std::is_same_v<M, wire::UpdateProposal>) return OnUpdateProposal(from, m);
           if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(from, m);
-          if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(m);
+          if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(from, m);
         },
         message);
   });
@@ -279,11 +305,12 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
   Status status = [&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(ParticipantIndex self, IndexOf(m.params, key_.public_key()));
     PARLEY_ASSIGN_OR_RETURN(ParticipantIndex proposer, IndexOf(m.params, from));
+    PARLEY_RETURN_IF_ERROR(CheckProposalPolicy(from, m, self));
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(m.params.app));
     PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::FromProposal(m.params, m.initial, proposer, m.sig,
                                                              self, scheme_, *app));
     if (entries_.contains(c.id())) {
-      return Status::AlreadyExists("channel " + Short(c.id()) + " is already known");
+      return Status::AlreadyExists("channel " + ShortId(c.id()) + " is already known");
     }
     PARLEY_ASSIGN_OR_RETURN(channel::Signature sig, c.SignInitial(key_));
     auto entry = std::make_unique<Entry>(c);
@@ -293,12 +320,45 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
     Subscribe(id);
     outbox_.push_back({from, wire::ChannelAccept{id, std::move(sig)}});
     Emit({NodeEvent::Kind::kChannelProposed, id, 0, ""});
-    return AdvanceFunding(e);
+    Status funding = AdvanceFunding(e);  // accepted: a failed deposit is this node's problem
+    if (!funding.ok()) {
+      Emit({NodeEvent::Kind::kUpdateFailed, id, 0, "deposit failed: " + funding.message()});
+    }
+    return Status::Ok();
   }();
   if (!status.ok()) {
-    outbox_.push_back({from, wire::ChannelReject{m.initial.channel_id, status.ToString()}});
+    outbox_.push_back({from, wire::ChannelReject{m.initial.channel_id, Reason(status)}});
   }
   return status;
+}
+
+Status Node::CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelProposal& m,
+                                 ParticipantIndex self) const {
+  uint64_t challenge = m.params.challenge_duration;
+  if (challenge < options_.min_challenge_duration || challenge > options_.max_challenge_duration) {
+    return Status::FailedPrecondition("this node accepts challenge durations of " +
+                                      std::to_string(options_.min_challenge_duration) + " to " +
+                                      std::to_string(options_.max_challenge_duration) +
+                                      " ticks, not " + std::to_string(challenge));
+  }
+  for (const auto& asset : m.initial.allocation.assets) {
+    if (self < asset.balances.size() && asset.balances[self] > options_.max_deposit_on_proposal) {
+      return Status::FailedPrecondition(
+          "this node deposits at most " + channel::ToString(options_.max_deposit_on_proposal) +
+          " into a channel a peer proposes, not " + channel::ToString(asset.balances[self]));
+    }
+  }
+  size_t with_peer = 0;
+  for (const auto& [id, entry] : entries_) {
+    const auto& participants = entry->channel.params().participants;
+    with_peer += std::count(participants.begin(), participants.end(), from);
+  }
+  if (with_peer >= options_.max_channels_per_peer) {
+    return Status::FailedPrecondition("this node keeps at most " +
+                                      std::to_string(options_.max_channels_per_peer) +
+                                      " channels with one peer");
+  }
+  return Status::Ok();
 }
 
 Status Node::OnChannelAccept(const wire::PeerId& from, const wire::ChannelAccept& m) {
@@ -310,10 +370,11 @@ Status Node::OnChannelAccept(const wire::PeerId& from, const wire::ChannelAccept
   return AdvanceFunding(*entry);
 }
 
-Status Node::OnChannelReject(const wire::ChannelReject& m) {
+Status Node::OnChannelReject(const wire::PeerId& from, const wire::ChannelReject& m) {
   PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
+  PARLEY_RETURN_IF_ERROR(IndexOf(entry->channel.params(), from).status());
   if (entry->channel.phase() != Phase::kProposing) {
-    return Status::FailedPrecondition("channel " + Short(m.channel) + " is past its proposal");
+    return Status::FailedPrecondition("channel " + ShortId(m.channel) + " is past its proposal");
   }
   Emit({NodeEvent::Kind::kUpdateFailed, m.channel, 0, "the peer refused the channel: " + m.reason});
   return Status::Ok();
@@ -321,8 +382,7 @@ Status Node::OnChannelReject(const wire::ChannelReject& m) {
 
 Status Node::OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m) {
   auto reject = [&](const Status& s) {
-    outbox_.push_back(
-        {from, wire::UpdateReject{m.channel, m.state.version, s.code(), s.message()}});
+    outbox_.push_back({from, wire::UpdateReject{m.channel, m.state.version, s.code(), Reason(s)}});
     return s;
   };
   auto entry_or = Find(m.channel);
@@ -362,8 +422,9 @@ Status Node::OnUpdateAccept(const wire::PeerId& from, const wire::UpdateAccept& 
   return ProposeQueued(*entry);
 }
 
-Status Node::OnUpdateReject(const wire::UpdateReject& m) {
+Status Node::OnUpdateReject(const wire::PeerId& from, const wire::UpdateReject& m) {
   PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
+  PARLEY_RETURN_IF_ERROR(IndexOf(entry->channel.params(), from).status());
   Channel next = entry->channel;
   PARLEY_RETURN_IF_ERROR(next.HandleReject(m.version));
   PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));

@@ -3,11 +3,15 @@
 #pragma once
 
 #include <deque>
+#include <string>
 #include <vector>
 
 #include "parley/client/node.h"
 
 namespace parley::client {
+
+// The first 12 hex digits of a channel id, for messages and logs.
+inline std::string ShortId(const channel::ChannelId& id) { return ToHex(id).substr(0, 12); }
 
 struct Node::Entry {
   explicit Entry(channel::Channel c) : channel(std::move(c)) {}

@@ -11,12 +11,6 @@ using channel::Channel;
 using channel::ChannelId;
 using channel::Phase;
 
-namespace {
-
-std::string Short(const ChannelId& id) { return ToHex(id).substr(0, 12); }
-
-}  // namespace
-
 Status Node::AdvanceFunding(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() != Phase::kFunding) return Status::Ok();
@@ -51,7 +45,7 @@ void Node::OnLedgerEvent(const settlement::Event& event) {
     if (!(next.*step)().ok()) return;  // already there
     Status s = Commit(entry, std::move(next));
     if (!s.ok()) {
-      spdlog::error("channel {}: cannot persist ledger event: {}", Short(event.channel),
+      spdlog::error("channel {}: cannot persist ledger event: {}", ShortId(event.channel),
                     s.ToString());
       return;
     }
@@ -61,7 +55,7 @@ void Node::OnLedgerEvent(const settlement::Event& event) {
   switch (event.kind) {
     case settlement::EventKind::kDeposited: {
       Status s = AdvanceFunding(entry);
-      if (!s.ok()) spdlog::warn("channel {}: funding: {}", Short(event.channel), s.ToString());
+      if (!s.ok()) spdlog::warn("channel {}: funding: {}", ShortId(event.channel), s.ToString());
       return;
     }
     case settlement::EventKind::kRegistered: {
@@ -77,13 +71,18 @@ void Node::OnLedgerEvent(const settlement::Event& event) {
                 "registered version " + std::to_string(on_ledger->state.state.version) +
                     " was stale"});
         } else {
-          spdlog::error("channel {}: refuting version {} failed: {}", Short(event.channel),
+          spdlog::error("channel {}: refuting version {} failed: {}", ShortId(event.channel),
                         event.version, s.ToString());
         }
       }
       if (c.phase() != Phase::kDisputed) {
+        size_t dropped = entry.in_flight.size() + entry.queued.size();
         entry.in_flight.clear();
         entry.queued.clear();
+        if (dropped > 0) {
+          Emit({NodeEvent::Kind::kUpdateFailed, event.channel, event.version,
+                std::to_string(dropped) + " action(s) dropped: the channel is in dispute"});
+        }
         advance(&Channel::MarkDisputed, NodeEvent::Kind::kDisputed, event.version);
       }
       return;
@@ -102,12 +101,28 @@ void Node::OnLedgerEvent(const settlement::Event& event) {
   }
 }
 
+void Node::CatchUpWithLedger(Entry& entry) {
+  const Channel& c = entry.channel;
+  if (c.phase() == Phase::kProposing || c.phase() == Phase::kWithdrawn) return;
+  auto dispute = adjudicator_.GetDispute(c.id());
+  if (!dispute.ok()) return;  // nothing registered
+  ChannelId id = c.id();
+  uint64_t version = dispute->state.state.version;
+  OnLedgerEvent({.kind = settlement::EventKind::kRegistered,
+                 .channel = id,
+                 .version = version,
+                 .timeout = dispute->timeout});
+  if (dispute->concluded) {
+    OnLedgerEvent({.kind = settlement::EventKind::kConcluded, .channel = id, .version = version});
+  }
+}
+
 Status Node::ForceClose(const ChannelId& id) {
   return Locked([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     const Channel& c = entry->channel;
     if (c.phase() != Phase::kOpen && c.phase() != Phase::kFinal && c.phase() != Phase::kFunding) {
-      return Status::FailedPrecondition("channel " + Short(id) + " is " +
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
                                         channel::PhaseName(c.phase()) + "; nothing to force-close");
     }
     return adjudicator_.Register(c.params(), c.latest());  // the watcher marks it disputed
@@ -119,11 +134,11 @@ Status Node::Settle(const ChannelId& id) {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     const Channel& c = entry->channel;
     if (c.phase() == Phase::kWithdrawn) {
-      return Status::FailedPrecondition("channel " + Short(id) + " is already withdrawn");
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is already withdrawn");
     }
     if (c.phase() != Phase::kFinal && c.phase() != Phase::kDisputed &&
         c.phase() != Phase::kConcluded) {
-      return Status::FailedPrecondition("channel " + Short(id) + " is " +
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
                                         channel::PhaseName(c.phase()) +
                                         "; close or force-close it first");
     }

@@ -28,13 +28,14 @@ class BadInputTest : public TwoPartyChannelTest {
     EXPECT_NE(status.message().find(words), std::string::npos) << status.ToString();
   }
   void ExpectUnchanged() { EXPECT_EQ(bob_->record(), before_); }
-  // A proposal that carried a valid signature for version current+1 uses up
-  // that version, and nothing else.
-  void ExpectOnlyVersionUsedUp() {
+  // A refused proposal whose signature verifies uses up its version (the
+  // peer has signed it), and changes nothing else.
+  void ExpectOnlyVersionUsedUp(uint64_t version) {
     ChannelRecord expected = before_;
-    expected.current_version += 1;
+    expected.current_version = version;
     EXPECT_EQ(bob_->record(), expected);
   }
+  void ExpectOnlyVersionUsedUp() { ExpectOnlyVersionUsedUp(before_.current_version + 1); }
 
   State NextPayment(Amount amount = 5) { return Pay(alice_->latest().state, 0, amount); }
 
@@ -69,13 +70,63 @@ TEST_F(BadInputTest, SignatureByANonParticipant) {
 }
 
 TEST_F(BadInputTest, VersionOtherThanCurrentPlusOne) {
-  for (uint64_t version : {0u, 1u, 3u, 100u}) {
+  for (uint64_t version : {0u, 1u}) {  // stale: changes nothing
     State next = NextPayment();
     next.version = version;
     ExpectRefused(BobHandles(next, 0, SignAs(alice_key_, next)), StatusCode::kFailedPrecondition,
                   "is not the next version 2");
     ExpectUnchanged();
   }
+  // Ahead: refused, and the version the peer signed is used up, so both
+  // sides agree on the next one again.
+  State next = NextPayment();
+  next.version = 100;
+  ExpectRefused(BobHandles(next, 0, SignAs(alice_key_, next)), StatusCode::kFailedPrecondition,
+                "is not the next version 2");
+  ExpectOnlyVersionUsedUp(100);
+  EXPECT_EQ(bob_->NextVersion(), 101u);
+}
+
+TEST_F(BadInputTest, AProposalWhileOursAwaitsAnAnswerCannotRollBackLatest) {
+  // Bob proposes version 2; Alice holds back her answer and proposes 3 on
+  // top of version 1, hoping Bob signs it and then takes 2 as his latest.
+  State bobs = Pay(bob_->latest().state, 1, 1);
+  ASSERT_TRUE(bob_->ProposeUpdate(bobs, bob_key_).ok());
+  before_ = bob_->record();
+  State alices = Pay(alice_->latest().state, 1 - 1, 50);
+  alices.version = 3;
+  alices.allocation.assets[0].balances = {40, 160};  // Alice pays Bob 50 on top of version 1
+  ExpectRefused(BobHandles(alices, 0, SignAs(alice_key_, alices)), StatusCode::kFailedPrecondition,
+                "awaits the peer's answer first");
+  ExpectOnlyVersionUsedUp(3);
+  EXPECT_EQ(bob_->latest().state.version, 1u);  // nothing was signed
+  // Her accept of version 2 still completes Bob's own proposal.
+  auto answer = SignAs(alice_key_, bobs);
+  ASSERT_TRUE(bob_->HandleAccept(2, 0, answer).ok());
+  EXPECT_EQ(bob_->latest().state, bobs);
+}
+
+TEST_F(BadInputTest, AForgedCrossingProposalChangesNothing) {
+  // Alice (index 0) would win a crossing; a forgery at the same version must
+  // not make Bob drop his own proposal.
+  State bobs = Pay(bob_->latest().state, 1, 1);
+  ASSERT_TRUE(bob_->ProposeUpdate(bobs, bob_key_).ok());
+  before_ = bob_->record();
+  State forged = NextPayment();
+  crypto::PrivateKey mallory = crypto::PrivateKey::Generate();
+  ExpectRefused(BobHandles(forged, 0, SignAs(mallory, forged)), StatusCode::kPermissionDenied,
+                "does not verify");
+  ExpectUnchanged();
+  EXPECT_TRUE(bob_->pending());
+}
+
+TEST_F(BadInputTest, AProposalSentAgainGetsTheSameSignature) {
+  // Version 1 is already countersigned by Bob; Alice sends it again.
+  const SignedState& latest = bob_->latest();
+  auto again = bob_->HandleProposal(latest.state, 0, *latest.sigs[0], bob_key_);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, *latest.sigs[1]);
+  ExpectUnchanged();
 }
 
 TEST_F(BadInputTest, ASecondDifferentStateAtAnAlreadySignedVersion) {
@@ -155,7 +206,7 @@ TEST_F(BadInputTest, ProposalOutsideTheOpenPhase) {
   State next = NextPayment();
   ExpectRefused(BobHandles(next, 0, SignAs(alice_key_, next)), StatusCode::kFailedPrecondition,
                 "disputed");
-  ExpectUnchanged();
+  ExpectOnlyVersionUsedUp();
 }
 
 TEST_F(BadInputTest, ProposalClaimingToComeFromThisNode) {

@@ -184,6 +184,16 @@ TEST_F(TwoPartyChannelTest, RestoreRefusesARecordThatDoesNotFit) {
   EXPECT_EQ(Channel::Restore(record, scheme_, app_).status().code(), StatusCode::kCorruption);
 }
 
+TEST_F(TwoPartyChannelTest, NeverSignsAStateBeyondTheDecoderLimits) {
+  OpenBoth();
+  State next = Pay(alice_->latest().state, 0, 1);
+  next.app_data.assign(kMaxAppDataSize + 1, 0);
+  auto proposal = alice_->ProposeUpdate(next, alice_key_);
+  EXPECT_EQ(proposal.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(proposal.status().message().find("exceeds the limit"), std::string::npos);
+  EXPECT_FALSE(alice_->pending());
+}
+
 TEST_F(TwoPartyChannelTest, LedgerPhasesFollowInOrder) {
   OpenBoth();
   EXPECT_EQ(alice_->MarkWithdrawn().code(), StatusCode::kFailedPrecondition);

@@ -14,14 +14,18 @@
 
 namespace parley::client::testing {
 
+// Test nodes accept channels from each other with any deposit up to this.
+inline NodeOptions TestOptions() { return {.max_deposit_on_proposal = 1'000'000'000}; }
+
 struct Peer {
   Peer(const crypto::PrivateKey& k, settlement::SimLedger& ledger, wire::MemoryNetwork& network,
-       std::unique_ptr<store::Store> s, const channel::AppRegistry& apps)
+       std::unique_ptr<store::Store> s, const channel::AppRegistry& apps,
+       NodeOptions options = TestOptions())
       : key(k),
         store(std::move(s)),
         chain(ledger, k.public_key()),
         node(std::make_unique<Node>(k, *store, network.Join(k.public_key()), chain, chain,
-                                    ledger.scheme(), apps)) {}
+                                    ledger.scheme(), apps, std::move(options))) {}
 
   crypto::PrivateKey key;
   std::unique_ptr<store::Store> store;
@@ -43,8 +47,9 @@ class TwoNodeTest : public ::testing::Test {
     EXPECT_TRUE(ledger_->Mint(bob_->key.public_key(), "native", 1000).ok());
   }
 
-  std::unique_ptr<Peer> MakePeer(const crypto::PrivateKey& key, std::unique_ptr<store::Store> s) {
-    auto peer = std::make_unique<Peer>(key, *ledger_, network_, std::move(s), apps_);
+  std::unique_ptr<Peer> MakePeer(const crypto::PrivateKey& key, std::unique_ptr<store::Store> s,
+                                 NodeOptions options = TestOptions()) {
+    auto peer = std::make_unique<Peer>(key, *ledger_, network_, std::move(s), apps_, options);
     EXPECT_TRUE(peer->node->Start().ok());
     return peer;
   }

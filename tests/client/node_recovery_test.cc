@@ -106,6 +106,51 @@ TEST_F(NodeRecoveryTest, EveryChannelComesBackAfterARestart) {
   EXPECT_EQ(world.bob->node->GetChannel(id)->latest.version, before.latest.version + 1);
 }
 
+TEST_F(NodeRecoveryTest, ADisputeRaisedWhileTheNodeWasDownIsRefutedOnStart) {
+  channel::ChannelId id;
+  channel::SignedState old_state;
+  {
+    World world(dir_.path(), alice_key_, bob_key_);
+    id = world.Open();
+    ASSERT_TRUE(world.Pay(*world.alice, id).ok());
+    world.Flush();
+    old_state = store::ChannelStore(*world.bob->store).Get(id)->latest;  // version 1
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(world.Pay(*world.alice, id).ok());
+      world.Flush();
+    }
+    // Alice's node goes down; Bob registers his old state meanwhile.
+    world.alice->node.reset();
+    ASSERT_TRUE(world.bob->chain.Register(world.bob->node->GetChannel(id)->params, old_state).ok());
+  }
+  World world(dir_.path(), alice_key_, bob_key_);  // Alice's node starts again
+  auto dispute = world.ledger().GetDispute(id);
+  ASSERT_TRUE(dispute.ok());
+  EXPECT_EQ(dispute->state.state.version, 4u);  // refuted with her latest
+  EXPECT_EQ(world.alice->node->GetChannel(id)->phase, Phase::kDisputed);
+}
+
+TEST_F(NodeRecoveryTest, AProposalWhoseAnswerWasLostIsSentAgainOnStart) {
+  channel::ChannelId id;
+  {
+    World world(dir_.path(), alice_key_, bob_key_);
+    id = world.Open();
+    ASSERT_TRUE(world.Pay(*world.alice, id).ok());
+    world.Flush();
+    ASSERT_TRUE(world.Pay(*world.alice, id).ok());  // version 2: persisted and queued...
+    // ...and the process stops before the message goes anywhere.
+  }
+  World world(dir_.path(), alice_key_, bob_key_);
+  EXPECT_TRUE(world.alice->node->GetChannel(id)->update_in_flight);
+  world.Flush();
+  EXPECT_FALSE(world.alice->node->GetChannel(id)->update_in_flight);
+  EXPECT_EQ(world.alice->node->GetChannel(id)->latest.version, 2u);
+  EXPECT_EQ(world.bob->node->GetChannel(id)->latest, world.alice->node->GetChannel(id)->latest);
+  ASSERT_TRUE(world.Pay(*world.bob, id).ok());  // and the channel goes on
+  world.Flush();
+  EXPECT_EQ(world.alice->node->GetChannel(id)->latest.version, 3u);
+}
+
 // The child runs both nodes with synced stores and reports each version once
 // both sides hold it; the parent kills it mid-stream and inspects the disks.
 TEST_F(NodeRecoveryTest, AcknowledgedStatesSurviveSigkill) {

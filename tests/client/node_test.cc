@@ -152,5 +152,76 @@ TEST_F(TwoNodeTest, ListsItsChannels) {
               (list[0].id == second && list[1].id == first));
 }
 
+TEST_F(TwoNodeTest, ProposalsOutsideTheNodesPolicyAreRefused) {
+  bob_->node.reset();
+  bob_ = MakePeer(bob_->key, store::NewMemoryStore(),
+                  {.max_deposit_on_proposal = 50,
+                   .min_challenge_duration = 5,
+                   .max_challenge_duration = 20,
+                   .max_channels_per_peer = 1});
+  std::vector<NodeEvent> refusals;
+  alice_->node->SetObserver([&](const NodeEvent& e) {
+    if (e.kind == NodeEvent::Kind::kUpdateFailed) refusals.push_back(e);
+  });
+  auto propose = [&](Amount bob_deposit, uint64_t challenge) {
+    auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                         .app = apps::PaymentApp::kId,
+                                         .my_deposit = 10,
+                                         .peer_deposit = bob_deposit,
+                                         .challenge_duration = challenge});
+    EXPECT_TRUE(id.ok());
+    Settle();
+    return Info(*alice_, *id).phase;
+  };
+  EXPECT_EQ(propose(51, 10), Phase::kProposing);  // Bob would lock too much
+  EXPECT_NE(refusals.back().message.find("deposits at most 50"), std::string::npos);
+  EXPECT_EQ(propose(50, 4), Phase::kProposing);  // too little time to answer a dispute
+  EXPECT_NE(refusals.back().message.find("5 to 20 ticks"), std::string::npos);
+  EXPECT_EQ(propose(50, 21), Phase::kProposing);
+  EXPECT_EQ(propose(50, 10), Phase::kOpen);
+  EXPECT_EQ(propose(0, 10), Phase::kProposing);  // one channel per peer
+  EXPECT_NE(refusals.back().message.find("at most 1 channels"), std::string::npos);
+  EXPECT_EQ(bob_->node->ListChannels().size(), 1u);
+}
+
+TEST_F(TwoNodeTest, ByDefaultANodeLocksNoneOfItsFundsForAPeer) {
+  bob_->node.reset();
+  bob_ = MakePeer(bob_->key, store::NewMemoryStore(), NodeOptions{});
+  auto id = OpenPayment(100, 1);
+  EXPECT_EQ(Info(*alice_, id).phase, Phase::kProposing);
+  auto funded_by_alice = OpenPayment(100, 0);
+  EXPECT_EQ(Info(*alice_, funded_by_alice).phase, Phase::kOpen);
+}
+
+TEST_F(TwoNodeTest, RejectsFromStrangersAreIgnored) {
+  auto id = OpenPayment();
+  ASSERT_TRUE(Pay(*alice_, id, 1).ok());  // in flight, not delivered
+  crypto::PrivateKey mallory = crypto::PrivateKey::Generate();
+  Status s = alice_->node->HandleMessage(
+      mallory.public_key(),
+      wire::EncodeMessage(wire::UpdateReject{id, 1, StatusCode::kInvalidArgument, "no"}));
+  EXPECT_EQ(s.code(), StatusCode::kPermissionDenied);
+  EXPECT_TRUE(Info(*alice_, id).update_in_flight);
+  Settle();
+  EXPECT_EQ(Info(*bob_, id).latest.version, 1u);
+}
+
+TEST_F(TwoNodeTest, AFailedCloseDoesNotBlockTheChannel) {
+  auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                       .app = apps::TicTacToeApp::kId,
+                                       .my_deposit = 10,
+                                       .peer_deposit = 10,
+                                       .initial_app_data = Bytes(9, 0)});
+  ASSERT_TRUE(id.ok());
+  Settle();
+  ASSERT_EQ(Info(*alice_, *id).phase, Phase::kOpen);
+  // Tic-tac-toe has no final copy of a running game: the close is refused...
+  EXPECT_EQ(alice_->node->Close(*id).code(), StatusCode::kInvalidArgument);
+  // ...and the game goes on.
+  ASSERT_TRUE(alice_->node->Update(*id, apps::TicTacToeApp::MoveAction(4)).ok());
+  Settle();
+  EXPECT_EQ(Info(*bob_, *id).latest.version, 1u);
+}
+
 }  // namespace
 }  // namespace parley::client

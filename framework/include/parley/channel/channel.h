@@ -13,6 +13,8 @@
 // crosses the peer's proposal for the same version, uses that version up:
 // both sides move on to the next. Of two crossing proposals, the lower
 // participant index wins: it retries first, and the other waits for it.
+// While its own proposal awaits an answer, a node signs nothing else, so its
+// latest state can only move forward.
 //
 // This version runs the update protocol between two participants; Params and
 // the ledger accept up to kMaxParticipants.
@@ -90,18 +92,22 @@ class Channel {
   Result<SignedState> ProposeUpdate(const State& next, const crypto::PrivateKey& key);
 
   // A peer proposes `next`, signed by `from`. Returns this node's signature;
-  // `next` becomes latest(). Rejections:
+  // `next` becomes latest(). The same proposal again (the peer did not get
+  // the answer) gets the same signature back. Rejections:
+  //   - PermissionDenied for a bad signature or a non-participant,
+  //     InvalidArgument for another channel: nothing changes.
   //   - Aborted if it crosses this node's pending proposal for the same
   //     version. If `from` has the lower index, this node's pending proposal
   //     is dropped (it lost; the peer will reject it).
-  //   - FailedPrecondition for a version other than current+1 or the wrong
-  //     phase; PermissionDenied for a bad signature or a non-participant;
-  //     InvalidArgument for a wrong channel, broken allocation, changed totals
-  //     or a transition the app refuses.
-  // The exception to "unchanged on failure": once `from`'s signature on
-  // current+1 verifies, current_version() advances even if the content is
-  // refused, because the peer has used that version. Persist the record
-  // before answering.
+  //   - FailedPrecondition for a version other than current+1, the wrong
+  //     phase, or while this node's own proposal awaits an answer;
+  //     InvalidArgument for a broken state, changed totals or a transition
+  //     the app refuses.
+  // The exception to "unchanged on failure": once `from`'s signature
+  // verifies, current_version() rises to next.version if it is higher, even
+  // if the content is refused, because the peer has used that version (this
+  // is how two sides that disagree on the current version meet again).
+  // Persist the record before answering.
   Result<Signature> HandleProposal(const State& next, ParticipantIndex from, const Signature& sig,
                                    const crypto::PrivateKey& key);
   // The peer countersigned our pending proposal for `version`.

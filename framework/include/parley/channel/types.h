@@ -93,6 +93,10 @@ Status ValidateParams(const Params& params);
 // names are distinct and non-empty, and no asset's total overflows.
 Status ValidateAllocation(const Allocation& allocation, size_t participants);
 
+// ValidateAllocation, and app_data within kMaxAppDataSize: a state that passes
+// fits every decoder limit, so the peer can read what this node signs.
+Status ValidateState(const State& state, size_t participants);
+
 // Sum of balances and locked amounts of one asset; OutOfRange on overflow.
 Result<Amount> AssetTotal(const AssetAllocation& asset);
 

@@ -12,7 +12,9 @@
 // Actions queue per channel; when the channel is idle, every queued action is
 // applied in order and the result goes out as one signed state (batching).
 //
-// Thread-safe. Ledger events are queued by the ledger's callbacks and handled
+// Thread-safe, with two limits: deliver from one thread at a time, and
+// destroy the node only when no other thread can still call into it through
+// the ledger or the transport. Ledger events are queued by the ledger's callbacks and handled
 // in ProcessLedgerEvents(), which the node also runs after each of its own
 // calls; a driver (daemon loop, test) calls it after ledger activity it did
 // not cause itself.
@@ -46,6 +48,23 @@ struct OpenRequest {
   channel::Amount peer_deposit;
   uint64_t challenge_duration = 10;  // ledger ticks
   Bytes initial_app_data;
+};
+
+// What a node accepts from peers and keeps in memory. The defaults are
+// cautious: a node locks none of its own funds for a peer unless told how much
+// it may.
+struct NodeOptions {
+  // The most this node deposits into a channel that a peer proposes; 0 means
+  // it accepts only channels the peer funds alone.
+  channel::Amount max_deposit_on_proposal = 0;
+  // Proposals must give this node's watcher at least this many ticks to answer
+  // a stale registration, and lock funds for at most the maximum.
+  uint64_t min_challenge_duration = 10;
+  uint64_t max_challenge_duration = 100'000;
+  // Channels a single peer may open with this node.
+  size_t max_channels_per_peer = 64;
+  // Actions waiting in one channel's queue; Update refuses more.
+  size_t max_queued_actions = 100'000;
 };
 
 struct NodeEvent {
@@ -83,13 +102,17 @@ class Node {
   // key it signs channel states with.
   Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
        settlement::Funder& funder, settlement::Adjudicator& adjudicator,
-       const channel::SignatureScheme& scheme, const channel::AppRegistry& apps);
+       const channel::SignatureScheme& scheme, const channel::AppRegistry& apps,
+       NodeOptions options = {});
   ~Node();
   Node(const Node&) = delete;
   Node& operator=(const Node&) = delete;
 
   // Loads every stored channel, resumes funding where a deposit is missing,
-  // and starts watching the ledger. Call once, before anything else.
+  // sends again the proposals that await an answer, acts on disputes raised
+  // while the node was down, and starts watching the ledger. Call once,
+  // before anything else. InvalidArgument if the store holds channels of
+  // another key.
   Status Start();
 
   // Proposes a channel to `request.peer` and returns its id. The channel
@@ -111,8 +134,10 @@ class Node {
   // withdraws this node's share.
   Status Settle(const channel::ChannelId& id);
 
-  // Handles one message from a peer. Returns the outcome of the checks, which
-  // the peer also gets as a reject reason; the channel is unchanged on error.
+  // Handles one message from a peer. Returns the outcome of the checks; a
+  // refused proposal is answered with the reason. A refused message leaves
+  // the stored channel as it was, except that a validly signed proposal uses
+  // up its version (see Channel::HandleProposal).
   Status HandleMessage(const wire::PeerId& from, ByteView bytes);
   // Handles queued ledger events: refutes stale registrations, follows
   // disputes, conclusions and withdrawals, and opens funded channels.
@@ -148,10 +173,16 @@ class Node {
 
   Status OnChannelProposal(const wire::PeerId& from, const wire::ChannelProposal& m);
   Status OnChannelAccept(const wire::PeerId& from, const wire::ChannelAccept& m);
-  Status OnChannelReject(const wire::ChannelReject& m);
+  Status OnChannelReject(const wire::PeerId& from, const wire::ChannelReject& m);
   Status OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m);
   Status OnUpdateAccept(const wire::PeerId& from, const wire::UpdateAccept& m);
-  Status OnUpdateReject(const wire::UpdateReject& m);
+  Status OnUpdateReject(const wire::PeerId& from, const wire::UpdateReject& m);
+  // The channel proposal `m` from `from` is within this node's options.
+  Status CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelProposal& m,
+                             channel::ParticipantIndex self) const;
+  // Acts on what the ledger holds for a channel, as if its events had
+  // arrived: for disputes raised while the node was down.
+  void CatchUpWithLedger(Entry& entry);
 
   // Proposes the queued actions as one state, if the channel is idle.
   Status ProposeQueued(Entry& entry);
@@ -166,6 +197,7 @@ class Node {
   settlement::Adjudicator& adjudicator_;
   const channel::SignatureScheme& scheme_;
   const channel::AppRegistry& apps_;
+  const NodeOptions options_;
 
   std::mutex flush_mutex_;    // one Flush at a time: keeps each peer's messages in order
   mutable std::mutex mutex_;  // guards everything below up to events_mutex_
