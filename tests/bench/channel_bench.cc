@@ -13,6 +13,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <map>
+#include <set>
 
 #include "parley/channel/channel.h"
 #include "parley/crypto/random.h"
@@ -126,18 +127,28 @@ BENCHMARK_CAPTURE(BM_Update, memory, StoreKind::kMemory)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_off, StoreKind::kRocksDbNoSync)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_on, StoreKind::kRocksDbSync)->UseRealTime();
 
-// Keeps each benchmark's real time per iteration, in seconds.
+// Keeps each benchmark's real time per iteration, in seconds: the median
+// when --benchmark_repetitions asks for several runs, else the one run.
 class CollectingReporter : public benchmark::ConsoleReporter {
  public:
   void ReportRuns(const std::vector<Run>& runs) override {
     ConsoleReporter::ReportRuns(runs);
     for (const Run& run : runs) {
-      if (run.run_type != Run::RT_Iteration) continue;
-      seconds[run.benchmark_name()] =
-          run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
+      std::string name = run.benchmark_name();
+      bool median = run.run_type == Run::RT_Aggregate && run.aggregate_name == "median";
+      if (median) {
+        name.resize(name.size() - std::string("_median").size());
+      } else if (run.run_type != Run::RT_Iteration || medians_.contains(name)) {
+        continue;
+      }
+      if (median) medians_.insert(name);
+      seconds[name] = run.GetAdjustedRealTime() / benchmark::GetTimeUnitMultiplier(run.time_unit);
     }
   }
   std::map<std::string, double> seconds;
+
+ private:
+  std::set<std::string> medians_;
 };
 
 void PrintSummary(const std::map<std::string, double>& s) {
