@@ -139,7 +139,10 @@ Result<Channel> Channel::Restore(ChannelRecord record, const SignatureScheme& sc
   ChannelId id = scheme.ComputeChannelId(record.params);
   if (record.params.backend != scheme.name() || record.params.app != app.id() ||
       record.latest.state.channel_id != id || record.self >= record.params.participants.size() ||
-      record.latest.sigs.size() != record.params.participants.size()) {
+      record.latest.sigs.size() != record.params.participants.size() ||
+      (record.pending && (record.pending->sigs.size() != record.params.participants.size() ||
+                          record.pending->state.channel_id != id ||
+                          record.pending->state.version <= record.latest.state.version))) {
     return Status::Corruption("stored channel " + ToHex(record.latest.state.channel_id) +
                               " does not match its params, backend or app");
   }

@@ -167,7 +167,7 @@ void Node::Flush() {
 
 void Node::ProcessLedgerEvents() { Flush(); }
 
-Status Node::Locked(const std::function<Status()>& body) {
+Status Node::Transact(const std::function<Status()>& body) {
   Flush();  // act on what the ledger has reported so far
   Status status;
   {
@@ -180,7 +180,7 @@ Status Node::Locked(const std::function<Status()>& body) {
 
 Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
   ChannelId id{};
-  Status status = Locked([&]() -> Status {
+  Status status = Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(request.app));
     channel::Params params{.participants = {key_.public_key(), request.peer},
                            .nonce = crypto::RandomHash32(),
@@ -206,7 +206,7 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
 }
 
 Status Node::Update(const ChannelId& id, Bytes action) {
-  return Locked([&]() -> Status {
+  return Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     if (entry->channel.phase() != Phase::kOpen) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
@@ -271,7 +271,7 @@ Status Node::ProposeQueued(Entry& entry) {
 }
 
 Status Node::Close(const ChannelId& id) {
-  return Locked([&]() -> Status {
+  return Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     if (entry->channel.phase() != Phase::kOpen) {
       return Status::FailedPrecondition("only an open channel can be closed cooperatively; " +
@@ -285,7 +285,7 @@ Status Node::Close(const ChannelId& id) {
 }
 
 Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
-  return Locked([&]() -> Status {
+  return Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(wire::Message message, wire::DecodeMessage(bytes));
     return std::visit(
         [&](const auto& m) -> Status {

@@ -118,7 +118,7 @@ void Node::CatchUpWithLedger(Entry& entry) {
 }
 
 Status Node::ForceClose(const ChannelId& id) {
-  return Locked([&]() -> Status {
+  return Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     const Channel& c = entry->channel;
     if (c.phase() != Phase::kOpen && c.phase() != Phase::kFinal && c.phase() != Phase::kFunding) {
@@ -130,7 +130,7 @@ Status Node::ForceClose(const ChannelId& id) {
 }
 
 Status Node::Settle(const ChannelId& id) {
-  return Locked([&]() -> Status {
+  return Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
     const Channel& c = entry->channel;
     if (c.phase() == Phase::kWithdrawn) {

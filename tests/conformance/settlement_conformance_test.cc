@@ -461,6 +461,41 @@ TEST_P(SettlementConformanceTest, DepositOnceInDisputeFails) {
   ExpectSameView(before, Look(ch));
 }
 
+// Deposits are input like any other: an asset name no allocation could carry
+// (empty, or longer than channel::kMaxNameLength) and a deposit of nothing are
+// InvalidArgument, and change nothing.
+TEST_P(SettlementConformanceTest, DepositOfAnAssetNameBeyondTheLimitIsInvalidAndChangesNothing) {
+  TestChannel ch = MakeChannel(PaymentApp::kId);
+  ASSERT_OK(backend_->Mint(alice_.public_key(), asset(), 50));
+  EventLog log(watcher(), ch.id);
+  View before = Look(ch);
+  const std::string too_long(channel::kMaxNameLength + 36, 'a');
+  Status s = funder(alice_).Deposit(ch.params, 0, too_long, 10);
+  EXPECT_CODE(s, StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(std::to_string(channel::kMaxNameLength)));
+  EXPECT_CODE(funder(alice_).Deposit(ch.params, 0, "", 10), StatusCode::kInvalidArgument);
+  ExpectSameView(before, Look(ch));
+  EXPECT_EQ(log.size(), 0u);
+}
+
+TEST_P(SettlementConformanceTest, DepositOfZeroIsInvalidAndChangesNothing) {
+  TestChannel ch = MakeChannel(PaymentApp::kId);
+  ASSERT_OK(backend_->Mint(alice_.public_key(), asset(), 50));
+  {
+    EventLog log(watcher(), ch.id);
+    View before = Look(ch);
+    EXPECT_CODE(funder(alice_).Deposit(ch.params, 0, asset(), 0), StatusCode::kInvalidArgument);
+    ExpectSameView(before, Look(ch));
+    EXPECT_EQ(log.size(), 0u);
+  }
+  // Also once the channel holds something.
+  ASSERT_OK(funder(alice_).Deposit(ch.params, 0, asset(), 20));
+  View before = Look(ch);
+  EXPECT_CODE(funder(alice_).Deposit(ch.params, 1, asset(), 0), StatusCode::kInvalidArgument);
+  ExpectSameView(before, Look(ch));
+  EXPECT_EQ(DepositsOf(ch, asset()), (std::vector<Amount>{20, 0}));
+}
+
 // ---------------------------------------------------------------------------
 // Registering.
 

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cctype>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -31,10 +32,14 @@
 #include "parley/settlement/adjudicator.h"
 #include "parley/settlement/events.h"
 #include "parley/store/store.h"
+#include "parley/util/codec.h"
 #include "payment/payment_app.h"
 #include "testing/status_matchers.h"
 #include "testing/temp_dir.h"
 #include "tictactoe/tictactoe_app.h"
+// The ledger's stored record format, to write consistent but wrong records
+// (the tests' include path does not reach the framework's sources).
+#include "settlement/sim/ledger_state.h"  // private: the stored record format
 
 namespace parley::settlement {
 namespace {
@@ -47,6 +52,7 @@ using channel::Params;
 using channel::ParticipantIndex;
 using channel::SignedState;
 using channel::State;
+using testing::HasSubstr;
 
 constexpr const char* kNative = "native";
 constexpr const char* kGold = "gold";
@@ -388,30 +394,300 @@ TEST_F(SimLedgerTest, AdvancePastTheLastTickIsRefused) {
 }
 
 // ---------------------------------------------------------------------------
+// Limits: whatever the ledger accepts, it can store and load again. The
+// loader enforces channel::kMaxNameLength, kMaxAssets and kMaxAppDataSize, so
+// the operations refuse anything beyond them.
+
+// A turn-based app that accepts every move, so tests can force-move any state.
+class AnythingGoesApp : public channel::App {
+ public:
+  static constexpr const char* kId = "anything-goes";
+  channel::AppId id() const override { return kId; }
+  Status ValidInit(const Params&, const State&) const override { return Status::Ok(); }
+  Status ValidTransition(const Params&, const State&, const State&,
+                         ParticipantIndex) const override {
+    return Status::Ok();
+  }
+  bool SupportsForceMove() const override { return true; }
+};
+
+TEST_F(SimLedgerTest, MintAndDepositRefuseAssetNamesBeyondTheLimit) {
+  TestChannel ch = MakeChannel();
+  const std::string too_long(100, 'x');
+  Status mint = ledger_->Mint(alice_.public_key(), too_long, 10);
+  EXPECT_CODE(mint, StatusCode::kInvalidArgument);
+  EXPECT_THAT(mint.message(), HasSubstr(std::to_string(channel::kMaxNameLength)));
+  EXPECT_EQ(ledger_->Balance(alice_.public_key(), too_long), 0);
+  Status deposit = ledger_->Deposit(alice_.public_key(), ch.params, 0, too_long, 10);
+  EXPECT_CODE(deposit, StatusCode::kInvalidArgument);
+  EXPECT_THAT(deposit.message(), HasSubstr(std::to_string(channel::kMaxNameLength)));
+  EXPECT_CODE(ledger_->Mint(alice_.public_key(), "", 10), StatusCode::kInvalidArgument);
+  EXPECT_CODE(ledger_->Deposit(alice_.public_key(), ch.params, 0, "", 10),
+              StatusCode::kInvalidArgument);
+  EXPECT_EQ(ledger_->Balance(alice_.public_key(), ""), 0);
+
+  // A name of exactly the limit is fine.
+  const std::string longest(channel::kMaxNameLength, 'y');
+  ASSERT_OK(ledger_->Mint(alice_.public_key(), longest, 10));
+  ASSERT_OK(ledger_->Deposit(alice_.public_key(), ch.params, 0, longest, 10));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  auto d = ledger_->Deposits(ch.params, longest);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(*d, (std::vector<Amount>{10, 0}));
+  EXPECT_EQ(ledger_->Balance(alice_.public_key(), too_long), 0);
+}
+
+TEST_F(SimLedgerTest, DepositRefusesAChannelMoreThanTheMaximumNumberOfAssets) {
+  TestChannel ch = MakeChannel();
+  const crypto::PublicKey& a = alice_.public_key();
+  std::vector<std::string> assets;
+  for (size_t i = 0; i <= channel::kMaxAssets; ++i) {
+    assets.push_back("asset" + std::to_string(i));
+    ASSERT_OK(ledger_->Mint(a, assets.back(), 10));
+  }
+  for (size_t i = 0; i < channel::kMaxAssets; ++i) {
+    ASSERT_OK(ledger_->Deposit(a, ch.params, 0, assets[i], 5));
+  }
+  const std::string& one_too_many = assets[channel::kMaxAssets];
+  Status s = ledger_->Deposit(a, ch.params, 1, one_too_many, 5);
+  EXPECT_CODE(s, StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(std::to_string(channel::kMaxAssets)));
+  EXPECT_EQ(Bal(alice_, one_too_many), 10);
+  auto d = ledger_->Deposits(ch.params, one_too_many);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(*d, (std::vector<Amount>{0, 0}));
+  // More of an asset the channel already holds is fine, for any participant.
+  ASSERT_OK(ledger_->Deposit(a, ch.params, 1, assets[0], 5));
+
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  d = ledger_->Deposits(ch.params, assets[0]);
+  ASSERT_TRUE(d.ok());
+  EXPECT_EQ(*d, (std::vector<Amount>{5, 5}));
+  EXPECT_EQ(Bal(alice_, one_too_many), 10);
+  // The channel settles all its assets: the allocated one as allocated, the
+  // others back to their depositor.
+  State st;
+  st.channel_id = ch.id;
+  st.version = 1;
+  st.allocation.assets.push_back({assets[0], {5, 5}, {}});
+  st.is_final = true;
+  ASSERT_OK(ledger_->Register(ch.params, SignAll(ch, st)));
+  ASSERT_OK(ledger_->Conclude(ch.params));
+  ASSERT_OK(ledger_->Withdraw(ch.params, 0));
+  ASSERT_OK(ledger_->Withdraw(ch.params, 1));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  EXPECT_EQ(Bal(alice_, assets[0]), 5);
+  EXPECT_EQ(Bal(bob_, assets[0]), 5);
+  for (size_t i = 1; i <= channel::kMaxAssets; ++i) EXPECT_EQ(Bal(alice_, assets[i]), 10);
+}
+
+TEST_F(SimLedgerTest, ZeroMintsAndDepositsAreRefused) {
+  EXPECT_CODE(ledger_->Mint(alice_.public_key(), kNative, 0), StatusCode::kInvalidArgument);
+  ASSERT_OK(ledger_->Mint(alice_.public_key(), kNative, 10));
+  TestChannel ch = MakeChannel();
+  EXPECT_CODE(ledger_->Deposit(alice_.public_key(), ch.params, 0, kNative, 0),
+              StatusCode::kInvalidArgument);
+  EXPECT_EQ(Bal(alice_), 10);
+  // The refused deposit did not bring the channel onto the ledger.
+  EXPECT_CODE(store_->Get(ChannelKey(ch)).status(), StatusCode::kNotFound);
+  EXPECT_CODE(store_->Get("ledger/supply/gold").status(), StatusCode::kNotFound);
+  EXPECT_CODE(ledger_->Mint(alice_.public_key(), kGold, 0), StatusCode::kInvalidArgument);
+  EXPECT_CODE(store_->Get("ledger/supply/gold").status(), StatusCode::kNotFound);
+}
+
+// A state's app data beyond kMaxAppDataSize cannot be stored, so neither
+// Register nor Progress takes it.
+TEST_F(SimLedgerTest, RegisterAndProgressRefuseAppDataBeyondTheLimit) {
+  ASSERT_OK(apps_.Register(std::make_shared<AnythingGoesApp>()));
+  TestChannel ch = MakeChannel(alice_, bob_, AnythingGoesApp::kId);
+  ASSERT_NO_FATAL_FAILURE(Fund(ch, 10, 10));
+  State v1 = PaymentState(ch, 1, 10, 10);
+  v1.app_data = Bytes(channel::kMaxAppDataSize + 1, 7);
+  Status s = ledger_->Register(ch.params, SignAll(ch, v1));
+  EXPECT_CODE(s, StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr(std::to_string(channel::kMaxAppDataSize)));
+  EXPECT_CODE(ledger_->GetDispute(ch.id).status(), StatusCode::kNotFound);
+  v1.app_data.resize(channel::kMaxAppDataSize);
+  ASSERT_OK(ledger_->Register(ch.params, SignAll(ch, v1)));
+
+  ASSERT_OK(ledger_->Advance(kDuration));
+  State v2 = PaymentState(ch, 2, 5, 15);
+  v2.app_data = Bytes(channel::kMaxAppDataSize + 1, 8);
+  EXPECT_CODE(ledger_->Progress(ch.params, SignBy(ch, v2, {1}), 1), StatusCode::kInvalidArgument);
+  v2.app_data.resize(channel::kMaxAppDataSize);
+  ASSERT_OK(ledger_->Progress(ch.params, SignBy(ch, v2, {1}), 1));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+  auto d = ledger_->GetDispute(ch.id);
+  ASSERT_TRUE(d.ok()) << d.status().ToString();
+  EXPECT_EQ(d->state.state, v2);
+}
+
+// What the ledger accepts it loads again: after a batch of operations at the
+// limits, and refused ones beyond them, the ledger reopens from RocksDB.
+TEST_F(SimLedgerTest, AfterOperationsAtTheLimitsTheLedgerReopensFromRocksDb) {
+  TempDir dir("parley_sim_ledger_limits_");
+  const std::string path = (dir.path() / "ledger").string();
+  auto db = store::OpenRocksDb(path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  ledger_.reset();
+  {
+    auto l = SimLedger::Open(**db, apps_);
+    ASSERT_TRUE(l.ok()) << l.status().ToString();
+    ledger_ = std::move(l).value();
+  }
+  const crypto::PublicKey& a = alice_.public_key();
+  const crypto::PublicKey& b = bob_.public_key();
+  const std::string too_long(100, 'z');
+  TestChannel ch = MakeChannel();
+  TestChannel other = MakeChannel(bob_, alice_);
+
+  // Beyond the limits: refused.
+  EXPECT_CODE(ledger_->Mint(a, too_long, 1), StatusCode::kInvalidArgument);
+  ASSERT_OK(ledger_->Mint(a, kNative, 1000));
+  EXPECT_CODE(ledger_->Deposit(a, ch.params, 0, too_long, 1), StatusCode::kInvalidArgument);
+  EXPECT_CODE(ledger_->Deposit(a, ch.params, 0, kNative, 0), StatusCode::kInvalidArgument);
+
+  // At the limits: kMaxAssets assets with names of kMaxNameLength bytes.
+  std::vector<std::string> assets;
+  for (size_t i = 0; i <= channel::kMaxAssets; ++i) {
+    assets.push_back(std::string(channel::kMaxNameLength, static_cast<char>('a' + i)));
+    ASSERT_OK(ledger_->Mint(a, assets.back(), 100));
+    ASSERT_OK(ledger_->Mint(b, assets.back(), 100));
+  }
+  for (size_t i = 0; i < channel::kMaxAssets; ++i) {
+    ASSERT_OK(ledger_->Deposit(a, ch.params, 0, assets[i], 10 + i));
+    ASSERT_OK(ledger_->Deposit(b, ch.params, 1, assets[i], 20 + i));
+  }
+  EXPECT_CODE(ledger_->Deposit(a, ch.params, 0, assets[channel::kMaxAssets], 1),
+              StatusCode::kInvalidArgument);
+  EXPECT_CODE(ledger_->Deposit(b, ch.params, 1, too_long, 1), StatusCode::kInvalidArgument);
+  // A second channel, registered and in its dispute phase.
+  ASSERT_OK(ledger_->Deposit(a, other.params, 1, kNative, 30));
+  ASSERT_OK(ledger_->Register(other.params, SignAll(other, PaymentState(other, 3, 10, 20))));
+  ASSERT_OK(ledger_->Advance(4));
+
+  const std::vector<crypto::PublicKey> accounts = {a, b};
+  auto balances = [&] {
+    std::vector<Amount> out;
+    for (const auto& account : accounts) {
+      for (const auto& asset : assets) out.push_back(ledger_->Balance(account, asset));
+      out.push_back(ledger_->Balance(account, kNative));
+      out.push_back(ledger_->Balance(account, too_long));
+    }
+    return out;
+  };
+  auto deposits = [&] {
+    std::vector<std::vector<Amount>> out;
+    for (const auto& asset : assets) {
+      auto d = ledger_->Deposits(ch.params, asset);
+      out.push_back(d.ok() ? *d : std::vector<Amount>{});
+    }
+    auto d = ledger_->Deposits(other.params, kNative);
+    out.push_back(d.ok() ? *d : std::vector<Amount>{});
+    return out;
+  };
+  const std::vector<Amount> balances_before = balances();
+  const std::vector<std::vector<Amount>> deposits_before = deposits();
+  auto dispute_before = ledger_->GetDispute(other.id);
+  ASSERT_TRUE(dispute_before.ok());
+
+  ledger_.reset();
+  db->reset();
+  db = store::OpenRocksDb(path);
+  ASSERT_TRUE(db.ok()) << db.status().ToString();
+  {
+    auto l = SimLedger::Open(**db, apps_);
+    ASSERT_TRUE(l.ok()) << "the ledger does not reopen: " << l.status().ToString();
+    ledger_ = std::move(l).value();
+  }
+  EXPECT_EQ(ledger_->Now(), 4u);
+  EXPECT_EQ(balances(), balances_before);
+  EXPECT_EQ(deposits(), deposits_before);
+  auto dispute_after = ledger_->GetDispute(other.id);
+  ASSERT_TRUE(dispute_after.ok());
+  EXPECT_TRUE(*dispute_after == *dispute_before);
+  EXPECT_EQ(deposits_before[0], (std::vector<Amount>{10, 20}));
+  EXPECT_EQ(ledger_->Balance(a, too_long), 0);
+  ledger_.reset();  // before the store it uses
+}
+
+// ---------------------------------------------------------------------------
 // Corrupted stores.
 
 class SimLedgerCorruptionTest : public SimLedgerTest {
  protected:
-  // A ledger with an account, a supply and a concluded channel in the store.
+  // A ledger with accounts, a supply, a concluded channel and a channel in
+  // dispute in the store.
   void SetUp() override {
     SimLedgerTest::SetUp();
     ch_ = MakeChannel();
     ASSERT_NO_FATAL_FAILURE(Fund(ch_, 60, 40));
     ASSERT_OK(ledger_->Register(ch_.params, SignAll(ch_, PaymentState(ch_, 1, 50, 50, true))));
     ASSERT_OK(ledger_->Conclude(ch_.params));
+    // Registered, not concluded; its allocation leaves an excess of 40.
+    disputed_ = MakeChannel();
+    ASSERT_NO_FATAL_FAILURE(Fund(disputed_, 60, 40));
+    ASSERT_OK(ledger_->Register(disputed_.params,
+                                SignAll(disputed_, PaymentState(disputed_, 1, 30, 30, true))));
     ASSERT_OK(ledger_->Advance(2));
     // Unchanged, the store opens.
-    Reopen();
+    ASSERT_NO_FATAL_FAILURE(Reopen());
   }
 
-  Bytes StoredChannel() {
-    auto bytes = store_->Get(ChannelKey(ch_));
+  Bytes StoredChannel(const TestChannel& ch) {
+    auto bytes = store_->Get(ChannelKey(ch));
     EXPECT_TRUE(bytes.ok()) << bytes.status().ToString();
     return bytes.ok() ? *bytes : Bytes{};
   }
+  Bytes StoredChannel() { return StoredChannel(ch_); }
 
-  TestChannel ch_;
+  // The stored record of `ch`, decoded, for a test to change.
+  LedgerChannel Record(const TestChannel& ch) {
+    auto c = DecodeLedgerChannel(StoredChannel(ch));
+    EXPECT_TRUE(c.ok()) << c.status().ToString();
+    return c.ok() ? *c : LedgerChannel{};
+  }
+
+  // Writes `batch` behind the ledger's back and expects Open to refuse the
+  // store with Corruption. Should Open accept it, the test goes on to
+  // conclude and withdraw `ch` on that ledger, to show what the record does.
+  void ExpectOpenRefusesAfter(const store::WriteBatch& batch, const TestChannel& ch) {
+    ledger_.reset();
+    ASSERT_OK(store_->Write(batch));
+    auto reopened = SimLedger::Open(*store_, apps_);
+    EXPECT_CODE(reopened.status(), StatusCode::kCorruption);
+    if (!reopened.ok()) return;
+    SimLedger& l = **reopened;
+    std::string what =
+        "Open accepted the store; then Conclude: " + l.Conclude(ch.params).ToString();
+    for (ParticipantIndex p : {0u, 1u}) {
+      what += ", Withdraw(" + std::to_string(p) + "): " + l.Withdraw(ch.params, p).ToString();
+    }
+    ADD_FAILURE() << what;
+  }
+
+  // Stores `record` as the channel `ch` and expects Open to refuse it.
+  void ExpectOpenRefusesRecord(const TestChannel& ch, const LedgerChannel& record) {
+    store::WriteBatch batch;
+    batch.Put(ChannelKey(ch), EncodeLedgerChannel(record));
+    ExpectOpenRefusesAfter(batch, ch);
+  }
+
+  TestChannel ch_;        // concluded, nothing withdrawn: outcome {50, 50}
+  TestChannel disputed_;  // deposits {60, 40}, final {30, 30} registered
 };
+
+// The records the fixture wrote decode and encode back to the same bytes, so
+// the tests below change only what they mean to.
+TEST_F(SimLedgerCorruptionTest, StoredRecordsRoundTrip) {
+  for (const TestChannel* ch : {&ch_, &disputed_}) {
+    EXPECT_EQ(EncodeLedgerChannel(Record(*ch)), StoredChannel(*ch));
+  }
+  // Written back unchanged, they load.
+  ledger_.reset();
+  ASSERT_OK(store_->Put(ChannelKey(disputed_), EncodeLedgerChannel(Record(disputed_))));
+  ASSERT_NO_FATAL_FAILURE(Reopen());
+}
 
 TEST_F(SimLedgerCorruptionTest, GarbageChannelEntryIsCorruption) {
   ExpectOpenRefuses(ChannelKey(ch_), {0xde, 0xad, 0xbe, 0xef});
@@ -461,14 +737,12 @@ TEST_F(SimLedgerCorruptionTest, TickWithTrailingBytesIsCorruption) {
 }
 
 // Bytes that decode but do not add up (a supply that differs from what the
-// accounts and channels hold) must not open either. The ledger reports this
-// as Internal (its conservation check), not Corruption; either way it must
-// refuse the store.
+// accounts and channels hold) are Corruption too.
 TEST_F(SimLedgerCorruptionTest, ASupplyThatDoesNotAddUpIsRefused) {
   ledger_.reset();
   ASSERT_OK(store_->Put("ledger/supply/native", Bytes(32, 0)));
   auto reopened = SimLedger::Open(*store_, apps_);
-  EXPECT_FALSE(reopened.ok());
+  EXPECT_CODE(reopened.status(), StatusCode::kCorruption);
 }
 
 // A stored channel whose withdrawn list is shorter than its participants is
@@ -488,6 +762,150 @@ TEST_F(SimLedgerCorruptionTest, ChannelWithAShortWithdrawnListIsCorruption) {
   if (reopened.ok()) {
     EXPECT_CODE((*reopened)->Withdraw(ch_.params, 1), StatusCode::kFailedPrecondition);
   }
+}
+
+// A stored record must mean something the ledger could have written, or later
+// operations would throw, divide by zero or index past a list. Each record
+// below decodes and keeps the supply conserved, and is still Corruption.
+
+// Conclude looked up the deposits of every held asset with map::at.
+TEST_F(SimLedgerCorruptionTest, HoldingsOfAnAssetWithoutDepositsAreCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.deposits[kGold] = c.deposits.at(kNative);
+  c.deposits.erase(kNative);
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, DepositsOfAnAssetNotHeldAreCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.deposits[kGold] = {0, 0};
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+// Conclude divided the excess by the deposits, here 0.
+TEST_F(SimLedgerCorruptionTest, HoldingsBeyondTheDepositsAreCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.deposits[kNative] = {0, 0};
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, DepositsThatDoNotAddUpToTheHoldingsAreCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.deposits[kNative] = {60, 41};
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+// Deposits whose sum overflows 256 bits.
+TEST_F(SimLedgerCorruptionTest, DepositsWhoseSumOverflowsAreCorruption) {
+  LedgerChannel c = Record(disputed_);
+  const Amount max = std::numeric_limits<Amount>::max();
+  c.deposits[kNative] = {max, 101};  // wraps to 100, the holdings
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, ADisputeOfAnotherChannelIsCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.dispute->state.state.channel_id = ch_.id;
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+// Conclude indexed the registered allocation's balances per participant.
+TEST_F(SimLedgerCorruptionTest, ADisputedAllocationWithTooFewBalancesIsCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.dispute->state.state.allocation.assets[0].balances = {60};
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, ADisputedAllocationWhoseTotalOverflowsIsCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.dispute->state.state.allocation.assets[0].balances = {std::numeric_limits<Amount>::max(), 1};
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, ADisputedAllocationWithARepeatedAssetIsCorruption) {
+  LedgerChannel c = Record(disputed_);
+  auto& assets = c.dispute->state.state.allocation.assets;
+  assets.push_back(assets[0]);
+  assets.back().balances = {0, 0};
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, AnOutcomeOfAnAssetNotHeldIsCorruption) {
+  LedgerChannel c = Record(ch_);
+  (*c.outcome)[kGold] = {5, 0};
+  ExpectOpenRefusesRecord(ch_, c);
+}
+
+// After conclusion the channel holds exactly the shares not yet withdrawn.
+TEST_F(SimLedgerCorruptionTest, HoldingsThatDoNotMatchTheUnwithdrawnSharesAreCorruption) {
+  LedgerChannel c = Record(ch_);
+  c.withdrawn[0] = true;  // but its 50 are still held
+  ExpectOpenRefusesRecord(ch_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, AConcludedDisputeWithoutAnOutcomeIsCorruption) {
+  LedgerChannel c = Record(ch_);
+  c.outcome.reset();
+  c.withdrawn.clear();
+  ExpectOpenRefusesRecord(ch_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, AnOutcomeWithoutAConcludedDisputeIsCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.outcome = c.deposits;
+  c.withdrawn = {false, false};
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+// A dispute timeout no registration can produce (tick + challenge duration).
+TEST_F(SimLedgerCorruptionTest, ADisputeTimeoutBeyondTheLastTickIsCorruption) {
+  LedgerChannel c = Record(disputed_);
+  c.dispute->timeout = std::numeric_limits<Tick>::max();
+  ExpectOpenRefusesRecord(disputed_, c);
+}
+
+TEST_F(SimLedgerCorruptionTest, ATickBeyondTheLastIsCorruption) {
+  Writer w;
+  w.U64(channel::kMaxTick + 1);
+  store::WriteBatch batch;
+  batch.Put("ledger/tick", w.Take());
+  ExpectOpenRefusesAfter(batch, disputed_);
+}
+
+// The key must be the id the ledger computes from the stored params.
+TEST_F(SimLedgerCorruptionTest, ARecordUnderAnotherChannelsKeyIsCorruption) {
+  TestChannel elsewhere = MakeChannel();
+  store::WriteBatch batch;
+  batch.Delete(ChannelKey(disputed_));
+  batch.Put(ChannelKey(elsewhere), StoredChannel(disputed_));
+  ExpectOpenRefusesAfter(batch, disputed_);
+}
+
+// The hex decoder takes either case, so an upper-case key would load as the
+// same channel next to the lower-case one the ledger writes.
+TEST_F(SimLedgerCorruptionTest, ARecordUnderANonCanonicalKeyIsCorruption) {
+  std::string key = ChannelKey(disputed_);
+  for (size_t i = std::string("ledger/channel/").size(); i < key.size(); ++i) {
+    key[i] = static_cast<char>(std::toupper(static_cast<unsigned char>(key[i])));
+  }
+  ASSERT_NE(key, ChannelKey(disputed_));
+  store::WriteBatch batch;
+  batch.Put(key, StoredChannel(disputed_));
+  ExpectOpenRefusesAfter(batch, disputed_);
+}
+
+// Only channels that settle on this ledger are ever written.
+TEST_F(SimLedgerCorruptionTest, AChannelOfAnotherBackendIsCorruption) {
+  LedgerChannel c = Record(disputed_);
+  TestChannel moved = disputed_;
+  moved.params.backend = "evm";
+  moved.id = ledger_->scheme().ComputeChannelId(moved.params);
+  c.params = moved.params;
+  c.dispute->state.state.channel_id = moved.id;
+  store::WriteBatch batch;
+  batch.Delete(ChannelKey(disputed_));
+  batch.Put(ChannelKey(moved), EncodeLedgerChannel(c));
+  ExpectOpenRefusesAfter(batch, moved);
 }
 
 // ---------------------------------------------------------------------------

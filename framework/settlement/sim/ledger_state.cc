@@ -1,6 +1,7 @@
 #include "ledger_state.h"
 
 #include "parley/channel/encoding.h"
+#include "parley/channel/scheme.h"
 
 namespace parley::settlement {
 
@@ -60,10 +61,31 @@ Bytes EncodeChannel(const LedgerChannel& c) {
   return w.Take();
 }
 
-// Lists sized by the participants must have one entry each, so no later index
-// can run past them.
-Status CheckShape(const LedgerChannel& c) {
+template <typename Map>
+bool SameAssets(const Map& a, const AmountsByAsset& b) {
+  if (a.size() != b.size()) return false;
+  for (const auto& [asset, unused] : a) {
+    if (!b.contains(asset)) return false;
+  }
+  return true;
+}
+
+// What the ledger's operations rely on, for a record read from `key`: the
+// ledger could have written it, so no later operation can index past a list,
+// throw or divide by zero. InvalidArgument naming the first rule broken.
+Status CheckChannelRecord(std::string_view key, const LedgerChannel& c,
+                          const channel::SignatureScheme& scheme) {
   PARLEY_RETURN_IF_ERROR(channel::ValidateParams(c.params));
+  if (c.params.backend != scheme.name()) {
+    return Status::InvalidArgument("the channel settles on '" + c.params.backend + "', not on '" +
+                                   std::string(scheme.name()) + "'");
+  }
+  const channel::ChannelId id = scheme.ComputeChannelId(c.params);
+  if (key != std::string(kChannelPrefix) + ToHex(id)) {
+    return Status::InvalidArgument("the record's params have the id " + ToHex(id) +
+                                   ", so it belongs at " + std::string(kChannelPrefix) + ToHex(id));
+  }
+  // Lists sized by the participants have one entry each.
   size_t n = c.params.participants.size();
   auto per_participant = [n](const AmountsByAsset& amounts) {
     for (const auto& [asset, values] : amounts) {
@@ -75,6 +97,59 @@ Status CheckShape(const LedgerChannel& c) {
       c.withdrawn.size() != (c.outcome ? n : 0) ||
       (c.dispute && c.dispute->state.sigs.size() != n)) {
     return Status::InvalidArgument("a list does not have one entry per participant");
+  }
+  // Every deposit goes to the holdings, and nothing else does.
+  if (!SameAssets(c.holdings, c.deposits)) {
+    return Status::InvalidArgument("the assets held are not the assets deposited");
+  }
+  if (c.dispute) {
+    const channel::State& state = c.dispute->state.state;
+    if (state.channel_id != id) {
+      return Status::InvalidArgument("the disputed state is of channel " + ToHex(state.channel_id));
+    }
+    Status valid = channel::ValidateAllocation(state.allocation, n);
+    if (!valid.ok()) return valid.WithContext("the disputed state's allocation");
+    // A timeout is a tick plus a challenge duration.
+    if (c.dispute->timeout > channel::kMaxTick + channel::kMaxChallengeDuration) {
+      return Status::InvalidArgument("the dispute times out at tick " +
+                                     std::to_string(c.dispute->timeout) +
+                                     ", beyond any the ledger sets");
+    }
+  }
+  // Conclude sets the outcome and marks the dispute concluded together.
+  if (c.outcome.has_value() != (c.dispute && c.dispute->concluded)) {
+    return Status::InvalidArgument(c.outcome ? "an outcome without a concluded dispute"
+                                             : "a concluded dispute without an outcome");
+  }
+  // The channel holds what was deposited until it concludes, and then the
+  // outcome's shares not yet withdrawn.
+  if (c.outcome) {
+    for (const auto& [asset, unused] : *c.outcome) {
+      if (!c.holdings.contains(asset)) {
+        return Status::InvalidArgument("the outcome pays '" + asset + "', which is not held");
+      }
+    }
+  }
+  for (const auto& [asset, held] : c.holdings) {
+    const std::vector<Amount>* shares = nullptr;
+    if (!c.outcome) {
+      shares = &c.deposits.at(asset);  // same assets, checked above
+    } else if (auto it = c.outcome->find(asset); it != c.outcome->end()) {
+      shares = &it->second;
+    }
+    Amount expected = 0;
+    for (size_t i = 0; shares != nullptr && i < n; ++i) {
+      if (c.outcome && c.withdrawn[i]) continue;
+      auto sum = channel::CheckedAdd(expected, (*shares)[i]);
+      if (!sum.ok()) return sum.status().WithContext("the shares of '" + asset + "'");
+      expected = *sum;
+    }
+    if (held != expected) {
+      return Status::InvalidArgument(
+          "the channel holds " + channel::ToString(held) + " " + asset + ", but " +
+          channel::ToString(expected) +
+          (c.outcome ? " are still to be withdrawn" : " were deposited"));
+    }
   }
   return Status::Ok();
 }
@@ -117,7 +192,6 @@ Result<LedgerChannel> DecodeChannel(ByteView bytes) {
     c.withdrawn[i] = b;
   }
   PARLEY_RETURN_IF_ERROR(r.Finish());
-  PARLEY_RETURN_IF_ERROR(CheckShape(c));
   return c;
 }
 
@@ -150,6 +224,9 @@ void DiffMap(const Map& before, const Map& after, KeyFn key, EncodeFn encode,
 }
 
 }  // namespace
+
+Bytes EncodeLedgerChannel(const LedgerChannel& c) { return EncodeChannel(c); }
+Result<LedgerChannel> DecodeLedgerChannel(ByteView bytes) { return DecodeChannel(bytes); }
 
 Status LedgerState::CheckConservation() const {
   std::map<std::string, Amount> held;
@@ -205,7 +282,8 @@ store::WriteBatch Diff(const LedgerState& before, const LedgerState& after) {
   return batch;
 }
 
-Result<LedgerState> LoadLedgerState(const store::Store& store) {
+Result<LedgerState> LoadLedgerState(const store::Store& store,
+                                    const channel::SignatureScheme& scheme) {
   LedgerState state;
   Status error;
   auto keep_first = [&](const Status& s) {
@@ -216,6 +294,11 @@ Result<LedgerState> LoadLedgerState(const store::Store& store) {
     Reader r(*tick, "ledger tick");
     keep_first(r.U64(&state.tick));
     keep_first(r.Finish());
+    if (state.tick > channel::kMaxTick) {
+      keep_first(Status::InvalidArgument("the tick " + std::to_string(state.tick) +
+                                         " is beyond the last, " +
+                                         std::to_string(channel::kMaxTick)));
+    }
   } else if (tick.status().code() != StatusCode::kNotFound) {
     return tick.status();
   }
@@ -238,8 +321,11 @@ Result<LedgerState> LoadLedgerState(const store::Store& store) {
   PARLEY_RETURN_IF_ERROR(store.Scan(kChannelPrefix, [&](std::string_view key, ByteView value) {
     auto id = FixedFromHex<32>(key.substr(kChannelPrefix.size()));
     auto c = DecodeChannel(value);
-    keep_first(id.ok() ? c.status() : id.status());
-    if (id.ok() && c.ok()) state.channels[*id] = std::move(c).value();
+    Status valid = !id.ok()  ? id.status()
+                   : !c.ok() ? c.status()
+                             : CheckChannelRecord(key, *c, scheme);
+    keep_first(valid.WithContext(std::string(key)));
+    if (valid.ok()) state.channels[*id] = std::move(c).value();
   }));
   if (!error.ok()) return Status::Corruption("the stored ledger does not load: " + error.message());
   Status conserved = state.CheckConservation();

@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "parley/channel/scheme.h"
 #include "parley/settlement/adjudicator.h"
 #include "parley/store/store.h"
 
@@ -18,6 +19,10 @@ namespace parley::settlement {
 // Per asset, one amount per participant.
 using AmountsByAsset = std::map<std::string, std::vector<channel::Amount>>;
 
+// LoadLedgerState refuses a record that breaks what the operations keep:
+// `holdings` and `deposits` name the same assets; until Conclude the channel
+// holds the sum of the deposits, after it the outcome's shares not yet
+// withdrawn; `outcome` is set exactly when the dispute is concluded.
 struct LedgerChannel {
   channel::Params params;
   AmountsByAsset deposits;
@@ -40,8 +45,18 @@ struct LedgerState {
   Status CheckConservation() const;
 };
 
+// One channel's record, stored at ledger/channel/<id hex>. Decoding checks
+// the encoding's limits only; LoadLedgerState checks the record's meaning.
+Bytes EncodeLedgerChannel(const LedgerChannel& c);
+Result<LedgerChannel> DecodeLedgerChannel(ByteView bytes);
+
 // The batch that turns the stored `before` into `after` (changed keys only).
 store::WriteBatch Diff(const LedgerState& before, const LedgerState& after);
-Result<LedgerState> LoadLedgerState(const store::Store& store);
+// Loads the ledger, Corruption unless every stored entry decodes and means
+// something the ledger could have written: a tick up to channel::kMaxTick,
+// conserved supplies, and channel records that pass the checks of
+// CheckChannelRecord (ledger_state.cc) under `scheme`, the sim ledger's.
+Result<LedgerState> LoadLedgerState(const store::Store& store,
+                                    const channel::SignatureScheme& scheme);
 
 }  // namespace parley::settlement

@@ -9,7 +9,7 @@ using channel::ParticipantIndex;
 
 namespace {
 
-std::string T(Tick tick) { return std::to_string(tick); }
+std::string TickText(Tick tick) { return std::to_string(tick); }
 
 // The tick from which Conclude is allowed.
 Tick ConcludableFrom(const Dispute& d, const channel::Params& params, bool force_move) {
@@ -18,12 +18,41 @@ Tick ConcludableFrom(const Dispute& d, const channel::Params& params, bool force
   return d.timeout + params.challenge_duration;  // an unused progress window follows
 }
 
+// Mint and Deposit take only asset names a channel record can store, so
+// that the ledger always loads again.
+Status CheckAssetName(const std::string& asset) {
+  if (asset.empty()) return Status::InvalidArgument("the asset name must not be empty");
+  if (asset.size() > channel::kMaxNameLength) {
+    return Status::InvalidArgument("the asset name '" + asset.substr(0, 16) + "...' has " +
+                                   std::to_string(asset.size()) +
+                                   " bytes; the limit (channel::kMaxNameLength) is " +
+                                   std::to_string(channel::kMaxNameLength));
+  }
+  return Status::Ok();
+}
+
+// Register and Progress take only states a channel record can store.
+Status CheckAppDataSize(const channel::State& state) {
+  if (state.app_data.size() > channel::kMaxAppDataSize) {
+    return Status::InvalidArgument("the state's app data has " +
+                                   std::to_string(state.app_data.size()) +
+                                   " bytes; the limit (channel::kMaxAppDataSize) is " +
+                                   std::to_string(channel::kMaxAppDataSize));
+  }
+  return Status::Ok();
+}
+
 // Pays the allocation when the channel holds enough; otherwise returns every
 // deposit. Any excess over the allocation is returned in proportion to the
-// deposits (the remainder of the division to participant 0).
+// deposits (the remainder of the division to participant 0). An excess with
+// no deposits to share it by cannot happen (the channel holds what was
+// deposited, which the loader checks); should it, Conclude refuses with
+// Internal rather than guess whose the excess is. Nothing here throws.
 Result<AmountsByAsset> ComputeOutcome(const LedgerChannel& c, const channel::Allocation& alloc) {
   size_t n = c.params.participants.size();
+  PARLEY_RETURN_IF_ERROR(channel::ValidateAllocation(alloc, n));
   bool funded = true;
+  std::map<std::string, std::pair<const channel::AssetAllocation*, Amount>> allocated;
   for (const auto& asset : alloc.assets) {
     if (!asset.locked.empty()) {
       return Status::FailedPrecondition("asset '" + asset.asset +
@@ -33,6 +62,7 @@ Result<AmountsByAsset> ComputeOutcome(const LedgerChannel& c, const channel::All
     auto held = c.holdings.find(asset.asset);
     PARLEY_ASSIGN_OR_RETURN(Amount total, channel::AssetTotal(asset));
     if ((held == c.holdings.end() ? Amount(0) : held->second) < total) funded = false;
+    allocated[asset.asset] = {&asset, total};
   }
   AmountsByAsset outcome;
   if (!funded) {
@@ -42,26 +72,37 @@ Result<AmountsByAsset> ComputeOutcome(const LedgerChannel& c, const channel::All
   for (const auto& [asset, held] : c.holdings) {
     std::vector<Amount> pay(n, 0);
     Amount total = 0;
-    for (const auto& a : alloc.assets) {
-      if (a.asset == asset) {
-        pay = a.balances;
-        total = channel::AssetTotal(a).value();
-      }
+    if (auto a = allocated.find(asset); a != allocated.end()) {
+      pay = a->second.first->balances;
+      total = a->second.second;
     }
-    Amount excess = held - total;
+    PARLEY_ASSIGN_OR_RETURN(Amount excess, channel::CheckedSub(held, total));
     if (excess > 0) {
-      const auto& deposits = c.deposits.at(asset);
+      // No entry means nothing of the asset was deposited.
+      std::vector<Amount> deposits(n, 0);
+      if (auto d = c.deposits.find(asset); d != c.deposits.end()) deposits = d->second;
+      if (deposits.size() != n) {
+        return Status::Internal("the deposits of '" + asset + "' do not match the participants");
+      }
       Amount deposited = 0;
-      for (const Amount& d : deposits) deposited += d;
+      for (const Amount& d : deposits) {
+        PARLEY_ASSIGN_OR_RETURN(deposited, channel::CheckedAdd(deposited, d));
+      }
+      if (deposited == 0) {
+        return Status::Internal("the channel holds " + channel::ToString(excess) + " " + asset +
+                                " beyond its allocation and has no deposits of it to return "
+                                "them to");
+      }
       Amount handed_out = 0;
       for (size_t i = 0; i < n; ++i) {
-        // excess <= deposited, so the share fits; the product needs 512 bits.
+        // deposits[i] <= deposited, so the share fits; the product needs 512 bits.
         using Wide = boost::multiprecision::uint512_t;
         Amount share = Amount(Wide(excess) * Wide(deposits[i]) / Wide(deposited));
-        pay[i] += share;
-        handed_out += share;
+        PARLEY_ASSIGN_OR_RETURN(pay[i], channel::CheckedAdd(pay[i], share));
+        PARLEY_ASSIGN_OR_RETURN(handed_out, channel::CheckedAdd(handed_out, share));
       }
-      pay[0] += excess - handed_out;
+      PARLEY_ASSIGN_OR_RETURN(Amount remainder, channel::CheckedSub(excess, handed_out));
+      PARLEY_ASSIGN_OR_RETURN(pay[0], channel::CheckedAdd(pay[0], remainder));
     }
     outcome[asset] = std::move(pay);
   }
@@ -78,9 +119,10 @@ SimLedger::~SimLedger() = default;
 
 Result<std::unique_ptr<SimLedger>> SimLedger::Open(store::Store& store,
                                                    const channel::AppRegistry& apps) {
-  PARLEY_ASSIGN_OR_RETURN(LedgerState state, LoadLedgerState(store));
-  return std::unique_ptr<SimLedger>(
-      new SimLedger(store, apps, std::make_unique<LedgerState>(std::move(state))));
+  std::unique_ptr<SimLedger> ledger(new SimLedger(store, apps, nullptr));
+  PARLEY_ASSIGN_OR_RETURN(LedgerState state, LoadLedgerState(store, ledger->scheme_));
+  ledger->state_ = std::make_unique<LedgerState>(std::move(state));
+  return ledger;
 }
 
 Status SimLedger::Apply(const std::function<Status(LedgerState&, std::vector<Event>&)>& change) {
@@ -122,6 +164,8 @@ Status SimLedger::CheckChannel(const channel::Params& params) const {
 
 Status SimLedger::Mint(const crypto::PublicKey& account, const std::string& asset,
                        const Amount& amount) {
+  PARLEY_RETURN_IF_ERROR(CheckAssetName(asset));
+  if (amount == 0) return Status::InvalidArgument("minting 0 " + asset + " creates nothing");
   return Apply([&](LedgerState& s, std::vector<Event>&) {
     PARLEY_ASSIGN_OR_RETURN(s.supply[asset], channel::CheckedAdd(s.supply[asset], amount));
     Amount& balance = s.accounts[account.ToHex()][asset];
@@ -146,8 +190,8 @@ Tick SimLedger::Now() const {
 Status SimLedger::Advance(Tick ticks) {
   return Apply([&](LedgerState& s, std::vector<Event>&) {
     if (ticks > channel::kMaxTick - s.tick) {
-      return Status::OutOfRange("the ledger clock stops at tick " + T(channel::kMaxTick) +
-                                "; it is tick " + T(s.tick));
+      return Status::OutOfRange("the ledger clock stops at tick " + TickText(channel::kMaxTick) +
+                                "; it is tick " + TickText(s.tick));
     }
     s.tick += ticks;
     return Status::Ok();
@@ -161,6 +205,8 @@ Status SimLedger::Deposit(const crypto::PublicKey& caller, const channel::Params
   if (participant >= params.participants.size()) {
     return Status::InvalidArgument("the channel has no participant " + std::to_string(participant));
   }
+  PARLEY_RETURN_IF_ERROR(CheckAssetName(asset));
+  if (amount == 0) return Status::InvalidArgument("a deposit of 0 " + asset + " moves nothing");
   channel::ChannelId id = scheme_.ComputeChannelId(params);
   return Apply([&](LedgerState& s, std::vector<Event>& events) {
     LedgerChannel& c = s.channels[id];
@@ -168,6 +214,11 @@ Status SimLedger::Deposit(const crypto::PublicKey& caller, const channel::Params
     if (c.dispute) {
       return Status::FailedPrecondition("channel " + ToHex(id) +
                                         " is in dispute or concluded; deposits are closed");
+    }
+    if (!c.deposits.contains(asset) && c.deposits.size() >= channel::kMaxAssets) {
+      return Status::InvalidArgument(
+          "channel " + ToHex(id) + " already holds " + std::to_string(c.deposits.size()) +
+          " assets, the limit (channel::kMaxAssets); '" + asset + "' would be one more");
     }
     Amount& balance = s.accounts[caller.ToHex()][asset];
     auto debited = channel::CheckedSub(balance, amount);
@@ -212,6 +263,7 @@ Status SimLedger::Register(const channel::Params& params,
     return Status::InvalidArgument("the state is for another channel than these params");
   }
   PARLEY_RETURN_IF_ERROR(channel::ValidateAllocation(state.allocation, params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(CheckAppDataSize(state));
   PARLEY_RETURN_IF_ERROR(channel::VerifySignatures(scheme_, params, signed_state, true));
   return Apply([&](LedgerState& s, std::vector<Event>& events) {
     LedgerChannel& c = s.channels[id];
@@ -220,7 +272,7 @@ Status SimLedger::Register(const channel::Params& params,
       const Dispute& d = *c.dispute;
       if (d.concluded) return Status::FailedPrecondition("the channel is already concluded");
       if (s.tick >= d.timeout || d.progressing) {
-        return Status::FailedPrecondition("the dispute phase ended at tick " + T(d.timeout) +
+        return Status::FailedPrecondition("the dispute phase ended at tick " + TickText(d.timeout) +
                                           "; registration is closed");
       }
       if (state.version <= d.state.state.version) {
@@ -254,6 +306,7 @@ Status SimLedger::Progress(const channel::Params& params, const channel::SignedS
   if (to.state.channel_id != id) {
     return Status::InvalidArgument("the state is for another channel than these params");
   }
+  PARLEY_RETURN_IF_ERROR(CheckAppDataSize(to.state));
   if (to.sigs.size() != params.participants.size() || !to.sigs[actor] ||
       !scheme_.Verify(params.participants[actor], scheme_.StateHash(to.state), *to.sigs[actor])) {
     return Status::PermissionDenied("the mover's signature on version " +
@@ -269,10 +322,10 @@ Status SimLedger::Progress(const channel::Params& params, const channel::SignedS
     Tick window_end = ConcludableFrom(d, params, true);
     if (s.tick < d.timeout && !d.progressing) {
       return Status::FailedPrecondition("force-moves start after the dispute phase, at tick " +
-                                        T(d.timeout));
+                                        TickText(d.timeout));
     }
     if (s.tick >= window_end) {
-      return Status::FailedPrecondition("the time to move ended at tick " + T(window_end));
+      return Status::FailedPrecondition("the time to move ended at tick " + TickText(window_end));
     }
     const channel::State& from = d.state.state;
     if (to.state.version != from.version + 1) {
@@ -315,8 +368,8 @@ Status SimLedger::Conclude(const channel::Params& params) {
     if (d.concluded) return Status::FailedPrecondition("the channel is already concluded");
     Tick from = ConcludableFrom(d, params, app->SupportsForceMove());
     if (s.tick < from) {
-      return Status::FailedPrecondition("the channel can be concluded from tick " + T(from) +
-                                        "; it is tick " + T(s.tick));
+      return Status::FailedPrecondition("the channel can be concluded from tick " + TickText(from) +
+                                        "; it is tick " + TickText(s.tick));
     }
     PARLEY_ASSIGN_OR_RETURN(c.outcome, ComputeOutcome(c, d.state.state.allocation));
     d.concluded = true;

@@ -157,7 +157,7 @@ class Node {
 
   // Handles queued ledger events, runs `body` under the lock, then sends and
   // emits what it produced.
-  Status Locked(const std::function<Status()>& body);
+  Status Transact(const std::function<Status()>& body);
   // Sends queued messages, emits queued events and handles ledger events,
   // until nothing is left. Called without mutex_ held.
   void Flush();

@@ -28,8 +28,9 @@ class Funder {
   virtual ~Funder() = default;
 
   // Moves `amount` of `asset` from this client's account into the channel,
-  // credited to participant `participant`. FailedPrecondition if the account
-  // holds less, or the channel is already in dispute or concluded.
+  // credited to participant `participant`. InvalidArgument for an amount of
+  // 0 or an asset name the backend does not accept; FailedPrecondition if the
+  // account holds less, or the channel is already in dispute or concluded.
   virtual Status Deposit(const channel::Params& params, channel::ParticipantIndex participant,
                          const std::string& asset, const channel::Amount& amount) = 0;
 

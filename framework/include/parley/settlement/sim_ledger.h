@@ -6,6 +6,10 @@
 // accounts and channels add up to what was minted, and refuses (changing
 // nothing) if they do not.
 //
+// Whatever an operation accepts, the ledger can store and load again: asset
+// names, the number of assets per channel and a state's app data stay within
+// the limits of parley/channel/types.h, which the loader enforces.
+//
 // Thread-safe. Each operation is atomic: it is applied to a copy of the
 // ledger, checked, written in one batch and only then made visible.
 #pragma once
@@ -27,13 +31,22 @@ struct LedgerState;  // sim/ledger_state.h
 class SimLedger {
  public:
   // Opens the ledger kept in `store` (a new, empty one on first use).
-  // Corruption if stored bytes do not decode. `store` and `apps` must
-  // outlive the ledger.
+  // Corruption if stored bytes do not decode, or describe a ledger these
+  // operations could not have produced: a tick past channel::kMaxTick, a
+  // supply that is not conserved, or a channel record stored under another
+  // key than its params' id (lower-case hex), of another backend, whose
+  // disputed state is of another channel or has an invalid allocation, whose
+  // assets held differ from those deposited, whose outcome pays an asset not
+  // held, or whose holdings differ from the deposits (before Conclude) or the
+  // shares not yet withdrawn (after). `store` and `apps` must outlive the
+  // ledger.
   static Result<std::unique_ptr<SimLedger>> Open(store::Store& store,
                                                  const channel::AppRegistry& apps);
   ~SimLedger();
 
-  // The faucet: creates `amount` of `asset` in `account`.
+  // The faucet: creates `amount` of `asset` in `account`. InvalidArgument,
+  // changing nothing, for an amount of 0 or an asset name that is empty or
+  // longer than channel::kMaxNameLength bytes.
   Status Mint(const crypto::PublicKey& account, const std::string& asset,
               const channel::Amount& amount);
   channel::Amount Balance(const crypto::PublicKey& account, const std::string& asset) const;
@@ -42,6 +55,14 @@ class SimLedger {
   Status Advance(Tick ticks);
 
   // The operations behind Funder and Adjudicator; `caller` pays deposits.
+  // Deposit: InvalidArgument, changing nothing, for an asset name Mint
+  // refuses, an amount of 0, or an asset that would give the channel more
+  // than channel::kMaxAssets assets. Register and Progress: InvalidArgument
+  // for a state whose app data exceeds channel::kMaxAppDataSize.
+  // Conclude: the allocation if the channel holds its totals, with any
+  // excess returned pro rata to the deposits (the remainder to participant
+  // 0), or else every deposit back. An excess with nothing deposited to share
+  // it by is refused with Internal (the loader refuses such a record first).
   Status Deposit(const crypto::PublicKey& caller, const channel::Params& params,
                  channel::ParticipantIndex participant, const std::string& asset,
                  const channel::Amount& amount);

@@ -1,7 +1,8 @@
 // MemoryNetwork: transports for nodes in one process. Sent messages wait in
 // one FIFO queue until Deliver() hands them to their receivers, so a test or
-// demo decides exactly when messages move. A peer that is Silenced() receives
-// nothing: its messages are dropped, as if it had gone away.
+// demo decides exactly when messages move. Messages to a Silenced() peer are
+// dropped, as if it had gone away. Call Deliver from one thread at a time:
+// that keeps each peer's messages in order.
 #pragma once
 
 #include <deque>
