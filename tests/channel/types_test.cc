@@ -282,10 +282,8 @@ TEST(ValidateParamsXOnlyTest, KeysThatDifferOnlyInParityAreOneSigner) {
   encoded[0] = encoded[0] == 0x02 ? 0x03 : 0x02;  // the same x, the other y
   auto twin = crypto::PublicKey::FromBytes(encoded);
   ASSERT_TRUE(twin.ok());
-  Params params{.participants = {key, *twin},
-                .challenge_duration = 10,
-                .app = "payment",
-                .backend = "sim"};
+  Params params{
+      .participants = {key, *twin}, .challenge_duration = 10, .app = "payment", .backend = "sim"};
   Status s = ValidateParams(params);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_NE(s.message().find("appears twice"), std::string::npos);
