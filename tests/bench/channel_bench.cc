@@ -50,22 +50,37 @@ BENCHMARK(BM_SchnorrVerify);
 
 enum class StoreKind { kMemory, kRocksDbNoSync, kRocksDbSync };
 
+// A fresh directory for a rig's RocksDB stores; none for memory stores.
+std::filesystem::path DirFor(StoreKind kind) {
+  if (kind == StoreKind::kMemory) return {};
+  std::string pattern = (std::filesystem::temp_directory_path() / "parley-bench-XXXXXX").string();
+  if (mkdtemp(pattern.data()) == nullptr) std::abort();
+  return pattern;
+}
+
+// A store named `name` in `dir`, or in memory when there is no dir.
+std::unique_ptr<store::Store> OpenStore(const std::filesystem::path& dir, const char* name,
+                                        StoreKind kind) {
+  if (dir.empty()) return store::NewMemoryStore();
+  return store::OpenRocksDb((dir / name).string(), {.sync = kind == StoreKind::kRocksDbSync})
+      .value();
+}
+
+// Runs `Rig::Update` in the timed loop and reports the rate.
+template <typename Rig>
+void RunUpdates(benchmark::State& state, StoreKind kind) {
+  Rig rig(kind);
+  for (auto _ : state) rig.Update();
+  state.counters["updates/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
+}
+
 // Two open channel endpoints, each persisting to its own store.
 class UpdateRig {
  public:
-  explicit UpdateRig(StoreKind kind) {
-    if (kind == StoreKind::kMemory) {
-      alice_db_ = store::NewMemoryStore();
-      bob_db_ = store::NewMemoryStore();
-    } else {
-      dir_ = std::filesystem::temp_directory_path() / "parley-bench-XXXXXX";
-      std::string pattern = dir_.string();
-      if (mkdtemp(pattern.data()) == nullptr) std::abort();
-      dir_ = pattern;
-      store::RocksDbOptions options{.sync = kind == StoreKind::kRocksDbSync};
-      alice_db_ = store::OpenRocksDb((dir_ / "alice").string(), options).value();
-      bob_db_ = store::OpenRocksDb((dir_ / "bob").string(), options).value();
-    }
+  explicit UpdateRig(StoreKind kind) : dir_(DirFor(kind)) {
+    alice_db_ = OpenStore(dir_, "alice", kind);
+    bob_db_ = OpenStore(dir_, "bob", kind);
     alice_store_.emplace(*alice_db_);
     bob_store_.emplace(*bob_db_);
     channel::Params params{.participants = {alice_key_.public_key(), bob_key_.public_key()},
@@ -122,12 +137,7 @@ class UpdateRig {
   Bytes pay_;
 };
 
-void BM_Update(benchmark::State& state, StoreKind kind) {
-  UpdateRig rig(kind);
-  for (auto _ : state) rig.Update();
-  state.counters["updates/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
+void BM_Update(benchmark::State& state, StoreKind kind) { RunUpdates<UpdateRig>(state, kind); }
 BENCHMARK_CAPTURE(BM_Update, memory, StoreKind::kMemory)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_off, StoreKind::kRocksDbNoSync)->UseRealTime();
 BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_on, StoreKind::kRocksDbSync)->UseRealTime();
@@ -137,18 +147,13 @@ BENCHMARK_CAPTURE(BM_Update, rocksdb_sync_on, StoreKind::kRocksDbSync)->UseRealT
 // adds on top of BM_Update.
 class NodeRig {
  public:
-  explicit NodeRig(StoreKind kind) : dir_(kind == StoreKind::kMemory ? "" : MakeTempDir()) {
+  explicit NodeRig(StoreKind kind) : dir_(DirFor(kind)) {
     if (!apps_.Register(std::make_shared<apps::PaymentApp>()).ok()) std::abort();
     ledger_ = settlement::SimLedger::Open(*ledger_db_, apps_).value();
     alice_chain_.emplace(*ledger_, alice_key_.public_key());
     bob_chain_.emplace(*ledger_, bob_key_.public_key());
-    store::RocksDbOptions options{.sync = kind == StoreKind::kRocksDbSync};
-    auto open = [&](const char* name) {
-      return dir_.empty() ? store::NewMemoryStore()
-                          : store::OpenRocksDb((dir_ / name).string(), options).value();
-    };
-    alice_db_ = open("alice");
-    bob_db_ = open("bob");
+    alice_db_ = OpenStore(dir_, "alice", kind);
+    bob_db_ = OpenStore(dir_, "bob", kind);
     client::NodeOptions accept_all{.max_deposit_on_proposal = channel::Amount(1) << 128};
     alice_.emplace(alice_key_, *alice_db_, network_.Join(alice_key_.public_key()), *alice_chain_,
                    *alice_chain_, ledger_->scheme(), apps_, accept_all);
@@ -183,12 +188,6 @@ class NodeRig {
   }
 
  private:
-  static std::filesystem::path MakeTempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "parley-bench-XXXXXX").string();
-    if (mkdtemp(pattern.data()) == nullptr) std::abort();
-    return pattern;
-  }
-
   std::filesystem::path dir_;
   channel::AppRegistry apps_;
   std::unique_ptr<store::Store> ledger_db_ = store::NewMemoryStore();
@@ -203,12 +202,7 @@ class NodeRig {
   Bytes pay_;
 };
 
-void BM_NodeUpdate(benchmark::State& state, StoreKind kind) {
-  NodeRig rig(kind);
-  for (auto _ : state) rig.Update();
-  state.counters["updates/s"] =
-      benchmark::Counter(static_cast<double>(state.iterations()), benchmark::Counter::kIsRate);
-}
+void BM_NodeUpdate(benchmark::State& state, StoreKind kind) { RunUpdates<NodeRig>(state, kind); }
 BENCHMARK_CAPTURE(BM_NodeUpdate, memory, StoreKind::kMemory)->UseRealTime();
 BENCHMARK_CAPTURE(BM_NodeUpdate, rocksdb_sync_off, StoreKind::kRocksDbNoSync)->UseRealTime();
 
