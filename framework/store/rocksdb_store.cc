@@ -6,10 +6,16 @@
 namespace parley::store {
 namespace {
 
-Status FromRocks(const rocksdb::Status& s, const std::string& what) {
-  if (s.ok()) return Status::Ok();
+Status FromRocksError(const rocksdb::Status& s, const std::string& what) {
   if (s.IsCorruption()) return Status::Corruption(what + ": " + s.ToString());
   return Status::IoError(what + ": " + s.ToString());
+}
+
+// `what` names the operation; it is built only when there is an error to report.
+template <typename What>
+Status FromRocks(const rocksdb::Status& s, What what) {
+  if (s.ok()) return Status::Ok();
+  return FromRocksError(s, what());
 }
 
 rocksdb::Slice ToSlice(ByteView bytes) {
@@ -28,7 +34,7 @@ class RocksDbStore : public Store {
     rocksdb::Status s =
         db_->Get(rocksdb::ReadOptions(), rocksdb::Slice(key.data(), key.size()), &value);
     if (s.IsNotFound()) return Status::NotFound("no value at key '" + std::string(key) + "'");
-    PARLEY_RETURN_IF_ERROR(FromRocks(s, "reading " + path_));
+    PARLEY_RETURN_IF_ERROR(FromRocks(s, [&] { return "reading " + path_; }));
     return Bytes(value.begin(), value.end());
   }
 
@@ -41,7 +47,7 @@ class RocksDbStore : public Store {
         rocks_batch.Delete(key);
       }
     }
-    return FromRocks(db_->Write(write_options_, &rocks_batch), "writing " + path_);
+    return FromRocks(db_->Write(write_options_, &rocks_batch), [&] { return "writing " + path_; });
   }
 
   Status Scan(std::string_view prefix,
@@ -54,7 +60,7 @@ class RocksDbStore : public Store {
       visit(std::string_view(k.data(), k.size()),
             ByteView(reinterpret_cast<const uint8_t*>(v.data()), v.size()));
     }
-    return FromRocks(it->status(), "scanning " + path_);
+    return FromRocks(it->status(), [&] { return "scanning " + path_; });
   }
 
  private:
@@ -70,7 +76,7 @@ Result<std::unique_ptr<Store>> OpenRocksDb(const std::string& path, const RocksD
   rocks_options.create_if_missing = options.create_if_missing;
   rocksdb::DB* db = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(rocks_options, path, &db);
-  if (!s.ok()) return FromRocks(s, "cannot open the database in " + path);
+  if (!s.ok()) return FromRocksError(s, "cannot open the database in " + path);
   return std::unique_ptr<Store>(
       std::make_unique<RocksDbStore>(std::unique_ptr<rocksdb::DB>(db), path, options.sync));
 }
