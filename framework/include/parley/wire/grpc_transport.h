@@ -1,0 +1,82 @@
+// GrpcTransport: the Transport between nodes on different machines. One gRPC
+// bidirectional stream per pair of peers (service parley.v1.Peer in
+// proto/parley/v1/wire.proto), opened by whichever side connects.
+//
+// Handshake: each side sends its node key and a fresh 32-byte challenge, then
+// a BIP340 signature over TaggedHash("Parley/Handshake", the other's challenge
+// || its own key). A peer that cannot prove its key, or is not the one the
+// dialer asked for, is dropped. Messages are then delivered in order per peer;
+// a frame over the size limit ends the stream (gRPC refuses it), a frame that
+// does not decode is dropped with a log line. A dialed peer that goes away is
+// dialed again with exponential back-off.
+//
+// Thread-safe. Send never blocks: each connection has its own writer thread.
+// The receiver and the connection handler are called on the connection's
+// reader thread.
+#pragma once
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "parley/crypto/keys.h"
+#include "parley/wire/transport.h"
+
+namespace parley::wire {
+
+struct GrpcTransportOptions {
+  // Where to accept peers, "HOST:PORT"; port 0 picks a free one (see port()).
+  // Empty: do not listen, only dial.
+  std::string listen_address = "127.0.0.1:0";
+  // How long a peer has to complete the handshake.
+  std::chrono::milliseconds handshake_timeout{5000};
+  // Back-off between attempts to dial a peer again: doubles up to the maximum.
+  std::chrono::milliseconds initial_backoff{100};
+  std::chrono::milliseconds max_backoff{5000};
+};
+
+struct PeerStatus {
+  PeerId id;
+  std::string address;  // for dialed peers
+  bool connected = false;
+};
+
+class GrpcTransport : public Transport {
+ public:
+  // Starts listening (if asked). IoError if the address cannot be bound.
+  static Result<std::unique_ptr<GrpcTransport>> Start(const crypto::PrivateKey& node_key,
+                                                      const GrpcTransportOptions& options = {});
+  // Closes every stream and stops every thread; afterwards no receiver or
+  // handler call is running or will start. Stop before destroying what the
+  // receiver calls into (a Node), then destroy the transport after it.
+  void Stop();
+  ~GrpcTransport() override;  // stops
+
+  // The port it listens on (0 if it does not listen).
+  int port() const;
+
+  // Keeps a connection to `peer` at `address` ("HOST:PORT"), dialing again
+  // after every disconnection. Returns at once; see Peers() for progress.
+  void Connect(const PeerId& peer, const std::string& address);
+  std::vector<PeerStatus> Peers() const;
+  // Waits up to `timeout` until `peer` has completed a handshake.
+  bool WaitConnected(const PeerId& peer, std::chrono::milliseconds timeout) const;
+
+  // Queues `message` for `peer`. Unavailable-style FailedPrecondition if no
+  // stream to the peer is open: the message is not kept.
+  Status Send(const PeerId& to, Bytes message) override;
+  void SetReceiver(Receiver receiver) override;
+  // Called after every completed handshake (first connection and reconnections),
+  // for example to exchange latest states.
+  void SetConnectionHandler(std::function<void(const PeerId&)> handler);
+
+  class Impl;
+
+ private:
+  explicit GrpcTransport(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace parley::wire

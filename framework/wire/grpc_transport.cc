@@ -1,0 +1,381 @@
+#include "parley/wire/grpc_transport.h"
+
+#include <grpcpp/grpcpp.h>
+#include <spdlog/spdlog.h>
+
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "frames.h"
+#include "parley/crypto/hash.h"
+#include "parley/crypto/random.h"
+#include "parley/crypto/schnorr.h"
+#include "parley/v1/wire.grpc.pb.h"
+
+namespace parley::wire {
+namespace {
+
+constexpr uint32_t kProtocolVersion = 1;
+// A frame is a protocol message plus protobuf's field tags and lengths.
+constexpr int kMaxFrameSize = static_cast<int>(kMaxMessageSize) + 4096;
+
+std::string KeyBytes(const crypto::PublicKey& key) {
+  return {key.bytes().begin(), key.bytes().end()};
+}
+
+// What a handshake signature covers: the other side's challenge and the
+// signer's own key, under a tag of its own.
+Hash32 HandshakeDigest(const std::string& challenge, const crypto::PublicKey& signer) {
+  std::string data = challenge + KeyBytes(signer);
+  return crypto::TaggedHash("Parley/Handshake", AsBytes(data));
+}
+
+// Writes the frames queued for one peer, in order, on a thread of its own, so
+// that no reader ever blocks on a write.
+class Connection {
+ public:
+  Connection(PeerId peer, std::function<bool(const v1::Frame&)> write, std::function<void()> cancel)
+      : peer_(std::move(peer)), write_(std::move(write)), cancel_(std::move(cancel)) {
+    writer_ = std::thread([this] { WriteLoop(); });
+  }
+  ~Connection() { Stop(); }
+
+  const PeerId& peer() const { return peer_; }
+
+  void Enqueue(v1::Frame frame) {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(frame));
+    wake_.notify_one();
+  }
+
+  // Stops the writer; frames still queued are dropped.
+  void Stop() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      wake_.notify_one();
+    }
+    if (writer_.joinable()) writer_.join();
+  }
+
+ private:
+  void WriteLoop() {
+    for (;;) {
+      v1::Frame frame;
+      {
+        std::unique_lock lock(mutex_);
+        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+        if (stopping_) return;
+        frame = std::move(queue_.front());
+        queue_.pop_front();
+      }
+      if (!write_(frame)) {  // the stream broke: let the reader notice and end
+        cancel_();
+        return;
+      }
+    }
+  }
+
+  PeerId peer_;
+  std::function<bool(const v1::Frame&)> write_;
+  std::function<void()> cancel_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<v1::Frame> queue_;
+  bool stopping_ = false;
+  std::thread writer_;
+};
+
+}  // namespace
+
+class GrpcTransport::Impl : public v1::Peer::Service {
+ public:
+  Impl(crypto::PrivateKey key, GrpcTransportOptions options)
+      : key_(std::move(key)), options_(std::move(options)) {}
+
+  ~Impl() override { Shutdown(); }
+
+  Status Listen() {
+    if (options_.listen_address.empty()) return Status::Ok();
+    grpc::ServerBuilder builder;
+    builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
+    builder.RegisterService(this);
+    builder.SetMaxReceiveMessageSize(kMaxFrameSize);
+    server_ = builder.BuildAndStart();
+    if (!server_ || port_ == 0) {
+      return Status::IoError("cannot listen for peers on " + options_.listen_address);
+    }
+    return Status::Ok();
+  }
+
+  void Shutdown() {
+    {
+      std::lock_guard lock(mutex_);
+      if (stopping_) return;
+      stopping_ = true;
+      for (auto* cancel : cancels_) (*cancel)();
+      wake_.notify_all();
+    }
+    for (auto& dialer : dialers_) dialer.join();
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  }
+
+  // parley.v1.Peer/Connect: a peer dialed us.
+  grpc::Status Connect(grpc::ServerContext* context,
+                       grpc::ServerReaderWriter<v1::Frame, v1::Frame>* stream) override {
+    std::function<void()> cancel = [context] { context->TryCancel(); };
+    if (!Track(&cancel)) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down");
+    Status s = Run(stream, std::nullopt, cancel);
+    Untrack(&cancel);
+    if (!s.ok()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, s.message());
+    return grpc::Status::OK;
+  }
+
+  void Dial(const PeerId& peer, const std::string& address) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    addresses_[peer] = address;
+    dialers_.emplace_back([this, peer, address] { DialLoop(peer, address); });
+  }
+
+  Status Send(const PeerId& to, Bytes message) {
+    PARLEY_ASSIGN_OR_RETURN(Message decoded, DecodeMessage(message));
+    std::lock_guard lock(mutex_);
+    auto it = connections_.find(to);
+    if (it == connections_.end()) {
+      return Status::FailedPrecondition("not connected to peer " + to.ToHex());
+    }
+    it->second->Enqueue(ToFrame(decoded));
+    return Status::Ok();
+  }
+
+  std::vector<PeerStatus> Peers() const {
+    std::lock_guard lock(mutex_);
+    std::map<PeerId, PeerStatus> peers;
+    for (const auto& [id, address] : addresses_) peers.emplace(id, PeerStatus{id, address, false});
+    for (const auto& [id, connection] : connections_) {
+      auto [it, added] = peers.emplace(id, PeerStatus{id, "", true});
+      it->second.connected = true;
+    }
+    std::vector<PeerStatus> out;
+    for (auto& [id, status] : peers) out.push_back(std::move(status));
+    return out;
+  }
+
+  bool WaitConnected(const PeerId& peer, std::chrono::milliseconds timeout) const {
+    std::unique_lock lock(mutex_);
+    return connected_.wait_for(lock, timeout, [&] { return connections_.contains(peer); });
+  }
+
+  void SetReceiver(Receiver receiver) {
+    std::lock_guard lock(mutex_);
+    receiver_ = std::move(receiver);
+  }
+  void SetConnectionHandler(std::function<void(const PeerId&)> handler) {
+    std::lock_guard lock(mutex_);
+    on_connect_ = std::move(handler);
+  }
+
+  int port() const { return port_; }
+
+ private:
+  // Registers a way to cancel a live stream at shutdown; false if stopping.
+  bool Track(std::function<void()>* cancel) {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return false;
+    cancels_.insert(cancel);
+    return true;
+  }
+  void Untrack(std::function<void()>* cancel) {
+    std::lock_guard lock(mutex_);
+    cancels_.erase(cancel);
+  }
+
+  void DialLoop(const PeerId& peer, const std::string& address) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(kMaxFrameSize);
+    auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+    auto stub = v1::Peer::NewStub(channel);
+    auto backoff = options_.initial_backoff;
+    for (;;) {
+      grpc::ClientContext context;
+      std::function<void()> cancel = [&context] { context.TryCancel(); };
+      if (!Track(&cancel)) return;
+      auto stream = stub->Connect(&context);
+      bool handshaken = false;
+      Status s = Run(stream.get(), peer, cancel, &handshaken);
+      context.TryCancel();
+      grpc::Status finished = stream->Finish();
+      Untrack(&cancel);
+      if (!s.ok()) spdlog::debug("peer {} at {}: {}", peer.ToHex(), address, s.ToString());
+      if (handshaken) backoff = options_.initial_backoff;
+      std::unique_lock lock(mutex_);
+      if (wake_.wait_for(lock, backoff, [&] { return stopping_; })) return;
+      backoff = std::min(backoff * 2, options_.max_backoff);
+    }
+  }
+
+  // Runs one stream from handshake to end. `expected` is the peer a dialer
+  // asked for. Returns why it ended early, OK when the stream closed normally.
+  template <typename Stream>
+  Status Run(Stream* stream, const std::optional<PeerId>& expected,
+             const std::function<void()>& cancel, bool* handshaken = nullptr) {
+    auto peer = HandshakeWithTimeout(stream, expected, cancel);
+    if (!peer.ok()) return peer.status();
+    if (handshaken != nullptr) *handshaken = true;
+
+    auto connection = std::make_shared<Connection>(
+        *peer, [stream](const v1::Frame& f) { return stream->Write(f); }, cancel);
+    std::function<void(const PeerId&)> on_connect;
+    {
+      std::lock_guard lock(mutex_);
+      if (connections_.contains(*peer)) {
+        return Status::AlreadyExists("already connected to peer " + peer->ToHex());
+      }
+      connections_[*peer] = connection;
+      on_connect = on_connect_;
+      connected_.notify_all();
+    }
+    if (on_connect) on_connect(*peer);
+
+    v1::Frame frame;
+    while (stream->Read(&frame)) {
+      auto message = FromFrame(frame);
+      if (!message.ok()) {
+        spdlog::warn("dropped a frame from peer {}: {}", peer->ToHex(), message.status().message());
+        continue;
+      }
+      Receiver receiver;
+      {
+        std::lock_guard lock(mutex_);
+        receiver = receiver_;
+      }
+      if (receiver) receiver(*peer, EncodeMessage(*message));
+    }
+    {
+      std::lock_guard lock(mutex_);
+      auto it = connections_.find(*peer);
+      if (it != connections_.end() && it->second == connection) connections_.erase(it);
+    }
+    connection->Stop();
+    return Status::Ok();
+  }
+
+  // The handshake, cancelled if the peer takes longer than the options allow.
+  template <typename Stream>
+  Result<PeerId> HandshakeWithTimeout(Stream* stream, const std::optional<PeerId>& expected,
+                                      const std::function<void()>& cancel) {
+    std::mutex m;
+    std::condition_variable done_cv;
+    bool done = false;
+    std::thread watchdog([&] {
+      std::unique_lock lock(m);
+      if (!done_cv.wait_for(lock, options_.handshake_timeout, [&] { return done; })) cancel();
+    });
+    auto peer = Handshake(stream, expected);
+    {
+      std::lock_guard lock(m);
+      done = true;
+    }
+    done_cv.notify_one();
+    watchdog.join();
+    return peer;
+  }
+
+  template <typename Stream>
+  Result<PeerId> Handshake(Stream* stream, const std::optional<PeerId>& expected) {
+    Hash32 challenge_bytes = crypto::RandomHash32();
+    std::string challenge(challenge_bytes.begin(), challenge_bytes.end());
+    v1::Frame hello;
+    hello.mutable_hello()->set_node_key(KeyBytes(key_.public_key()));
+    hello.mutable_hello()->set_challenge(challenge);
+    hello.mutable_hello()->set_protocol_version(kProtocolVersion);
+    if (!stream->Write(hello)) return Status::IoError("the stream closed before the handshake");
+
+    v1::Frame in;
+    if (!stream->Read(&in) || in.body_case() != v1::Frame::kHello) {
+      return Status::PermissionDenied("the peer did not say hello");
+    }
+    if (in.hello().protocol_version() != kProtocolVersion) {
+      return Status::FailedPrecondition("the peer speaks protocol version " +
+                                        std::to_string(in.hello().protocol_version()) +
+                                        ", this node " + std::to_string(kProtocolVersion));
+    }
+    PARLEY_ASSIGN_OR_RETURN(auto peer,
+                            crypto::PublicKey::FromBytes(AsBytes(in.hello().node_key())));
+    if (in.hello().challenge().size() != 32) {
+      return Status::PermissionDenied("the peer's challenge is not 32 bytes");
+    }
+    if (expected && peer != *expected) {
+      return Status::PermissionDenied("dialed peer " + expected->ToHex() + " but " + peer.ToHex() +
+                                      " answered");
+    }
+    if (peer == key_.public_key()) return Status::PermissionDenied("connected to itself");
+
+    crypto::Signature proof =
+        crypto::SchnorrSign(key_, HandshakeDigest(in.hello().challenge(), key_.public_key()));
+    v1::Frame proof_frame;
+    proof_frame.mutable_proof()->set_signature(std::string(proof.begin(), proof.end()));
+    if (!stream->Write(proof_frame)) return Status::IoError("the stream closed in the handshake");
+
+    if (!stream->Read(&in) || in.body_case() != v1::Frame::kProof ||
+        in.proof().signature().size() != 64) {
+      return Status::PermissionDenied("the peer did not prove its key");
+    }
+    crypto::Signature theirs;
+    std::copy(in.proof().signature().begin(), in.proof().signature().end(), theirs.begin());
+    if (!crypto::SchnorrVerify(peer, HandshakeDigest(challenge, peer), theirs)) {
+      return Status::PermissionDenied("peer " + peer.ToHex() + " failed to prove its key");
+    }
+    return peer;
+  }
+
+  const crypto::PrivateKey key_;
+  const GrpcTransportOptions options_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  mutable std::mutex mutex_;
+  mutable std::condition_variable connected_;
+  std::condition_variable wake_;  // stopping, for dialers' back-off
+  bool stopping_ = false;
+  std::map<PeerId, std::shared_ptr<Connection>> connections_;
+  std::map<PeerId, std::string> addresses_;
+  std::set<std::function<void()>*> cancels_;
+  std::vector<std::thread> dialers_;
+  Receiver receiver_;
+  std::function<void(const PeerId&)> on_connect_;
+};
+
+Result<std::unique_ptr<GrpcTransport>> GrpcTransport::Start(const crypto::PrivateKey& node_key,
+                                                            const GrpcTransportOptions& options) {
+  auto impl = std::make_unique<Impl>(node_key, options);
+  PARLEY_RETURN_IF_ERROR(impl->Listen());
+  return std::unique_ptr<GrpcTransport>(new GrpcTransport(std::move(impl)));
+}
+
+GrpcTransport::GrpcTransport(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+GrpcTransport::~GrpcTransport() { Stop(); }
+void GrpcTransport::Stop() { impl_->Shutdown(); }
+
+int GrpcTransport::port() const { return impl_->port(); }
+void GrpcTransport::Connect(const PeerId& peer, const std::string& address) {
+  impl_->Dial(peer, address);
+}
+std::vector<PeerStatus> GrpcTransport::Peers() const { return impl_->Peers(); }
+bool GrpcTransport::WaitConnected(const PeerId& peer, std::chrono::milliseconds timeout) const {
+  return impl_->WaitConnected(peer, timeout);
+}
+Status GrpcTransport::Send(const PeerId& to, Bytes message) {
+  return impl_->Send(to, std::move(message));
+}
+void GrpcTransport::SetReceiver(Receiver receiver) { impl_->SetReceiver(std::move(receiver)); }
+void GrpcTransport::SetConnectionHandler(std::function<void(const PeerId&)> handler) {
+  impl_->SetConnectionHandler(std::move(handler));
+}
+
+}  // namespace parley::wire

@@ -1,0 +1,278 @@
+// The gRPC peer transport over loopback: authenticated, ordered delivery;
+// every kind of bad peer is dropped while the transport keeps serving; dialed
+// peers are dialed again after they go away. Raw clients in these tests speak
+// the handshake of wire.proto with their own code.
+#include "parley/wire/grpc_transport.h"
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+
+#include "parley/crypto/hash.h"
+#include "parley/crypto/random.h"
+#include "parley/crypto/schnorr.h"
+#include "parley/v1/wire.grpc.pb.h"
+#include "parley/wire/messages.h"
+
+namespace parley::wire {
+namespace {
+
+using namespace std::chrono_literals;
+
+// What a receiver got, safe to read from the test thread.
+class Inbox {
+ public:
+  void Add(const PeerId& from, Bytes bytes) {
+    std::lock_guard lock(mutex_);
+    messages_.emplace_back(from, std::move(bytes));
+    arrived_.notify_all();
+  }
+  // Waits until `n` messages are in, at most 10 s.
+  bool WaitFor(size_t n) {
+    std::unique_lock lock(mutex_);
+    return arrived_.wait_for(lock, 10s, [&] { return messages_.size() >= n; });
+  }
+  std::vector<std::pair<PeerId, Bytes>> Messages() {
+    std::lock_guard lock(mutex_);
+    return messages_;
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable arrived_;
+  std::vector<std::pair<PeerId, Bytes>> messages_;
+};
+
+// A protocol message that carries `n`, so order can be checked.
+Bytes Numbered(uint64_t n) {
+  return EncodeMessage(UpdateAccept{crypto::RandomHash32(), n, channel::Signature(64, 7)});
+}
+uint64_t NumberOf(const Bytes& bytes) {
+  return std::get<UpdateAccept>(DecodeMessage(bytes).value()).version;
+}
+
+class GrpcTransportTest : public ::testing::Test {
+ protected:
+  std::unique_ptr<GrpcTransport> StartTransport(const crypto::PrivateKey& key, Inbox* inbox,
+                                                GrpcTransportOptions options = {}) {
+    options.handshake_timeout = 1s;
+    options.initial_backoff = 20ms;
+    options.max_backoff = 200ms;
+    auto t = GrpcTransport::Start(key, options);
+    EXPECT_TRUE(t.ok()) << t.status().ToString();
+    if (inbox != nullptr) {
+      (*t)->SetReceiver([inbox](const PeerId& from, Bytes m) { inbox->Add(from, std::move(m)); });
+    }
+    return std::move(t).value();
+  }
+  static std::string Address(const GrpcTransport& t) {
+    return "127.0.0.1:" + std::to_string(t.port());
+  }
+
+  crypto::PrivateKey a_key_ = crypto::PrivateKey::Generate();
+  crypto::PrivateKey b_key_ = crypto::PrivateKey::Generate();
+};
+
+TEST_F(GrpcTransportTest, DeliversInOrderBetweenAuthenticatedPeers) {
+  Inbox at_a, at_b;
+  auto a = StartTransport(a_key_, &at_a);
+  auto b = StartTransport(b_key_, &at_b);
+  a->Connect(b_key_.public_key(), Address(*b));
+  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+  ASSERT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));  // the stream serves both ways
+  for (uint64_t i = 0; i < 200; ++i) ASSERT_TRUE(a->Send(b_key_.public_key(), Numbered(i)).ok());
+  ASSERT_TRUE(b->Send(a_key_.public_key(), Numbered(7)).ok());
+  ASSERT_TRUE(at_b.WaitFor(200));
+  ASSERT_TRUE(at_a.WaitFor(1));
+  auto got = at_b.Messages();
+  for (uint64_t i = 0; i < 200; ++i) {
+    EXPECT_EQ(got[i].first, a_key_.public_key());
+    EXPECT_EQ(NumberOf(got[i].second), i);
+  }
+  EXPECT_EQ(at_a.Messages()[0].first, b_key_.public_key());
+}
+
+TEST_F(GrpcTransportTest, SendingToAPeerWithoutAStreamIsRefused) {
+  auto a = StartTransport(a_key_, nullptr);
+  Status s = a->Send(b_key_.public_key(), Numbered(1));
+  EXPECT_EQ(s.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(s.message().find("not connected"), std::string::npos);
+  EXPECT_EQ(a->Send(b_key_.public_key(), {1, 2, 3}).code(), StatusCode::kInvalidArgument);
+}
+
+TEST_F(GrpcTransportTest, APeerThatIsNotTheOneDialedIsDropped) {
+  auto a = StartTransport(a_key_, nullptr);
+  auto b = StartTransport(b_key_, nullptr);
+  crypto::PrivateKey someone_else = crypto::PrivateKey::Generate();
+  a->Connect(someone_else.public_key(), Address(*b));  // b answers there
+  EXPECT_FALSE(a->WaitConnected(someone_else.public_key(), 500ms));
+  EXPECT_FALSE(a->WaitConnected(b_key_.public_key(), 10ms));
+}
+
+// A raw client of the Peer service, for peers that misbehave.
+class RawPeer {
+ public:
+  explicit RawPeer(const std::string& address) {
+    grpc::ChannelArguments args;
+    args.SetMaxSendMessageSize(-1);
+    stub_ = v1::Peer::NewStub(
+        grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args));
+    stream_ = stub_->Connect(&context_);
+  }
+  ~RawPeer() {
+    if (finished_) return;
+    context_.TryCancel();
+    stream_->Finish();
+  }
+
+  bool SayHello(const crypto::PublicKey& as, std::string* their_challenge, PeerId* them) {
+    v1::Frame hello;
+    hello.mutable_hello()->set_node_key(Str(as.bytes()));
+    hello.mutable_hello()->set_challenge(Str(challenge_));
+    hello.mutable_hello()->set_protocol_version(1);
+    v1::Frame in;
+    if (!stream_->Write(hello) || !stream_->Read(&in) || !in.has_hello()) return false;
+    *their_challenge = in.hello().challenge();
+    *them = crypto::PublicKey::FromBytes(AsBytes(in.hello().node_key())).value();
+    return true;
+  }
+  // The whole handshake, honestly, as `key`.
+  bool Handshake(const crypto::PrivateKey& key) {
+    std::string theirs;
+    PeerId them = key.public_key();
+    if (!SayHello(key.public_key(), &theirs, &them)) return false;
+    if (!SendProof(crypto::SchnorrSign(key, Digest(theirs, key.public_key())))) return false;
+    v1::Frame in;
+    return stream_->Read(&in) && in.has_proof();
+  }
+  bool SendProof(const crypto::Signature& sig) {
+    v1::Frame proof;
+    proof.mutable_proof()->set_signature(std::string(sig.begin(), sig.end()));
+    return stream_->Write(proof);
+  }
+  bool Write(const v1::Frame& f) { return stream_->Write(f); }
+  // Reads until the server ends the stream; returns its status.
+  grpc::Status Finish() {
+    v1::Frame in;
+    while (stream_->Read(&in)) {
+    }
+    finished_ = true;
+    return stream_->Finish();
+  }
+
+ private:
+  template <typename T>
+  static std::string Str(const T& bytes) {
+    return {bytes.begin(), bytes.end()};
+  }
+  static Hash32 Digest(const std::string& challenge, const crypto::PublicKey& signer) {
+    std::string data = challenge + Str(signer.bytes());
+    return crypto::TaggedHash("Parley/Handshake", AsBytes(data));
+  }
+
+  Hash32 challenge_ = crypto::RandomHash32();
+  std::unique_ptr<v1::Peer::Stub> stub_;
+  grpc::ClientContext context_;
+  std::unique_ptr<grpc::ClientReaderWriter<v1::Frame, v1::Frame>> stream_;
+  bool finished_ = false;
+};
+
+TEST_F(GrpcTransportTest, APeerThatCannotProveItsKeyIsDropped) {
+  Inbox at_b;
+  auto b = StartTransport(b_key_, &at_b);
+  RawPeer impostor(Address(*b));
+  std::string challenge;
+  PeerId them = b_key_.public_key();
+  ASSERT_TRUE(impostor.SayHello(a_key_.public_key(), &challenge, &them));  // claims to be A
+  EXPECT_EQ(them, b_key_.public_key());
+  crypto::PrivateKey not_a = crypto::PrivateKey::Generate();
+  ASSERT_TRUE(impostor.SendProof(crypto::SchnorrSign(not_a, crypto::RandomHash32())));
+  grpc::Status status = impostor.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_NE(status.error_message().find("failed to prove its key"), std::string::npos);
+  EXPECT_FALSE(b->WaitConnected(a_key_.public_key(), 10ms));
+  // The transport still serves honest peers.
+  auto a = StartTransport(a_key_, nullptr);
+  a->Connect(b_key_.public_key(), Address(*b));
+  EXPECT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+}
+
+TEST_F(GrpcTransportTest, APeerThatNeverSaysHelloIsDroppedAfterTheTimeout) {
+  auto b = StartTransport(b_key_, nullptr);
+  RawPeer mute(Address(*b));
+  auto start = std::chrono::steady_clock::now();
+  grpc::Status status = mute.Finish();  // sends nothing, waits
+  EXPECT_FALSE(status.ok());
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 5s);
+}
+
+TEST_F(GrpcTransportTest, AnOversizedFrameEndsThatStreamOnly) {
+  Inbox at_b;
+  auto b = StartTransport(b_key_, &at_b);
+  RawPeer big(Address(*b));
+  ASSERT_TRUE(big.Handshake(a_key_));
+  ASSERT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));
+  v1::Frame huge;
+  huge.mutable_channel_reject()->set_reason(std::string(kMaxMessageSize + 10'000, 'x'));
+  big.Write(huge);
+  grpc::Status status = big.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED) << status.error_message();
+  EXPECT_TRUE(at_b.Messages().empty());
+  // Others are still served.
+  auto c_key = crypto::PrivateKey::Generate();
+  auto other = StartTransport(c_key, nullptr);
+  other->Connect(b_key_.public_key(), Address(*b));
+  EXPECT_TRUE(other->WaitConnected(b_key_.public_key(), 5s));
+}
+
+TEST_F(GrpcTransportTest, AMalformedFrameIsDroppedAndTheStreamGoesOn) {
+  Inbox at_b;
+  auto b = StartTransport(b_key_, &at_b);
+  RawPeer sloppy(Address(*b));
+  ASSERT_TRUE(sloppy.Handshake(a_key_));
+  v1::Frame bad;
+  bad.mutable_update_proposal()->set_channel_id(std::string(32, 1));
+  bad.mutable_update_proposal()->set_state("not a state");
+  ASSERT_TRUE(sloppy.Write(bad));
+  v1::Frame short_id;
+  short_id.mutable_update_accept()->set_channel_id("short");
+  ASSERT_TRUE(sloppy.Write(short_id));
+  v1::Frame good;
+  good.mutable_update_accept()->set_channel_id(std::string(32, 2));
+  good.mutable_update_accept()->set_version(42);
+  ASSERT_TRUE(sloppy.Write(good));
+  ASSERT_TRUE(at_b.WaitFor(1));
+  std::this_thread::sleep_for(100ms);
+  auto got = at_b.Messages();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(NumberOf(got[0].second), 42u);
+  EXPECT_EQ(got[0].first, a_key_.public_key());
+}
+
+TEST_F(GrpcTransportTest, ADialedPeerIsDialedAgainAfterItRestarts) {
+  Inbox at_b;
+  auto a = StartTransport(a_key_, nullptr);
+  std::atomic<int> connections{0};
+  a->SetConnectionHandler([&](const PeerId&) { ++connections; });
+  auto b = StartTransport(b_key_, &at_b);
+  std::string address = Address(*b);
+  a->Connect(b_key_.public_key(), address);
+  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+  b.reset();  // B goes away...
+  for (int i = 0; i < 100 && a->Peers().front().connected; ++i) std::this_thread::sleep_for(20ms);
+  EXPECT_FALSE(a->Peers().front().connected);
+  GrpcTransportOptions same_port;
+  same_port.listen_address = address;
+  b = StartTransport(b_key_, &at_b, same_port);  // ...and comes back
+  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+  ASSERT_TRUE(a->Send(b_key_.public_key(), Numbered(5)).ok());
+  ASSERT_TRUE(at_b.WaitFor(1));
+  for (int i = 0; i < 100 && connections.load() < 2; ++i) std::this_thread::sleep_for(10ms);
+  EXPECT_EQ(connections.load(), 2);  // the handler ran for the first stream and the new one
+}
+
+}  // namespace
+}  // namespace parley::wire
