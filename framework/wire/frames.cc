@@ -1,6 +1,7 @@
 #include "frames.h"
 
 #include "parley/channel/encoding.h"
+#include "parley/wire/grpc_common.h"
 
 namespace parley::wire {
 namespace {
@@ -9,12 +10,7 @@ std::string Str(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
 ByteView View(const std::string& s) { return AsBytes(s); }
 
 Result<channel::ChannelId> ReadId(const std::string& bytes) {
-  if (bytes.size() != 32) {
-    return Status::InvalidArgument("a channel id is 32 bytes, got " + std::to_string(bytes.size()));
-  }
-  channel::ChannelId id;
-  std::copy(bytes.begin(), bytes.end(), id.begin());
-  return id;
+  return Hash32FromBytes(bytes, "a channel id");
 }
 
 Result<channel::Signature> ReadSig(const std::string& bytes) {

@@ -1,10 +1,14 @@
-// Two nodes over the gRPC transport on loopback (one sim ledger in process):
-// the protocol runs across real streams and threads.
+// Two nodes as two daemons would run them: peers over the gRPC transport,
+// each settling on a devchain (a sim ledger behind a gRPC server) through its
+// own connection. Everything crosses real streams and threads on loopback.
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <thread>
 
 #include "client/node_fixture.h"
+#include "parley/rpc/ledger_service.h"
+#include "parley/settlement/remote_sim_ledger.h"
 #include "parley/wire/grpc_transport.h"
 
 namespace parley::client {
@@ -19,16 +23,24 @@ class NodeOverGrpcTest : public ::testing::Test {
     crypto::PrivateKey key = crypto::PrivateKey::Generate();
     std::unique_ptr<store::Store> store = store::NewMemoryStore();
     std::unique_ptr<wire::GrpcTransport> transport;
-    std::optional<settlement::SimClient> chain;
+    std::unique_ptr<settlement::RemoteSimLedger> chain;
     std::unique_ptr<Node> node;
   };
 
   void SetUp() override {
     ASSERT_TRUE(apps_.Register(std::make_shared<apps::PaymentApp>()).ok());
     ledger_ = settlement::SimLedger::Open(*ledger_store_, apps_).value();
+    devchain_service_ = std::make_unique<rpc::LedgerService>(*ledger_);
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(devchain_service_.get());
+    devchain_ = builder.BuildAndStart();
+    ASSERT_NE(port, 0);
     for (Side* side : {&alice_, &bob_}) {
       side->transport = wire::GrpcTransport::Start(side->key).value();
-      side->chain.emplace(*ledger_, side->key.public_key());
+      side->chain = std::make_unique<settlement::RemoteSimLedger>(
+          "127.0.0.1:" + std::to_string(port), side->key);
       side->node =
           std::make_unique<Node>(side->key, *side->store, *side->transport, *side->chain,
                                  *side->chain, ledger_->scheme(), apps_, testing::TestOptions());
@@ -42,6 +54,8 @@ class NodeOverGrpcTest : public ::testing::Test {
 
   void TearDown() override {
     for (Side* side : {&alice_, &bob_}) side->transport->Stop();  // no more calls into nodes
+    for (Side* side : {&alice_, &bob_}) side->node.reset();
+    devchain_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
   }
 
   // Polls until `done` holds, letting both nodes act on ledger events.
@@ -62,6 +76,8 @@ class NodeOverGrpcTest : public ::testing::Test {
   channel::AppRegistry apps_;
   std::unique_ptr<store::Store> ledger_store_ = store::NewMemoryStore();
   std::unique_ptr<settlement::SimLedger> ledger_;
+  std::unique_ptr<rpc::LedgerService> devchain_service_;
+  std::unique_ptr<grpc::Server> devchain_;
   Side alice_, bob_;
 };
 

@@ -5,6 +5,7 @@
 // To add a backend: implement SettlementBackend for it (one class, see
 // SimBackend below) and add one line to kBackends.
 #include <gmock/gmock.h>
+#include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
 #include <chrono>
@@ -25,8 +26,10 @@
 #include "parley/channel/types.h"
 #include "parley/crypto/keys.h"
 #include "parley/crypto/random.h"
+#include "parley/rpc/ledger_service.h"
 #include "parley/settlement/adjudicator.h"
 #include "parley/settlement/events.h"
+#include "parley/settlement/remote_sim_ledger.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/store/store.h"
 #include "payment/payment_app.h"
@@ -126,12 +129,78 @@ class SimBackend : public SettlementBackend {
   channel::AppRegistry apps_;
   std::unique_ptr<SimLedger> ledger_;
   std::map<crypto::PublicKey, std::unique_ptr<SimClient>> clients_;
+
+ public:
+  SimLedger& Ledger() { return *ledger_; }
 };
 
 std::unique_ptr<SettlementBackend> MakeSim() {
   auto backend = std::make_unique<SimBackend>();
   Status s = backend->Init();
   EXPECT_TRUE(s.ok()) << "sim backend: " << s.ToString();
+  if (!s.ok()) return nullptr;
+  return backend;
+}
+
+// The devchain: the same ledger in a gRPC server on loopback, reached through
+// RemoteSimLedger as another process would.
+class RemoteSimBackend : public SettlementBackend {
+ public:
+  Status Init() {
+    PARLEY_RETURN_IF_ERROR(local_.Init());
+    service_ = std::make_unique<rpc::LedgerService>(local_.Ledger());
+    grpc::ServerBuilder builder;
+    int port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
+    builder.RegisterService(service_.get());
+    server_ = builder.BuildAndStart();
+    if (!server_ || port == 0) return Status::IoError("cannot start the devchain server");
+    address_ = "127.0.0.1:" + std::to_string(port);
+    admin_ = std::make_unique<RemoteSimLedger>(address_, crypto::PrivateKey::Generate());
+    return Status::Ok();
+  }
+  ~RemoteSimBackend() override {
+    clients_.clear();
+    admin_.reset();
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  }
+
+  std::string BackendName() const override { return "sim"; }
+  const channel::SignatureScheme& Scheme() const override { return local_.Scheme(); }
+  std::string Asset() const override { return "native"; }
+  std::string SecondAsset() const override { return "gold"; }
+  Funder& FunderFor(const crypto::PrivateKey& key) override { return ClientFor(key); }
+  Adjudicator& AdjudicatorFor(const crypto::PrivateKey& key) override { return ClientFor(key); }
+  Status Mint(const crypto::PublicKey& account, const std::string& asset,
+              const Amount& amount) override {
+    return admin_->Mint(account, asset, amount);
+  }
+  Amount Balance(const crypto::PublicKey& account, const std::string& asset) const override {
+    auto balance = admin_->Balance(account, asset);
+    EXPECT_TRUE(balance.ok()) << balance.status().ToString();
+    return balance.ok() ? *balance : Amount(0);
+  }
+  Status AdvanceTicks(Tick ticks) override { return admin_->Advance(ticks); }
+
+ private:
+  RemoteSimLedger& ClientFor(const crypto::PrivateKey& key) {
+    auto& client = clients_[key.public_key()];
+    if (!client) client = std::make_unique<RemoteSimLedger>(address_, key);
+    return *client;
+  }
+
+  SimBackend local_;
+  std::unique_ptr<rpc::LedgerService> service_;
+  std::unique_ptr<grpc::Server> server_;
+  std::string address_;
+  std::unique_ptr<RemoteSimLedger> admin_;
+  std::map<crypto::PublicKey, std::unique_ptr<RemoteSimLedger>> clients_;
+};
+
+std::unique_ptr<SettlementBackend> MakeRemoteSim() {
+  auto backend = std::make_unique<RemoteSimBackend>();
+  Status s = backend->Init();
+  EXPECT_TRUE(s.ok()) << "remote sim backend: " << s.ToString();
   if (!s.ok()) return nullptr;
   return backend;
 }
@@ -146,6 +215,7 @@ void PrintTo(const BackendFactory& factory, std::ostream* os) { *os << factory.n
 // Every settlement backend. One line per backend.
 const BackendFactory kBackends[] = {
     {"Sim", &MakeSim},
+    {"RemoteSim", &MakeRemoteSim},
 };
 
 // ---------------------------------------------------------------------------

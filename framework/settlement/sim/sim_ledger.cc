@@ -1,6 +1,7 @@
 #include "parley/settlement/sim_ledger.h"
 
 #include "ledger_state.h"
+#include "parley/crypto/hash.h"
 
 namespace parley::settlement {
 
@@ -431,6 +432,16 @@ uint64_t SimLedger::Subscribe(const channel::ChannelId& channel, Adjudicator::Ha
 void SimLedger::Unsubscribe(uint64_t subscription) {
   std::lock_guard lock(mutex_);
   handlers_.erase(subscription);
+}
+
+Hash32 DepositDigest(const channel::ChannelId& channel, channel::ParticipantIndex participant,
+                     const std::string& asset, const channel::Amount& total) {
+  Writer w;
+  w.Fixed(channel);
+  w.U32(participant);
+  w.String(asset);
+  channel::WriteAmount(w, total);
+  return crypto::TaggedHash("Parley/Deposit", w.bytes());
 }
 
 }  // namespace parley::settlement

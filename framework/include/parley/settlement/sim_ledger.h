@@ -99,6 +99,12 @@ class SimLedger {
   uint64_t next_subscription_ = 1;
 };
 
+// What an account signs to have a devchain bring its deposit for
+// `participant` in `asset` up to `total` (proto/parley/v1/ledger.proto):
+// TaggedHash("Parley/Deposit", channel id || participant || asset || total).
+Hash32 DepositDigest(const channel::ChannelId& channel, channel::ParticipantIndex participant,
+                     const std::string& asset, const channel::Amount& total);
+
 // A participant's view of the ledger: Funder and Adjudicator acting as
 // account `account`, which pays for its deposits.
 class SimClient : public Funder, public Adjudicator {

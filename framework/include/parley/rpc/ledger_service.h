@@ -1,0 +1,45 @@
+// LedgerService: the sim ledger served over gRPC (service parley.v1.Ledger),
+// so that several daemons settle on one devchain. It only translates: every
+// decision is the SimLedger's, except the check that a deposit is signed by
+// the account that pays for it.
+#pragma once
+
+#include <memory>
+#include <mutex>
+
+#include "parley/settlement/sim_ledger.h"
+#include "parley/v1/ledger.grpc.pb.h"
+
+namespace parley::rpc {
+
+class LedgerService final : public v1::Ledger::Service {
+ public:
+  explicit LedgerService(settlement::SimLedger& ledger) : ledger_(ledger) {}
+
+  grpc::Status Mint(grpc::ServerContext*, const v1::MintRequest*, v1::LedgerReply*) override;
+  grpc::Status Advance(grpc::ServerContext*, const v1::AdvanceRequest*, v1::LedgerReply*) override;
+  grpc::Status Deposit(grpc::ServerContext*, const v1::DepositRequest*, v1::LedgerReply*) override;
+  grpc::Status Register(grpc::ServerContext*, const v1::RegisterRequest*,
+                        v1::LedgerReply*) override;
+  grpc::Status Progress(grpc::ServerContext*, const v1::ProgressRequest*,
+                        v1::LedgerReply*) override;
+  grpc::Status Conclude(grpc::ServerContext*, const v1::ConcludeRequest*,
+                        v1::LedgerReply*) override;
+  grpc::Status Withdraw(grpc::ServerContext*, const v1::WithdrawRequest*,
+                        v1::LedgerReply*) override;
+  grpc::Status GetDeposits(grpc::ServerContext*, const v1::GetDepositsRequest*,
+                           v1::GetDepositsReply*) override;
+  grpc::Status GetDispute(grpc::ServerContext*, const v1::GetDisputeRequest*,
+                          v1::GetDisputeReply*) override;
+  grpc::Status GetBalance(grpc::ServerContext*, const v1::GetBalanceRequest*,
+                          v1::GetBalanceReply*) override;
+  grpc::Status Now(grpc::ServerContext*, const v1::NowRequest*, v1::NowReply*) override;
+  grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
+                         grpc::ServerWriter<v1::LedgerEvent>*) override;
+
+ private:
+  settlement::SimLedger& ledger_;
+  std::mutex deposit_mutex_;  // reading the deposit and topping it up is one step
+};
+
+}  // namespace parley::rpc

@@ -1,0 +1,178 @@
+#include "parley/rpc/ledger_service.h"
+
+#include <condition_variable>
+#include <deque>
+
+#include "parley/crypto/schnorr.h"
+#include "parley/wire/grpc_common.h"
+
+namespace parley::rpc {
+
+using wire::AmountFromBytes;
+using wire::FromBytes;
+using wire::ToGrpc;
+
+namespace {
+
+Result<crypto::PublicKey> Key(const std::string& bytes) {
+  return crypto::PublicKey::FromBytes(AsBytes(bytes));
+}
+
+// Runs `body`, turning its Status into the gRPC status.
+template <typename F>
+grpc::Status Serve(F&& body) {
+  return ToGrpc(body());
+}
+
+}  // namespace
+
+grpc::Status LedgerService::Mint(grpc::ServerContext*, const v1::MintRequest* r, v1::LedgerReply*) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto account, Key(r->account()));
+    PARLEY_ASSIGN_OR_RETURN(auto amount, AmountFromBytes(r->amount()));
+    return ledger_.Mint(account, r->asset(), amount);
+  });
+}
+
+grpc::Status LedgerService::Advance(grpc::ServerContext*, const v1::AdvanceRequest* r,
+                                    v1::LedgerReply*) {
+  return Serve([&] { return ledger_.Advance(r->ticks()); });
+}
+
+grpc::Status LedgerService::Deposit(grpc::ServerContext*, const v1::DepositRequest* r,
+                                    v1::LedgerReply*) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto params, FromBytes<channel::Params>(r->params(), "params"));
+    PARLEY_ASSIGN_OR_RETURN(auto total, AmountFromBytes(r->total()));
+    PARLEY_ASSIGN_OR_RETURN(auto account, Key(r->account()));
+    if (r->signature().size() != 64) {
+      return Status::PermissionDenied("a deposit needs the paying account's 64-byte signature");
+    }
+    crypto::Signature sig;
+    std::copy(r->signature().begin(), r->signature().end(), sig.begin());
+    Hash32 digest = settlement::DepositDigest(ledger_.scheme().ComputeChannelId(params),
+                                              r->participant(), r->asset(), total);
+    if (!crypto::SchnorrVerify(account, digest, sig)) {
+      return Status::PermissionDenied("the deposit is not signed by account " + account.ToHex());
+    }
+    std::lock_guard lock(deposit_mutex_);
+    PARLEY_ASSIGN_OR_RETURN(auto deposits, ledger_.Deposits(params, r->asset()));
+    if (r->participant() >= deposits.size()) {
+      return Status::InvalidArgument("the channel has no participant " +
+                                     std::to_string(r->participant()));
+    }
+    const channel::Amount& current = deposits[r->participant()];
+    if (total <= current) return Status::Ok();  // already there (or a replay)
+    return ledger_.Deposit(account, params, r->participant(), r->asset(), total - current);
+  });
+}
+
+grpc::Status LedgerService::Register(grpc::ServerContext*, const v1::RegisterRequest* r,
+                                     v1::LedgerReply*) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto params, FromBytes<channel::Params>(r->params(), "params"));
+    PARLEY_ASSIGN_OR_RETURN(auto state,
+                            FromBytes<channel::SignedState>(r->signed_state(), "signed state"));
+    return ledger_.Register(params, state);
+  });
+}
+
+grpc::Status LedgerService::Progress(grpc::ServerContext*, const v1::ProgressRequest* r,
+                                     v1::LedgerReply*) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto params, FromBytes<channel::Params>(r->params(), "params"));
+    PARLEY_ASSIGN_OR_RETURN(auto state,
+                            FromBytes<channel::SignedState>(r->signed_state(), "signed state"));
+    return ledger_.Progress(params, state, r->actor());
+  });
+}
+
+grpc::Status LedgerService::Conclude(grpc::ServerContext*, const v1::ConcludeRequest* r,
+                                     v1::LedgerReply*) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto params, FromBytes<channel::Params>(r->params(), "params"));
+    return ledger_.Conclude(params);
+  });
+}
+
+grpc::Status LedgerService::Withdraw(grpc::ServerContext*, const v1::WithdrawRequest* r,
+                                     v1::LedgerReply*) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto params, FromBytes<channel::Params>(r->params(), "params"));
+    return ledger_.Withdraw(params, r->participant());
+  });
+}
+
+grpc::Status LedgerService::GetDeposits(grpc::ServerContext*, const v1::GetDepositsRequest* r,
+                                        v1::GetDepositsReply* reply) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto params, FromBytes<channel::Params>(r->params(), "params"));
+    PARLEY_ASSIGN_OR_RETURN(auto deposits, ledger_.Deposits(params, r->asset()));
+    for (const auto& d : deposits) reply->add_amounts(wire::AmountToBytes(d));
+    return Status::Ok();
+  });
+}
+
+grpc::Status LedgerService::GetDispute(grpc::ServerContext*, const v1::GetDisputeRequest* r,
+                                       v1::GetDisputeReply* reply) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto id, wire::Hash32FromBytes(r->channel_id(), "a channel id"));
+    PARLEY_ASSIGN_OR_RETURN(auto dispute, ledger_.GetDispute(id));
+    reply->set_signed_state(wire::ToBytes(dispute.state));
+    reply->set_timeout(dispute.timeout);
+    reply->set_progressing(dispute.progressing);
+    reply->set_concluded(dispute.concluded);
+    return Status::Ok();
+  });
+}
+
+grpc::Status LedgerService::GetBalance(grpc::ServerContext*, const v1::GetBalanceRequest* r,
+                                       v1::GetBalanceReply* reply) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto account, Key(r->account()));
+    reply->set_amount(wire::AmountToBytes(ledger_.Balance(account, r->asset())));
+    return Status::Ok();
+  });
+}
+
+grpc::Status LedgerService::Now(grpc::ServerContext*, const v1::NowRequest*, v1::NowReply* reply) {
+  reply->set_tick(ledger_.Now());
+  return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::Subscribe(grpc::ServerContext* context, const v1::SubscribeRequest* r,
+                                      grpc::ServerWriter<v1::LedgerEvent>* writer) {
+  auto id = wire::Hash32FromBytes(r->channel_id(), "a channel id");
+  if (!id.ok()) return ToGrpc(id.status());
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::deque<settlement::Event> events;
+  uint64_t subscription = ledger_.Subscribe(*id, [&](const settlement::Event& e) {
+    std::lock_guard lock(mutex);
+    events.push_back(e);
+    arrived.notify_one();
+  });
+  writer->SendInitialMetadata();  // tells the client it is subscribed: no event is missed
+  while (!context->IsCancelled()) {
+    std::unique_lock lock(mutex);
+    if (!arrived.wait_for(lock, std::chrono::milliseconds(100), [&] { return !events.empty(); })) {
+      continue;
+    }
+    settlement::Event e = std::move(events.front());
+    events.pop_front();
+    lock.unlock();
+    v1::LedgerEvent out;
+    out.set_kind(static_cast<uint32_t>(e.kind));
+    out.set_channel_id(std::string(e.channel.begin(), e.channel.end()));
+    out.set_version(e.version);
+    out.set_timeout(e.timeout);
+    out.set_participant(e.participant);
+    out.set_asset(e.asset);
+    out.set_amount(wire::AmountToBytes(e.amount));
+    if (!writer->Write(out)) break;
+  }
+  ledger_.Unsubscribe(subscription);
+  return grpc::Status::OK;
+}
+
+}  // namespace parley::rpc
