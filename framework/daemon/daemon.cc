@@ -1,0 +1,145 @@
+#include "daemon.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+
+#include "parley/client/node.h"
+#include "parley/crypto/key_file.h"
+#include "parley/rpc/api_service.h"
+#include "parley/rpc/ledger_service.h"
+#include "parley/settlement/remote_sim_ledger.h"
+#include "parley/settlement/sim_ledger.h"
+#include "parley/store/store.h"
+#include "payment/payment_app.h"
+#include "tictactoe/tictactoe_app.h"
+
+namespace parley::daemon {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+std::unique_ptr<grpc::Server> Serve(const std::string& address, grpc::Service* service, int* port) {
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
+  builder.RegisterService(service);
+  return builder.BuildAndStart();
+}
+
+// Blocks SIGTERM and SIGINT in this and every later thread, so that the main
+// loop receives them with sigtimedwait.
+sigset_t BlockShutdownSignals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+}  // namespace
+
+Status Run(const DaemonConfig& config) {
+  sigset_t shutdown_signals = BlockShutdownSignals();
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  fs::create_directories(config.data_dir, ec);
+  if (ec)
+    return Status::IoError("cannot create data directory " + config.data_dir + ": " + ec.message());
+  if (config.devchain.empty() && config.chain.empty()) {
+    return Status::InvalidArgument(
+        "no ledger: give --devchain HOST:PORT to host one, or --chain sim://HOST:PORT to join one");
+  }
+  if (!config.chain.empty() && !config.chain.starts_with("sim://")) {
+    return Status::InvalidArgument("--chain '" + config.chain +
+                                   "' is not supported; use sim://HOST:PORT");
+  }
+  PARLEY_ASSIGN_OR_RETURN(auto max_deposit, channel::ParseAmount(config.max_deposit));
+
+  PARLEY_ASSIGN_OR_RETURN(auto key, crypto::LoadOrCreateKeyFile(config.data_dir + "/node.key"));
+  PARLEY_ASSIGN_OR_RETURN(auto store, store::OpenRocksDb(config.data_dir + "/node"));
+  channel::AppRegistry apps;
+  PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::PaymentApp>()));
+  PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::TicTacToeApp>()));
+  channel::Bip340Scheme scheme("sim");
+
+  // The ledger: hosted here, joined remotely, or both (hosting and using it).
+  std::unique_ptr<store::Store> ledger_store;
+  std::unique_ptr<settlement::SimLedger> ledger;
+  std::unique_ptr<rpc::LedgerService> ledger_service;
+  std::unique_ptr<grpc::Server> devchain_server;
+  if (!config.devchain.empty()) {
+    PARLEY_ASSIGN_OR_RETURN(ledger_store, store::OpenRocksDb(config.data_dir + "/devchain"));
+    PARLEY_ASSIGN_OR_RETURN(ledger, settlement::SimLedger::Open(*ledger_store, apps));
+    ledger_service = std::make_unique<rpc::LedgerService>(*ledger);
+    int port = 0;
+    devchain_server = Serve(config.devchain, ledger_service.get(), &port);
+    if (!devchain_server) return Status::IoError("cannot host the devchain on " + config.devchain);
+  }
+  std::unique_ptr<settlement::SimClient> local_chain;
+  std::unique_ptr<settlement::RemoteSimLedger> remote_chain;
+  settlement::Funder* funder;
+  settlement::Adjudicator* adjudicator;
+  if (config.chain.empty()) {
+    local_chain = std::make_unique<settlement::SimClient>(*ledger, key.public_key());
+    funder = local_chain.get();
+    adjudicator = local_chain.get();
+  } else {
+    remote_chain = std::make_unique<settlement::RemoteSimLedger>(config.chain.substr(6), key);
+    funder = remote_chain.get();
+    adjudicator = remote_chain.get();
+  }
+
+  PARLEY_ASSIGN_OR_RETURN(auto transport,
+                          wire::GrpcTransport::Start(key, {.listen_address = config.listen}));
+  rpc::EventHub events;
+  auto node =
+      std::make_unique<client::Node>(key, *store, *transport, *funder, *adjudicator, scheme, apps,
+                                     client::NodeOptions{.max_deposit_on_proposal = max_deposit});
+  node->SetObserver([&events](const client::NodeEvent& e) { events.Publish(e); });
+  PARLEY_RETURN_IF_ERROR(node->Start());
+
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  rpc::ApiService api({*node, *transport, *adjudicator, events, config.listen, "sim"});
+  int api_port = 0;
+  auto api_server = Serve(config.api, &api, &api_port);
+  if (!api_server) return Status::IoError("cannot serve the API on " + config.api);
+
+  std::printf("parleyd ready: node %s, peers on %s, api on %s%s\n",
+              key.public_key().ToHex().c_str(), config.listen.c_str(), config.api.c_str(),
+              config.devchain.empty() ? "" : (", devchain on " + config.devchain).c_str());
+  std::fflush(stdout);
+
+  auto next_tick = Clock::now() + std::chrono::milliseconds(config.tick_ms);
+  for (;;) {
+    timespec wait{0, 100 * 1000 * 1000};
+    int signal = sigtimedwait(&shutdown_signals, nullptr, &wait);
+    if (signal == SIGTERM || signal == SIGINT) {
+      spdlog::info("signal {}: shutting down", signal);
+      break;
+    }
+    node->ProcessLedgerEvents();
+    if (ledger && Clock::now() >= next_tick) {
+      Status s = ledger->Advance(1);
+      if (!s.ok()) spdlog::error("devchain clock: {}", s.ToString());
+      next_tick += std::chrono::milliseconds(config.tick_ms);
+    }
+  }
+
+  // Stop callers first, then what they call.
+  api_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  transport->Stop();
+  node.reset();
+  if (devchain_server) {
+    devchain_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  }
+  spdlog::info("stopped");
+  return Status::Ok();
+}
+
+}  // namespace parley::daemon

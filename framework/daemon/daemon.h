@@ -1,0 +1,24 @@
+// Daemon: wires one node together (DESIGN.md §4) and runs it until a signal.
+#pragma once
+
+#include <string>
+
+#include "parley/util/status.h"
+
+namespace parley::daemon {
+
+struct DaemonConfig {
+  std::string data_dir = "parley-data";   // keys, the node's store, a hosted devchain
+  std::string listen = "127.0.0.1:7700";  // where peers connect
+  std::string api = "127.0.0.1:7701";     // where clients (the parley CLI) connect
+  std::string devchain;                   // host the sim ledger here, HOST:PORT
+  std::string chain;                      // or join one: sim://HOST:PORT
+  uint64_t tick_ms = 1000;                // a hosted devchain's clock: one tick per this
+  std::string max_deposit = "0";          // most this node deposits into a peer's channel
+};
+
+// Runs until SIGTERM or SIGINT, then shuts down cleanly. A Status for what
+// stopped it from starting.
+Status Run(const DaemonConfig& config);
+
+}  // namespace parley::daemon

@@ -1,0 +1,38 @@
+// parleyd: the Parley node daemon.
+#include <CLI/CLI.hpp>
+#include <cstdio>
+
+#include "daemon.h"
+#include "parley/util/log.h"
+
+int main(int argc, char** argv) {
+  parley::daemon::DaemonConfig config;
+  std::string log_level = "info";
+  CLI::App cli{"parleyd: a Parley node. Peers connect on --listen, clients on --api."};
+  cli.set_config("--config", "", "read options from a file (TOML or INI: key = value)");
+  cli.add_option("--data-dir", config.data_dir, "node key, channel store, hosted devchain")
+      ->capture_default_str();
+  cli.add_option("--listen", config.listen, "HOST:PORT for peers")->capture_default_str();
+  cli.add_option("--api", config.api, "HOST:PORT for clients")->capture_default_str();
+  cli.add_option("--devchain", config.devchain, "host the sim ledger on HOST:PORT");
+  cli.add_option("--chain", config.chain, "join a devchain: sim://HOST:PORT");
+  cli.add_option("--tick-ms", config.tick_ms, "a hosted devchain advances one tick per this")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 3600000));
+  cli.add_option("--max-deposit", config.max_deposit,
+                 "most this node deposits into a channel a peer proposes")
+      ->capture_default_str();
+  cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
+      ->capture_default_str();
+  CLI11_PARSE(cli, argc, argv);
+  if (auto s = parley::SetLogLevel(log_level); !s.ok()) {
+    std::fprintf(stderr, "parleyd: %s\n", s.message().c_str());
+    return 2;
+  }
+  parley::Status status = parley::daemon::Run(config);
+  if (!status.ok()) {
+    std::fprintf(stderr, "parleyd: %s\n", status.ToString().c_str());
+    return 1;
+  }
+  return 0;
+}
