@@ -89,11 +89,7 @@ Status Node::Start() {
       Status funding = AdvanceFunding(*entry);
       if (!funding.ok()) spdlog::warn("channel {}: funding: {}", ShortId(id), funding.ToString());
       CatchUpWithLedger(*entry);
-      if (const auto& pending = entry->channel.pending()) {  // the answer may have been lost
-        outbox_.push_back(
-            {entry->Peer(),
-             wire::UpdateProposal{id, pending->state, *pending->sigs[entry->channel.self()]}});
-      }
+      ResendPending(*entry);  // the answer may have been lost
     }
     spdlog::debug("node {} started with {} channels", id().ToHex().substr(0, 12), entries_.size());
     return Status::Ok();
@@ -176,6 +172,22 @@ Status Node::Transact(const std::function<Status()>& body) {
   }
   Flush();
   return status;
+}
+
+void Node::ResendPending(Entry& entry) {
+  const auto& pending = entry.channel.pending();
+  if (!pending) return;
+  outbox_.push_back({entry.Peer(), wire::UpdateProposal{entry.channel.id(), pending->state,
+                                                        *pending->sigs[entry.channel.self()]}});
+}
+
+void Node::OnPeerConnected(const wire::PeerId& peer) {
+  (void)Transact([&] {
+    for (auto& [id, entry] : entries_) {
+      if (entry->Peer() == peer) ResendPending(*entry);
+    }
+    return Status::Ok();
+  });
 }
 
 Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {

@@ -8,6 +8,9 @@
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
+#include <mutex>
+#include <set>
 
 #include "parley/client/node.h"
 #include "parley/crypto/key_file.h"
@@ -29,6 +32,40 @@ std::unique_ptr<grpc::Server> Serve(const std::string& address, grpc::Service* s
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
   builder.RegisterService(service);
   return builder.BuildAndStart();
+}
+
+// The peers this node dials, one NODE_ID@HOST:PORT a line in the data
+// directory, so that a restarted daemon dials them again.
+class PeerBook {
+ public:
+  explicit PeerBook(std::string path) : path_(std::move(path)) {
+    std::ifstream in(path_);
+    for (std::string line; std::getline(in, line);) {
+      if (!line.empty()) lines_.insert(line);
+    }
+  }
+  const std::set<std::string>& lines() const { return lines_; }
+  void Add(const std::string& line) {
+    std::lock_guard lock(mutex_);
+    if (!lines_.insert(line).second) return;
+    std::ofstream out(path_, std::ios::app);
+    out << line << "\n";
+    if (!out) spdlog::warn("cannot record peer {} in {}", line, path_);
+  }
+
+ private:
+  std::string path_;
+  std::mutex mutex_;
+  std::set<std::string> lines_;
+};
+
+// Dials NODE_ID@HOST:PORT; false if the line does not parse.
+bool Dial(wire::GrpcTransport& transport, const std::string& line) {
+  size_t at = line.find('@');
+  auto peer = crypto::PublicKey::FromHex(line.substr(0, at));
+  if (at == std::string::npos || !peer.ok()) return false;
+  transport.Connect(*peer, line.substr(at + 1));
+  return true;
 }
 
 // Blocks SIGTERM and SIGINT in this and every later thread, so that the main
@@ -102,10 +139,17 @@ Status Run(const DaemonConfig& config) {
       std::make_unique<client::Node>(key, *store, *transport, *funder, *adjudicator, scheme, apps,
                                      client::NodeOptions{.max_deposit_on_proposal = max_deposit});
   node->SetObserver([&events](const client::NodeEvent& e) { events.Publish(e); });
+  transport->SetConnectionHandler(
+      [&node](const wire::PeerId& peer) { node->OnPeerConnected(peer); });
   PARLEY_RETURN_IF_ERROR(node->Start());
+  PeerBook peers(config.data_dir + "/peers");
+  for (const auto& line : peers.lines()) {
+    if (!Dial(*transport, line)) spdlog::warn("ignoring peer line '{}'", line);
+  }
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  rpc::ApiService api({*node, *transport, *adjudicator, events, config.listen, "sim"});
+  rpc::ApiService api({*node, *transport, *adjudicator, events, config.listen, "sim",
+                       [&peers](const std::string& line) { peers.Add(line); }});
   int api_port = 0;
   auto api_server = Serve(config.api, &api, &api_port);
   if (!api_server) return Status::IoError("cannot serve the API on " + config.api);

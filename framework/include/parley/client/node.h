@@ -139,6 +139,11 @@ class Node {
   // the stored channel as it was, except that a validly signed proposal uses
   // up its version (see Channel::HandleProposal).
   Status HandleMessage(const wire::PeerId& from, ByteView bytes);
+  // A stream to `peer` has (re)opened: sends again the proposals that await
+  // its answer, which may have been lost with the old stream. The peer
+  // answers a proposal it already signed with the same signature.
+  void OnPeerConnected(const wire::PeerId& peer);
+
   // Handles queued ledger events: refutes stale registrations, follows
   // disputes, conclusions and withdrawals, and opens funded channels.
   void ProcessLedgerEvents();
@@ -180,6 +185,8 @@ class Node {
   // The channel proposal `m` from `from` is within this node's options.
   Status CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelProposal& m,
                              channel::ParticipantIndex self) const;
+  // Queues the pending proposal of `entry` again, if there is one.
+  void ResendPending(Entry& entry);
   // Acts on what the ledger holds for a channel, as if its events had
   // arrived: for disputes raised while the node was down.
   void CatchUpWithLedger(Entry& entry);

@@ -41,6 +41,9 @@ struct ApiContext {
   EventHub& events;
   std::string peer_address;  // where peers reach this node
   std::string backend;       // e.g. "sim"
+  // Called with NODE_ID@HOST:PORT of every peer a client connects to, so the
+  // daemon can dial it again after a restart. May be empty.
+  std::function<void(const std::string&)> remember_peer;
 };
 
 class ApiService final : public v1::Api::Service {

@@ -1,0 +1,131 @@
+// Runs parleyd processes on loopback for end-to-end tests: each with its own
+// data directory and free ports, stopped (or killed) by the test.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+#include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "parley/v1/api.grpc.pb.h"
+#include "parley/v1/ledger.grpc.pb.h"
+
+namespace parley::e2e {
+
+// A TCP port on 127.0.0.1 that nothing listens on right now.
+inline int FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
+  socklen_t length = sizeof address;
+  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
+  close(fd);
+  return ntohs(address.sin_port);
+}
+
+inline std::string Local(int port) { return "127.0.0.1:" + std::to_string(port); }
+
+class Daemon {
+ public:
+  // `extra` are parleyd flags beyond --data-dir, --listen and --api.
+  Daemon(std::filesystem::path data_dir, std::vector<std::string> extra)
+      : data_dir_(std::move(data_dir)),
+        extra_(std::move(extra)),
+        listen_(Local(FreePort())),
+        api_(Local(FreePort())) {}
+  ~Daemon() { Stop(SIGKILL); }
+
+  // Starts parleyd and waits for its ready line; false after 15 s.
+  bool Start() {
+    std::filesystem::create_directories(data_dir_);
+    log_ = data_dir_.string() + ".log";
+    std::vector<std::string> args = {PARLEYD_PATH, "--data-dir",  data_dir_.string(),
+                                     "--listen",   listen_,       "--api",
+                                     api_,         "--log-level", "warn"};
+    args.insert(args.end(), extra_.begin(), extra_.end());
+    pid_ = fork();
+    if (pid_ == 0) {
+      FILE* out = freopen(log_.c_str(), "w", stdout);
+      if (out == nullptr || dup2(fileno(stdout), STDERR_FILENO) < 0) _exit(127);
+      std::vector<char*> argv;
+      for (auto& a : args) argv.push_back(a.data());
+      argv.push_back(nullptr);
+      execv(argv[0], argv.data());
+      _exit(127);
+    }
+    for (int i = 0; i < 300; ++i) {
+      if (Log().find("parleyd ready") != std::string::npos) {
+        api_stub_ = v1::Api::NewStub(grpc::CreateChannel(api_, grpc::InsecureChannelCredentials()));
+        return true;
+      }
+      int status;
+      if (waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return false;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+  // Sends `signal` and waits for the process; the exit status, or -1.
+  int Stop(int signal = SIGTERM) {
+    if (pid_ <= 0) return -1;
+    kill(pid_, signal);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return status;
+  }
+
+  std::string Log() const {
+    std::ifstream in(log_);
+    std::stringstream s;
+    s << in.rdbuf();
+    return s.str();
+  }
+
+  v1::Api::Stub& api() { return *api_stub_; }
+  const std::string& api_address() const { return api_; }
+  const std::string& listen_address() const { return listen_; }
+
+ private:
+  std::filesystem::path data_dir_;
+  std::vector<std::string> extra_;
+  std::string listen_;
+  std::string api_;
+  std::string log_;
+  pid_t pid_ = -1;
+  std::unique_ptr<v1::Api::Stub> api_stub_;
+};
+
+// Runs the parley CLI; returns its exit status and fills `output` with what
+// it printed (stdout and stderr).
+inline int RunCli(const std::vector<std::string>& args, std::string* output) {
+  std::string command = PARLEY_CLI_PATH;
+  for (const auto& a : args) command += " '" + a + "'";
+  command += " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  if (pipe == nullptr) return -1;
+  output->clear();
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output->append(buffer, n);
+  int status = pclose(pipe);
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+}  // namespace parley::e2e

@@ -1,0 +1,245 @@
+// End to end: two parleyd processes on loopback, A hosting the devchain and B
+// joining it, driven through the client API and the parley CLI.
+#include <gtest/gtest.h>
+
+#include "e2e/daemon_harness.h"
+#include "parley/wire/grpc_common.h"
+#include "testing/temp_dir.h"
+
+namespace parley::e2e {
+namespace {
+
+using namespace std::chrono_literals;
+
+class TwoDaemonsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string devchain = Local(FreePort());
+    a_ = std::make_unique<Daemon>(
+        dir_.path() / "a", std::vector<std::string>{"--devchain", devchain, "--tick-ms", "20",
+                                                    "--max-deposit", "1000000"});
+    b_ = std::make_unique<Daemon>(
+        dir_.path() / "b",
+        std::vector<std::string>{"--chain", "sim://" + devchain, "--max-deposit", "1000000"});
+    ASSERT_TRUE(a_->Start()) << a_->Log();
+    ASSERT_TRUE(b_->Start()) << b_->Log();
+    ledger_ =
+        v1::Ledger::NewStub(grpc::CreateChannel(devchain, grpc::InsecureChannelCredentials()));
+    a_id_ = Info(*a_).node_id();
+    b_id_ = Info(*b_).node_id();
+    Mint(a_id_, 10'000);
+    Mint(b_id_, 10'000);
+    v1::ConnectPeerRequest connect;
+    connect.set_address(b_id_ + "@" + b_->listen_address());
+    v1::PeerInfo peer;
+    grpc::ClientContext context;
+    ASSERT_TRUE(a_->api().ConnectPeer(&context, connect, &peer).ok());
+  }
+
+  v1::NodeInfo Info(Daemon& d) {
+    v1::NodeInfo info;
+    grpc::ClientContext context;
+    EXPECT_TRUE(d.api().GetInfo(&context, v1::GetInfoRequest(), &info).ok());
+    return info;
+  }
+  void Mint(const std::string& node_id, uint64_t amount) {
+    v1::MintRequest r;
+    auto key = FromHex(node_id).value();
+    r.set_account(std::string(key.begin(), key.end()));
+    r.set_asset("native");
+    r.set_amount(wire::AmountToBytes(amount));
+    v1::LedgerReply reply;
+    grpc::ClientContext context;
+    ASSERT_TRUE(ledger_->Mint(&context, r, &reply).ok());
+  }
+  std::string Balance(const std::string& node_id) {
+    v1::GetBalanceRequest r;
+    auto key = FromHex(node_id).value();
+    r.set_account(std::string(key.begin(), key.end()));
+    r.set_asset("native");
+    v1::GetBalanceReply reply;
+    grpc::ClientContext context;
+    EXPECT_TRUE(ledger_->GetBalance(&context, r, &reply).ok());
+    return channel::ToString(wire::AmountFromBytes(reply.amount()).value());
+  }
+
+  std::string Open(uint64_t mine, uint64_t theirs) {
+    v1::OpenChannelRequest r;
+    r.set_peer(b_id_);
+    r.set_app("payment");
+    r.set_my_deposit(std::to_string(mine));
+    r.set_peer_deposit(std::to_string(theirs));
+    r.set_challenge_duration(10);
+    v1::ChannelInfo info;
+    grpc::ClientContext context;
+    grpc::Status s = a_->api().OpenChannel(&context, r, &info);
+    EXPECT_TRUE(s.ok()) << s.error_message();
+    EXPECT_TRUE(WaitUntil(*a_, info.channel_id(), [](auto& c) { return c.phase() == "open"; }));
+    EXPECT_TRUE(WaitUntil(*b_, info.channel_id(), [](auto& c) { return c.phase() == "open"; }));
+    return info.channel_id();
+  }
+
+  v1::ChannelInfo Channel(Daemon& d, const std::string& id) {
+    v1::GetChannelRequest r;
+    r.set_channel_id(id);
+    v1::ChannelInfo info;
+    grpc::ClientContext context;
+    d.api().GetChannel(&context, r, &info);
+    return info;
+  }
+  bool WaitUntil(Daemon& d, const std::string& id,
+                 const std::function<bool(const v1::ChannelInfo&)>& done,
+                 std::chrono::milliseconds timeout = 15s) {
+    auto deadline = std::chrono::steady_clock::now() + timeout;
+    while (std::chrono::steady_clock::now() < deadline) {
+      if (done(Channel(d, id))) return true;
+      std::this_thread::sleep_for(20ms);
+    }
+    return false;
+  }
+  static bool Idle(const v1::ChannelInfo& c) {
+    return !c.update_in_flight() && c.queued_actions() == 0;
+  }
+  grpc::Status Pay(Daemon& d, const std::string& id, uint64_t amount) {
+    v1::PayRequest r;
+    r.set_channel_id(id);
+    r.set_amount(std::to_string(amount));
+    v1::ChannelInfo info;
+    grpc::ClientContext context;
+    return d.api().Pay(&context, r, &info);
+  }
+  grpc::Status OnChannel(Daemon& d, const std::string& id,
+                         grpc::Status (v1::Api::Stub::*call)(grpc::ClientContext*,
+                                                             const v1::ChannelRequest&,
+                                                             v1::ChannelInfo*)) {
+    v1::ChannelRequest r;
+    r.set_channel_id(id);
+    v1::ChannelInfo info;
+    grpc::ClientContext context;
+    return (d.api().*call)(&context, r, &info);
+  }
+  std::vector<std::string> Balances(const v1::ChannelInfo& c) {
+    return {c.balances(0).amounts(0), c.balances(0).amounts(1)};
+  }
+
+  TempDir dir_{"parley-e2e-"};
+  std::unique_ptr<Daemon> a_, b_;
+  std::unique_ptr<v1::Ledger::Stub> ledger_;
+  std::string a_id_, b_id_;
+};
+
+TEST_F(TwoDaemonsTest, AThousandPaymentsThenACooperativeCloseSettleExactly) {
+  std::string id = Open(5000, 3000);
+  for (int i = 0; i < 1000; ++i) {
+    grpc::Status s = Pay(i % 4 == 3 ? *b_ : *a_, id, 3);
+    ASSERT_TRUE(s.ok()) << "payment " << i << ": " << s.error_message();
+  }
+  ASSERT_TRUE(WaitUntil(*a_, id, Idle));
+  ASSERT_TRUE(WaitUntil(*b_, id, Idle));
+  // 750 payments of 3 from A, 250 from B: A ends at 5000 - 2250 + 750.
+  EXPECT_EQ(Balances(Channel(*a_, id)), (std::vector<std::string>{"3500", "4500"}));
+  EXPECT_EQ(Channel(*a_, id).version(), Channel(*b_, id).version());
+
+  ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::CloseChannel).ok());
+  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.phase() == "final"; }));
+  ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::Withdraw).ok());
+  ASSERT_TRUE(OnChannel(*b_, id, &v1::Api::Stub::Withdraw).ok());
+  EXPECT_EQ(Balance(a_id_), "8500");   // 10000 - 5000 + 3500
+  EXPECT_EQ(Balance(b_id_), "11500");  // 10000 - 3000 + 4500
+  EXPECT_EQ(a_->Stop(SIGTERM), 0);     // a clean shutdown
+}
+
+TEST_F(TwoDaemonsTest, AKilledDaemonComesBackAndNoAcknowledgedPaymentIsLost) {
+  std::string id = Open(5000, 3000);
+  for (int i = 0; i < 30; ++i) {
+    ASSERT_TRUE(Pay(*a_, id, 1).ok());
+    ASSERT_TRUE(WaitUntil(*a_, id, Idle));  // acknowledged: fully signed at A
+  }
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Pay(*a_, id, 1).ok());  // in the air...
+  b_->Stop(SIGKILL);                                               // ...when B dies
+  ASSERT_TRUE(b_->Start()) << b_->Log();  // same data directory, same ports
+  ASSERT_TRUE(WaitUntil(*a_, id, Idle)) << "A's payments never completed";
+  v1::ChannelInfo at_a = Channel(*a_, id);
+  v1::ChannelInfo at_b = Channel(*b_, id);
+  EXPECT_EQ(at_a.version(), at_b.version());
+  EXPECT_EQ(Balances(at_a), Balances(at_b));
+  EXPECT_EQ(Balances(at_a), (std::vector<std::string>{"4950", "3050"}));  // all 50 landed
+  ASSERT_TRUE(Pay(*b_, id, 7).ok());                                      // and the channel goes on
+  ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.balances(0).amounts(0) == "4957"; }));
+}
+
+TEST_F(TwoDaemonsTest, ForceCloseSettlesWhenThePeerStopsAnswering) {
+  std::string id = Open(500, 500);
+  ASSERT_TRUE(Pay(*a_, id, 100).ok());
+  ASSERT_TRUE(WaitUntil(*a_, id, Idle));
+  b_->Stop(SIGKILL);
+  ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::ForceClose).ok());
+  grpc::Status early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(early.error_message().find("can be concluded from tick"), std::string::npos);
+  // The devchain ticks every 20 ms; the challenge lasts 10 ticks.
+  bool settled = false;
+  for (int i = 0; i < 200 && !settled; ++i) {
+    std::this_thread::sleep_for(20ms);
+    settled = OnChannel(*a_, id, &v1::Api::Stub::Withdraw).ok();
+  }
+  ASSERT_TRUE(settled);
+  EXPECT_EQ(Channel(*a_, id).phase(), "withdrawn");
+  EXPECT_EQ(Balance(a_id_), "9900");  // 10000 - 500 + 400
+}
+
+TEST_F(TwoDaemonsTest, TheApiNamesWhatIsWrongWithACall) {
+  v1::OpenChannelRequest open;
+  v1::ChannelInfo info;
+  grpc::ClientContext c1;
+  grpc::Status s = a_->api().OpenChannel(&c1, open, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("peer is required"), std::string::npos);
+
+  std::string id = Open(10, 10);
+  v1::PayRequest pay;
+  pay.set_channel_id(id);
+  pay.set_amount("ten");
+  grpc::ClientContext c2;
+  s = a_->api().Pay(&c2, pay, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("digits only"), std::string::npos);
+
+  pay.set_amount("11");
+  grpc::ClientContext c3;
+  s = a_->api().Pay(&c3, pay, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(s.error_message().find("insufficient balance"), std::string::npos);
+
+  v1::GetChannelRequest get;
+  get.set_channel_id(std::string(64, 'a'));
+  grpc::ClientContext c4;
+  s = a_->api().GetChannel(&c4, get, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  get.set_channel_id("zz");
+  grpc::ClientContext c5;
+  s = a_->api().GetChannel(&c5, get, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+}
+
+TEST_F(TwoDaemonsTest, TheCliDrivesTheNode) {
+  std::string out;
+  ASSERT_EQ(RunCli({"--node", a_->api_address(), "info"}, &out), 0) << out;
+  EXPECT_NE(out.find(a_id_), std::string::npos);
+  ASSERT_EQ(RunCli({"--node", a_->api_address(), "channel", "open", "--peer", b_id_, "--app",
+                    "payment", "--deposit", "100:40"},
+                   &out),
+            0)
+      << out;
+  EXPECT_NE(out.find("phase     open"), std::string::npos) << out;
+  std::string id = out.substr(out.find("channel   ") + 10, 64);
+  ASSERT_EQ(RunCli({"--node", a_->api_address(), "pay", id, "25"}, &out), 0) << out;
+  EXPECT_NE(out.find("native: 75 / 65"), std::string::npos) << out;
+  ASSERT_EQ(RunCli({"--node", b_->api_address(), "--json", "channel", "list"}, &out), 0) << out;
+  EXPECT_NE(out.find(id), std::string::npos);
+  EXPECT_EQ(RunCli({"--node", a_->api_address(), "pay", id, "1000"}, &out), 1);
+  EXPECT_NE(out.find("insufficient balance"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace parley::e2e
