@@ -241,5 +241,21 @@ TEST_F(TwoDaemonsTest, TheCliDrivesTheNode) {
   EXPECT_NE(out.find("insufficient balance"), std::string::npos) << out;
 }
 
+// The API is usable from any gRPC client: here, Python with Debian's grpcio,
+// stubs generated from api.proto at run time.
+TEST_F(TwoDaemonsTest, AClientInPythonOpensAChannelAndPays) {
+  std::string command = std::string("/usr/bin/python3 ") + PARLEY_SOURCE_DIR +
+                        "/tests/e2e/python_client.py " + PARLEY_SOURCE_DIR + "/proto " +
+                        a_->api_address() + " " + b_id_ + " 2>&1";
+  FILE* pipe = popen(command.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  std::string out;
+  char buffer[4096];
+  size_t n;
+  while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
+  EXPECT_EQ(pclose(pipe), 0) << out;
+  EXPECT_NE(out.find("python client: ok"), std::string::npos) << out;
+}
+
 }  // namespace
 }  // namespace parley::e2e
