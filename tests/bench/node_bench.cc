@@ -75,8 +75,8 @@ class Rig {
       side->transport = Must(wire::GrpcTransport::Start(side->key), "transport");
       side->chain.emplace(*ledger_, side->key.public_key());
       side->node = std::make_unique<client::Node>(
-          side->key, *side->store, *side->transport, *side->chain, *side->chain,
-          ledger_->scheme(), apps_,
+          side->key, *side->store, *side->transport, *side->chain, *side->chain, ledger_->scheme(),
+          apps_,
           client::NodeOptions{.max_deposit_on_proposal = channel::Amount(1) << 120,
                               .max_channels_per_peer = 1000,
                               .max_queued_actions = 1'000'000});
@@ -197,7 +197,8 @@ double TransportRoundTripSeconds() {
 
 int main() {
   using namespace parley;
-  auto dir = std::filesystem::temp_directory_path() / ("parley-node-bench-" + ToHex(crypto::RandomHash32()).substr(0, 8));
+  auto dir = std::filesystem::temp_directory_path() /
+             ("parley-node-bench-" + ToHex(crypto::RandomHash32()).substr(0, 8));
   std::filesystem::create_directories(dir);
   double bound = CryptoBoundUpdatesPerSecond();
   double rtt = TransportRoundTripSeconds();
@@ -218,10 +219,11 @@ int main() {
     }
     double elapsed = Seconds(Clock::now() - t0);
     std::sort(latencies.begin(), latencies.end());
-    std::printf("(a) one channel, sequential, durable: %.0f updates/s, p50 %.2f ms, p99 %.2f ms"
-                "  (target >= 2000/s, p50 <= 1 ms)\n",
-                kSequential / elapsed, latencies[latencies.size() / 2] * 1e3,
-                latencies[latencies.size() * 99 / 100] * 1e3);
+    std::printf(
+        "(a) one channel, sequential, durable: %.0f updates/s, p50 %.2f ms, p99 %.2f ms"
+        "  (target >= 2000/s, p50 <= 1 ms)\n",
+        kSequential / elapsed, latencies[latencies.size() / 2] * 1e3,
+        latencies[latencies.size() * 99 / 100] * 1e3);
 
     // (b) 64 channels in parallel, each driven by its own thread.
     constexpr int kChannels = 64, kPerChannel = 100;
@@ -236,9 +238,10 @@ int main() {
     }
     for (auto& t : drivers) t.join();
     elapsed = Seconds(Clock::now() - t0);
-    std::printf("(b) 64 channels in parallel, durable: %.0f co-signed updates/s aggregate"
-                "  (target >= 8000/s)\n",
-                kChannels * kPerChannel / elapsed);
+    std::printf(
+        "(b) 64 channels in parallel, durable: %.0f co-signed updates/s aggregate"
+        "  (target >= 8000/s)\n",
+        kChannels * kPerChannel / elapsed);
 
     // (c) Payments queued faster than updates complete go out in batches.
     constexpr int kPayments = 20000;
@@ -248,9 +251,10 @@ int main() {
     rig.WaitIdle(one);
     elapsed = Seconds(Clock::now() - t0);
     uint64_t states = rig.Version(one) - version_before;
-    std::printf("(c) batched payments, one channel, durable: %.0f payments/s in %llu signed "
-                "states\n",
-                kPayments / elapsed, static_cast<unsigned long long>(states));
+    std::printf(
+        "(c) batched payments, one channel, durable: %.0f payments/s in %llu signed "
+        "states\n",
+        kPayments / elapsed, static_cast<unsigned long long>(states));
   }
   std::filesystem::remove_all(dir);
   return 0;
