@@ -327,6 +327,33 @@ Status Channel::HandleReject(uint64_t version) {
   return Status::Ok();
 }
 
+Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
+  if (record_.phase == Phase::kProposing) {
+    return Status::FailedPrecondition("the channel is still being proposed");
+  }
+  if (theirs.state.channel_id != id_) {
+    return Status::InvalidArgument("the state is for channel " + ToHex(theirs.state.channel_id) +
+                                   ", not " + ToHex(id_));
+  }
+  PARLEY_RETURN_IF_ERROR(ValidateState(theirs.state, record_.params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(VerifySignatures(*scheme_, record_.params, theirs, true));
+  const State& ours = latest().state;
+  if (theirs.state.version < ours.version) return SyncOutcome::kKnown;
+  if (theirs.state.version == ours.version) {
+    return theirs.state == ours ? SyncOutcome::kKnown : SyncOutcome::kConflict;
+  }
+  record_.latest = theirs;
+  record_.current_version = std::max(record_.current_version, theirs.state.version);
+  // This node's signature is on it, so it signed that version.
+  record_.last_signed_version =
+      std::max(record_.last_signed_version.value_or(0), theirs.state.version);
+  if (record_.pending && record_.pending->state.version <= theirs.state.version) {
+    record_.pending.reset();
+  }
+  if (theirs.state.is_final && record_.phase == Phase::kOpen) record_.phase = Phase::kFinal;
+  return SyncOutcome::kAdopted;
+}
+
 Status Channel::MarkDisputed() {
   if (record_.phase == Phase::kProposing || record_.phase >= Phase::kConcluded) {
     return Status::FailedPrecondition("a " + std::string(PhaseName(record_.phase)) +

@@ -43,6 +43,8 @@ const char* NodeEventKindName(NodeEvent::Kind kind) {
       return "concluded";
     case NodeEvent::Kind::kWithdrawn:
       return "withdrawn";
+    case NodeEvent::Kind::kEquivocation:
+      return "equivocation";
   }
   return "unknown";
 }
@@ -184,7 +186,12 @@ void Node::ResendPending(Entry& entry) {
 void Node::OnPeerConnected(const wire::PeerId& peer) {
   (void)Transact([&] {
     for (auto& [id, entry] : entries_) {
-      if (entry->Peer() == peer) ResendPending(*entry);
+      if (entry->Peer() != peer) continue;
+      const Channel& c = entry->channel;
+      if (c.phase() != Phase::kProposing && c.latest().FullySigned()) {
+        outbox_.push_back({peer, wire::SyncState{id, c.latest()}});
+      }
+      ResendPending(*entry);
     }
     return Status::Ok();
   });
@@ -308,6 +315,7 @@ Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
           if constexpr (std::is_same_v<M, wire::UpdateProposal>) return OnUpdateProposal(from, m);
           if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(from, m);
           if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(from, m);
+          if constexpr (std::is_same_v<M, wire::SyncState>) return OnSyncState(from, m);
         },
         message);
   });
@@ -449,6 +457,37 @@ Status Node::OnUpdateReject(const wire::PeerId& from, const wire::UpdateReject& 
           "the peer refused version " + std::to_string(m.version) + ": " + m.reason});
   }
   return ProposeQueued(*entry);
+}
+
+Status Node::OnSyncState(const wire::PeerId& from, const wire::SyncState& m) {
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
+  PARLEY_RETURN_IF_ERROR(IndexOf(entry->channel.params(), from).status());
+  Channel next = entry->channel;
+  PARLEY_ASSIGN_OR_RETURN(auto outcome, next.AdoptSigned(m.state));
+  switch (outcome) {
+    case Channel::SyncOutcome::kKnown:
+      return Status::Ok();
+    case Channel::SyncOutcome::kConflict: {
+      // Someone signed two states of one version: keep both, and say so.
+      const channel::SignedState& ours = entry->channel.latest();
+      PARLEY_RETURN_IF_ERROR(channels_store_.PutEvidence(ours, m.state));
+      Emit({NodeEvent::Kind::kEquivocation, m.channel, ours.state.version,
+            "the peer holds a different fully signed state of version " +
+                std::to_string(ours.state.version) + "; both are kept as evidence"});
+      return Status::Ok();
+    }
+    case Channel::SyncOutcome::kAdopted: {
+      bool settled_pending = entry->channel.pending() && !next.pending();
+      PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
+      if (settled_pending) {  // its actions are in a state both have signed
+        entry->in_flight.clear();
+        entry->closing_in_flight = false;
+      }
+      Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.state.version, "synced from the peer"});
+      return ProposeQueued(*entry);
+    }
+  }
+  return Status::Ok();
 }
 
 Result<ChannelInfo> Node::GetChannel(const ChannelId& id) const {

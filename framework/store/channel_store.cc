@@ -55,4 +55,41 @@ Result<std::vector<channel::ChannelRecord>> ChannelStore::LoadAll() const {
   return records;
 }
 
+namespace {
+
+std::string EvidencePrefix(const channel::ChannelId& id) { return "evidence/" + ToHex(id) + "/"; }
+
+}  // namespace
+
+Status ChannelStore::PutEvidence(const channel::SignedState& one,
+                                 const channel::SignedState& other) {
+  Writer w;
+  channel::Write(w, one);
+  channel::Write(w, other);
+  char version[21];
+  std::snprintf(version, sizeof version, "%020llu",
+                static_cast<unsigned long long>(one.state.version));
+  return store_.Put(EvidencePrefix(one.state.channel_id) + version, w.Take());
+}
+
+Result<std::vector<std::pair<channel::SignedState, channel::SignedState>>> ChannelStore::Evidence(
+    const channel::ChannelId& id) const {
+  std::vector<std::pair<channel::SignedState, channel::SignedState>> out;
+  Status error;
+  PARLEY_RETURN_IF_ERROR(store_.Scan(EvidencePrefix(id), [&](std::string_view, ByteView value) {
+    Reader r(value, "evidence");
+    std::pair<channel::SignedState, channel::SignedState> pair;
+    Status s = channel::Read(r, &pair.first);
+    if (s.ok()) s = channel::Read(r, &pair.second);
+    if (s.ok()) s = r.Finish();
+    if (s.ok()) {
+      out.push_back(std::move(pair));
+    } else if (error.ok()) {
+      error = Status::Corruption("stored evidence does not decode: " + s.message());
+    }
+  }));
+  if (!error.ok()) return error;
+  return out;
+}
+
 }  // namespace parley::store

@@ -63,6 +63,11 @@ struct ToFrameVisitor {
     p->set_code(static_cast<uint32_t>(m.code));
     p->set_reason(m.reason);
   }
+  void operator()(const SyncState& m) {
+    auto* p = f.mutable_sync();
+    p->set_channel_id(Str(m.channel));
+    p->set_signed_state(Str(channel::Encode(m.state)));
+  }
 };
 
 }  // namespace
@@ -124,6 +129,13 @@ Result<Message> FromFrame(const v1::Frame& f) {
       }
       m.code = static_cast<StatusCode>(p.code());
       PARLEY_ASSIGN_OR_RETURN(m.reason, ReadReason(p.reason()));
+      return Message(std::move(m));
+    }
+    case v1::Frame::kSync: {
+      SyncState m;
+      PARLEY_ASSIGN_OR_RETURN(m.channel, ReadId(f.sync().channel_id()));
+      PARLEY_ASSIGN_OR_RETURN(m.state, channel::Decode<channel::SignedState>(
+                                           View(f.sync().signed_state()), "signed state"));
       return Message(std::move(m));
     }
     default:

@@ -36,6 +36,10 @@ struct Encoder {
     w.U8(static_cast<uint8_t>(m.code));
     w.String(m.reason);
   }
+  void operator()(const SyncState& m) {
+    w.Fixed(m.channel);
+    channel::Write(w, m.state);
+  }
 };
 
 Status ReadFields(Reader& r, ChannelProposal* m) {
@@ -72,6 +76,11 @@ Status ReadFields(Reader& r, UpdateReject* m) {
   }
   m->code = static_cast<StatusCode>(code);
   return r.String(kMaxReasonLength, &m->reason);
+}
+
+Status ReadFields(Reader& r, SyncState* m) {
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
+  return channel::Read(r, &m->state);
 }
 
 // Decodes the alternative of Message with index I.

@@ -194,6 +194,55 @@ TEST_F(TwoPartyChannelTest, NeverSignsAStateBeyondTheDecoderLimits) {
   EXPECT_FALSE(alice_->pending());
 }
 
+TEST_F(TwoPartyChannelTest, SyncAdoptsANewerFullySignedStateOnly) {
+  OpenBoth();
+  Update(0, 5);
+  ChannelRecord at_version_1 = alice_->record();
+  Update(0, 5);
+  Update(1, 2);  // Bob is at version 3
+  auto behind = Channel::Restore(at_version_1, scheme_, app_);
+  ASSERT_TRUE(behind.ok());
+
+  // Older and identical states change nothing.
+  ChannelRecord before = bob_->record();
+  EXPECT_EQ(*bob_->AdoptSigned(behind->latest()), Channel::SyncOutcome::kKnown);
+  EXPECT_EQ(*bob_->AdoptSigned(bob_->latest()), Channel::SyncOutcome::kKnown);
+  EXPECT_EQ(bob_->record(), before);
+
+  // A newer one is adopted, and settles a pending proposal below it.
+  State next = Pay(behind->latest().state, 0, 1);
+  ASSERT_TRUE(behind->ProposeUpdate(next, alice_key_).ok());
+  EXPECT_EQ(*behind->AdoptSigned(bob_->latest()), Channel::SyncOutcome::kAdopted);
+  EXPECT_EQ(behind->latest(), bob_->latest());
+  EXPECT_FALSE(behind->pending());
+  EXPECT_EQ(behind->NextVersion(), 4u);
+  EXPECT_EQ(behind->record().last_signed_version, std::optional<uint64_t>(3));
+}
+
+TEST_F(TwoPartyChannelTest, SyncReportsADifferentStateOfTheSameVersion) {
+  OpenBoth();
+  Update(0, 5);
+  SignedState other{bob_->latest().state, {}};
+  other.state.allocation.assets[0].balances = {90, 110};
+  other.sigs = {SignAs(alice_key_, other.state), SignAs(bob_key_, other.state)};
+  ChannelRecord before = bob_->record();
+  EXPECT_EQ(*bob_->AdoptSigned(other), Channel::SyncOutcome::kConflict);
+  EXPECT_EQ(bob_->record(), before);  // evidence is the caller's to keep
+}
+
+TEST_F(TwoPartyChannelTest, SyncRefusesStatesThatAreNotFullyAndValidlySigned) {
+  OpenBoth();
+  Update(0, 5);
+  SignedState newer{Pay(bob_->latest().state, 0, 1), {}};
+  newer.sigs = {SignAs(alice_key_, newer.state), std::nullopt};
+  ChannelRecord before = bob_->record();
+  EXPECT_EQ(bob_->AdoptSigned(newer).status().code(), StatusCode::kPermissionDenied);
+  crypto::PrivateKey mallory = crypto::PrivateKey::Generate();
+  newer.sigs[1] = SignAs(mallory, newer.state);
+  EXPECT_EQ(bob_->AdoptSigned(newer).status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(bob_->record(), before);
+}
+
 TEST_F(TwoPartyChannelTest, LedgerPhasesFollowInOrder) {
   OpenBoth();
   EXPECT_EQ(alice_->MarkWithdrawn().code(), StatusCode::kFailedPrecondition);

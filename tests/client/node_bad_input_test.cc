@@ -186,5 +186,31 @@ TEST_F(NodeBadInputTest, ChannelProposalForSomeoneElse) {
   ExpectStillServing();
 }
 
+TEST_F(NodeBadInputTest, ASecondFullySignedStateOfOneVersionIsKeptAsEvidence) {
+  std::vector<NodeEvent> seen;
+  bob_->node->SetObserver([&](const NodeEvent& e) { seen.push_back(e); });
+  channel::SignedState other{before_.latest.state, {}};
+  other.state.allocation.assets[0].balances = {80, 120};
+  other.sigs = {Sign(alice_->key, other.state), Sign(bob_->key, other.state)};
+  ASSERT_TRUE(BobReceives(wire::SyncState{id_, other}).ok());
+  EXPECT_EQ(StoredAtBob(), before_);  // the channel keeps its own latest state
+  auto evidence = store::ChannelStore(*bob_->store).Evidence(id_);
+  ASSERT_TRUE(evidence.ok());
+  ASSERT_EQ(evidence->size(), 1u);
+  EXPECT_EQ(evidence->front().first, before_.latest);
+  EXPECT_EQ(evidence->front().second, other);
+  ASSERT_FALSE(seen.empty());
+  EXPECT_EQ(seen.back().kind, NodeEvent::Kind::kEquivocation);
+}
+
+TEST_F(NodeBadInputTest, ASyncStateWithABadSignatureChangesNothing) {
+  channel::SignedState newer{HonestProposal().state, {}};
+  newer.sigs = {Sign(alice_->key, newer.state), Sign(alice_->key, newer.state)};  // not Bob's
+  ExpectRefused(BobReceives(wire::SyncState{id_, newer}), StatusCode::kPermissionDenied,
+                "does not verify");
+  EXPECT_EQ(StoredAtBob(), before_);
+  ExpectStillServing();
+}
+
 }  // namespace
 }  // namespace parley::client

@@ -109,7 +109,10 @@ TEST_F(NodeOverGrpcTest, OpenPayBothWaysCloseAndSettle) {
             (std::vector<Amount>{alice_balance, 500 - alice_balance}));
 
   ASSERT_TRUE(alice_.node->Close(*id).ok());
-  ASSERT_TRUE(Eventually([&] { return Info(bob_, *id).phase == channel::Phase::kFinal; }));
+  ASSERT_TRUE(Eventually([&] {
+    return Info(alice_, *id).phase == channel::Phase::kFinal &&
+           Info(bob_, *id).phase == channel::Phase::kFinal;
+  }));
   ASSERT_TRUE(alice_.node->Settle(*id).ok());
   ASSERT_TRUE(bob_.node->Settle(*id).ok());
   EXPECT_EQ(ledger_->Balance(alice_.key.public_key(), "native"), 700 + alice_balance);

@@ -151,6 +151,34 @@ TEST_F(NodeRecoveryTest, AProposalWhoseAnswerWasLostIsSentAgainOnStart) {
   EXPECT_EQ(world.alice->node->GetChannel(id)->latest.version, 3u);
 }
 
+// A node whose store is out of date (restored from an old copy) catches up
+// from its peer when the stream reopens, and the channel goes on.
+TEST_F(NodeRecoveryTest, ANodeBehindItsPeerCatchesUpOnReconnection) {
+  channel::ChannelId id;
+  channel::ChannelRecord old_record;
+  {
+    World world(dir_.path(), alice_key_, bob_key_);
+    id = world.Open();
+    ASSERT_TRUE(world.Pay(*world.alice, id).ok());
+    world.Flush();
+    old_record = store::ChannelStore(*world.alice->store).Get(id).value();  // version 1
+    for (int i = 0; i < 3; ++i) {
+      ASSERT_TRUE(world.Pay(*world.bob, id).ok());
+      world.Flush();
+    }
+    ASSERT_TRUE(store::ChannelStore(*world.alice->store).Put(old_record).ok());
+  }
+  World world(dir_.path(), alice_key_, bob_key_);
+  EXPECT_EQ(world.alice->node->GetChannel(id)->latest.version, 1u);
+  world.bob->node->OnPeerConnected(alice_key_.public_key());
+  world.Flush();
+  EXPECT_EQ(world.alice->node->GetChannel(id)->latest, world.bob->node->GetChannel(id)->latest);
+  EXPECT_EQ(world.alice->node->GetChannel(id)->latest.version, 4u);
+  ASSERT_TRUE(world.Pay(*world.alice, id).ok());
+  world.Flush();
+  EXPECT_EQ(world.bob->node->GetChannel(id)->latest.version, 5u);
+}
+
 // The child runs both nodes with synced stores and reports each version once
 // both sides hold it; the parent kills it mid-stream and inspects the disks.
 TEST_F(NodeRecoveryTest, AcknowledgedStatesSurviveSigkill) {

@@ -141,7 +141,9 @@ TEST_F(TwoDaemonsTest, AThousandPaymentsThenACooperativeCloseSettleExactly) {
   EXPECT_EQ(Channel(*a_, id).version(), Channel(*b_, id).version());
 
   ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::CloseChannel).ok());
-  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.phase() == "final"; }));
+  for (Daemon* d : {a_.get(), b_.get()}) {  // both have the final state
+    ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "final"; }));
+  }
   ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::Withdraw).ok());
   ASSERT_TRUE(OnChannel(*b_, id, &v1::Api::Stub::Withdraw).ok());
   EXPECT_EQ(Balance(a_id_), "8500");   // 10000 - 5000 + 3500

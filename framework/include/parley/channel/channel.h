@@ -115,6 +115,19 @@ class Channel {
   // The peer refused our pending proposal for `version`; it is dropped.
   Status HandleReject(uint64_t version);
 
+  // What AdoptSigned did with a peer's latest state.
+  enum class SyncOutcome {
+    kAdopted,   // it was newer: it is latest() now
+    kKnown,     // it is latest(), or older
+    kConflict,  // a different fully signed state of the same version: evidence
+  };
+  // Resync after a reconnection: `theirs` is the peer's latest fully signed
+  // state. PermissionDenied unless every signature (this node's among them)
+  // verifies; InvalidArgument for another channel or a broken state; nothing
+  // changes then, nor for kKnown and kConflict. A newer state is adopted: a
+  // pending proposal at or below its version is dropped, as it is settled.
+  Result<SyncOutcome> AdoptSigned(const SignedState& theirs);
+
   // Ledger events.
   Status MarkDisputed();
   Status MarkConcluded();

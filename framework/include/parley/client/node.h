@@ -77,6 +77,7 @@ struct NodeEvent {
     kRefuted,          // this node answered a stale registration (version)
     kConcluded,
     kWithdrawn,
+    kEquivocation,  // the peer holds a different fully signed state of one version (message)
   };
   Kind kind;
   channel::ChannelId channel{};
@@ -139,9 +140,11 @@ class Node {
   // the stored channel as it was, except that a validly signed proposal uses
   // up its version (see Channel::HandleProposal).
   Status HandleMessage(const wire::PeerId& from, ByteView bytes);
-  // A stream to `peer` has (re)opened: sends again the proposals that await
-  // its answer, which may have been lost with the old stream. The peer
-  // answers a proposal it already signed with the same signature.
+  // A stream to `peer` has (re)opened: sends it the latest fully signed state
+  // of every channel the two share (the higher version wins on both sides),
+  // and sends again the proposals that await its answer, which may have been
+  // lost with the old stream. The peer answers a proposal it already signed
+  // with the same signature.
   void OnPeerConnected(const wire::PeerId& peer);
 
   // Handles queued ledger events: refutes stale registrations, follows
@@ -182,6 +185,7 @@ class Node {
   Status OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m);
   Status OnUpdateAccept(const wire::PeerId& from, const wire::UpdateAccept& m);
   Status OnUpdateReject(const wire::PeerId& from, const wire::UpdateReject& m);
+  Status OnSyncState(const wire::PeerId& from, const wire::SyncState& m);
   // The channel proposal `m` from `from` is within this node's options.
   Status CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelProposal& m,
                              channel::ParticipantIndex self) const;

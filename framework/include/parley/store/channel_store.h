@@ -19,6 +19,13 @@ class ChannelStore {
   Result<channel::ChannelRecord> Get(const channel::ChannelId& id) const;
   Result<std::vector<channel::ChannelRecord>> LoadAll() const;
 
+  // Keeps two different fully signed states of one channel and version, as
+  // evidence that a participant signed twice ("evidence/<id>/<version>").
+  Status PutEvidence(const channel::SignedState& one, const channel::SignedState& other);
+  // Every pair kept, oldest version first.
+  Result<std::vector<std::pair<channel::SignedState, channel::SignedState>>> Evidence(
+      const channel::ChannelId& id) const;
+
  private:
   Store& store_;
 };

@@ -48,8 +48,16 @@ struct UpdateReject {
   std::string reason;
 };
 
+// After a (re)connection: the sender's latest fully signed state of a channel
+// the two share. The higher version wins; two different fully signed states
+// of one version are evidence of equivocation.
+struct SyncState {
+  channel::ChannelId channel{};
+  channel::SignedState state;
+};
+
 using Message = std::variant<ChannelProposal, ChannelAccept, ChannelReject, UpdateProposal,
-                             UpdateAccept, UpdateReject>;
+                             UpdateAccept, UpdateReject, SyncState>;
 
 Bytes EncodeMessage(const Message& message);
 // InvalidArgument for an unknown tag, a truncated or oversized message, or a
