@@ -19,6 +19,7 @@
 #include "parley/settlement/remote_sim_ledger.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/store/store.h"
+#include "parley/wire/grpc_common.h"
 #include "payment/payment_app.h"
 #include "tictactoe/tictactoe_app.h"
 
@@ -29,6 +30,7 @@ using Clock = std::chrono::steady_clock;
 
 std::unique_ptr<grpc::Server> Serve(const std::string& address, grpc::Service* service, int* port) {
   grpc::ServerBuilder builder;
+  wire::ConfigureServer(builder);
   builder.AddListeningPort(address, grpc::InsecureServerCredentials(), port);
   builder.RegisterService(service);
   return builder.BuildAndStart();
@@ -168,10 +170,12 @@ Status Run(const DaemonConfig& config) {
       break;
     }
     node->ProcessLedgerEvents();
-    if (ledger && Clock::now() >= next_tick) {
-      Status s = ledger->Advance(1);
+    if (ledger && Clock::now() >= next_tick) {  // every tick that has come due, at once
+      auto period = std::chrono::milliseconds(config.tick_ms);
+      Tick due = 1 + static_cast<Tick>((Clock::now() - next_tick) / period);
+      Status s = ledger->Advance(due);
       if (!s.ok()) spdlog::error("devchain clock: {}", s.ToString());
-      next_tick += std::chrono::milliseconds(config.tick_ms);
+      next_tick += due * period;
     }
   }
 

@@ -15,6 +15,7 @@
 #include "parley/crypto/random.h"
 #include "parley/crypto/schnorr.h"
 #include "parley/v1/wire.grpc.pb.h"
+#include "parley/wire/grpc_common.h"
 
 namespace parley::wire {
 namespace {
@@ -27,11 +28,15 @@ std::string KeyBytes(const crypto::PublicKey& key) {
   return {key.bytes().begin(), key.bytes().end()};
 }
 
-// What a handshake signature covers: the other side's challenge and the
-// signer's own key, under a tag of its own.
-Hash32 HandshakeDigest(const std::string& challenge, const crypto::PublicKey& signer) {
-  std::string data = challenge + KeyBytes(signer);
-  return crypto::TaggedHash("Parley/Handshake", AsBytes(data));
+// What a handshake signature covers: the whole exchange, so that no proof
+// can be lifted from one handshake into another. `signer_initiated` says on
+// which side of the stream the signer is (the dialer initiates).
+Hash32 HandshakeDigest(bool signer_initiated, const crypto::PublicKey& initiator,
+                       const crypto::PublicKey& responder, const std::string& initiator_challenge,
+                       const std::string& responder_challenge) {
+  std::string data(1, signer_initiated ? 'I' : 'R');
+  data += KeyBytes(initiator) + KeyBytes(responder) + initiator_challenge + responder_challenge;
+  return crypto::TaggedHash("Parley/Handshake/v1", AsBytes(data));
 }
 
 // Writes the frames queued for one peer, in order, on a thread of its own, so
@@ -102,6 +107,7 @@ class GrpcTransport::Impl : public v1::Peer::Service {
   Status Listen() {
     if (options_.listen_address.empty()) return Status::Ok();
     grpc::ServerBuilder builder;
+    ConfigureServer(builder);
     builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(this);
     builder.SetMaxReceiveMessageSize(kMaxFrameSize);
@@ -198,6 +204,15 @@ class GrpcTransport::Impl : public v1::Peer::Service {
   void DialLoop(const PeerId& peer, const std::string& address) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(kMaxFrameSize);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 20'000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
+    args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+    // gRPC's own reconnection back-off follows ours.
+    args.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS,
+                static_cast<int>(options_.initial_backoff.count()));
+    args.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS,
+                static_cast<int>(options_.initial_backoff.count()));
+    args.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(options_.max_backoff.count()));
     auto channel = grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
     auto stub = v1::Peer::NewStub(channel);
     auto backoff = options_.initial_backoff;
@@ -261,6 +276,7 @@ class GrpcTransport::Impl : public v1::Peer::Service {
       auto it = connections_.find(*peer);
       if (it != connections_.end() && it->second == connection) connections_.erase(it);
     }
+    cancel();  // a writer blocked on a peer that stopped reading returns now
     connection->Stop();
     return Status::Ok();
   }
@@ -316,8 +332,16 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     }
     if (peer == key_.public_key()) return Status::PermissionDenied("connected to itself");
 
-    crypto::Signature proof =
-        crypto::SchnorrSign(key_, HandshakeDigest(in.hello().challenge(), key_.public_key()));
+    // The dialer initiates; `expected` is set exactly when this node dialed.
+    bool initiated = expected.has_value();
+    const crypto::PublicKey& initiator = initiated ? key_.public_key() : peer;
+    const crypto::PublicKey& responder = initiated ? peer : key_.public_key();
+    const std::string theirs_challenge = in.hello().challenge();  // `in` is read into again below
+    const std::string& initiator_challenge = initiated ? challenge : theirs_challenge;
+    const std::string& responder_challenge = initiated ? theirs_challenge : challenge;
+    crypto::Signature proof = crypto::SchnorrSign(
+        key_,
+        HandshakeDigest(initiated, initiator, responder, initiator_challenge, responder_challenge));
     v1::Frame proof_frame;
     proof_frame.mutable_proof()->set_signature(std::string(proof.begin(), proof.end()));
     if (!stream->Write(proof_frame)) return Status::IoError("the stream closed in the handshake");
@@ -328,7 +352,10 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     }
     crypto::Signature theirs;
     std::copy(in.proof().signature().begin(), in.proof().signature().end(), theirs.begin());
-    if (!crypto::SchnorrVerify(peer, HandshakeDigest(challenge, peer), theirs)) {
+    if (!crypto::SchnorrVerify(peer,
+                               HandshakeDigest(!initiated, initiator, responder,
+                                               initiator_challenge, responder_challenge),
+                               theirs)) {
       return Status::PermissionDenied("peer " + peer.ToHex() + " failed to prove its key");
     }
     return peer;

@@ -16,7 +16,7 @@ class TwoDaemonsTest : public ::testing::Test {
   void SetUp() override {
     std::string devchain = Local(FreePort());
     a_ = std::make_unique<Daemon>(
-        dir_.path() / "a", std::vector<std::string>{"--devchain", devchain, "--tick-ms", "20",
+        dir_.path() / "a", std::vector<std::string>{"--devchain", devchain, "--tick-ms", "50",
                                                     "--max-deposit", "1000000"});
     b_ = std::make_unique<Daemon>(
         dir_.path() / "b",
@@ -179,7 +179,7 @@ TEST_F(TwoDaemonsTest, ForceCloseSettlesWhenThePeerStopsAnswering) {
   grpc::Status early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_NE(early.error_message().find("can be concluded from tick"), std::string::npos);
-  // The devchain ticks every 20 ms; the challenge lasts 10 ticks.
+  // The devchain ticks every 50 ms; the challenge lasts 10 ticks (0.5 s).
   bool settled = false;
   for (int i = 0; i < 200 && !settled; ++i) {
     std::this_thread::sleep_for(20ms);

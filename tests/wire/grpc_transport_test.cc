@@ -139,15 +139,31 @@ class RawPeer {
     *them = crypto::PublicKey::FromBytes(AsBytes(in.hello().node_key())).value();
     return true;
   }
-  // The whole handshake, honestly, as `key`.
+  // The whole handshake, honestly, as `key` (this client dials: it initiates).
   bool Handshake(const crypto::PrivateKey& key) {
     std::string theirs;
     PeerId them = key.public_key();
     if (!SayHello(key.public_key(), &theirs, &them)) return false;
-    if (!SendProof(crypto::SchnorrSign(key, Digest(theirs, key.public_key())))) return false;
+    if (!SendProof(crypto::SchnorrSign(
+            key, Digest('I', key.public_key(), them, Str(challenge_), theirs)))) {
+      return false;
+    }
     v1::Frame in;
     return stream_->Read(&in) && in.has_proof();
   }
+  // Reads the server's proof (after SayHello), as a relaying attacker would.
+  std::string ReadProof() {
+    v1::Frame in;
+    return stream_->Read(&in) && in.has_proof() ? in.proof().signature() : std::string();
+  }
+  bool SendRawProof(const std::string& signature) {
+    v1::Frame proof;
+    proof.mutable_proof()->set_signature(signature);
+    return stream_->Write(proof);
+  }
+  // The challenge this client sent in its hello.
+  std::string challenge() const { return Str(challenge_); }
+  void set_challenge(const std::string& c) { std::copy(c.begin(), c.end(), challenge_.begin()); }
   bool SendProof(const crypto::Signature& sig) {
     v1::Frame proof;
     proof.mutable_proof()->set_signature(std::string(sig.begin(), sig.end()));
@@ -168,9 +184,14 @@ class RawPeer {
   static std::string Str(const T& bytes) {
     return {bytes.begin(), bytes.end()};
   }
-  static Hash32 Digest(const std::string& challenge, const crypto::PublicKey& signer) {
-    std::string data = challenge + Str(signer.bytes());
-    return crypto::TaggedHash("Parley/Handshake", AsBytes(data));
+  // The handshake digest of wire.proto, written from the spec.
+  static Hash32 Digest(char role, const crypto::PublicKey& initiator,
+                       const crypto::PublicKey& responder, const std::string& initiator_challenge,
+                       const std::string& responder_challenge) {
+    std::string data(1, role);
+    data +=
+        Str(initiator.bytes()) + Str(responder.bytes()) + initiator_challenge + responder_challenge;
+    return crypto::TaggedHash("Parley/Handshake/v1", AsBytes(data));
   }
 
   Hash32 challenge_ = crypto::RandomHash32();
@@ -198,6 +219,28 @@ TEST_F(GrpcTransportTest, APeerThatCannotProveItsKeyIsDropped) {
   auto a = StartTransport(a_key_, nullptr);
   a->Connect(b_key_.public_key(), Address(*b));
   EXPECT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+}
+
+// The relay attack: M gets B to sign over A's challenge and offers that
+// proof to A as B's. The signature covers the whole exchange (both keys, both
+// challenges, the role), so it is worthless in the other handshake.
+TEST_F(GrpcTransportTest, AHandshakeProofCannotBeRelayed) {
+  Inbox at_a;
+  auto a = StartTransport(a_key_, &at_a);
+  auto b = StartTransport(b_key_, nullptr);
+  RawPeer to_a(Address(*a));
+  RawPeer to_b(Address(*b));
+  std::string a_challenge, b_challenge;
+  PeerId seen = a_key_.public_key();
+  ASSERT_TRUE(to_a.SayHello(b_key_.public_key(), &a_challenge, &seen));  // "I am B"
+  to_b.set_challenge(a_challenge);  // ask B to sign A's challenge
+  ASSERT_TRUE(to_b.SayHello(a_key_.public_key(), &b_challenge, &seen));
+  std::string b_proof = to_b.ReadProof();
+  ASSERT_EQ(b_proof.size(), 64u);
+  ASSERT_TRUE(to_a.SendRawProof(b_proof));
+  grpc::Status status = to_a.Finish();
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAUTHENTICATED) << status.error_message();
+  EXPECT_FALSE(a->WaitConnected(b_key_.public_key(), 10ms));
 }
 
 TEST_F(GrpcTransportTest, APeerThatNeverSaysHelloIsDroppedAfterTheTimeout) {

@@ -2,6 +2,7 @@
 // and canonical values <-> protobuf `bytes` fields.
 #pragma once
 
+#include <grpcpp/server_builder.h>
 #include <grpcpp/support/status.h>
 
 #include <string>
@@ -10,6 +11,11 @@
 #include "parley/util/status.h"
 
 namespace parley::wire {
+
+// Settings every gRPC server of Parley uses: one process per port (gRPC would
+// otherwise let a second daemon share it silently), and keep-alive pings, so
+// that a peer that vanished without closing its stream is noticed.
+void ConfigureServer(grpc::ServerBuilder& builder);
 
 // The gRPC status of the same kind, with the same message.
 grpc::Status ToGrpc(const Status& status);
