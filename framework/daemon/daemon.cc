@@ -115,7 +115,7 @@ Status Run(const DaemonConfig& config) {
   if (!config.devchain.empty()) {
     PARLEY_ASSIGN_OR_RETURN(ledger_store, store::OpenRocksDb(config.data_dir + "/devchain"));
     PARLEY_ASSIGN_OR_RETURN(ledger, settlement::SimLedger::Open(*ledger_store, apps));
-    ledger_service = std::make_unique<rpc::LedgerService>(*ledger);
+    ledger_service = std::make_unique<rpc::LedgerService>(*ledger, config.devchain_dev_calls);
     int port = 0;
     devchain_server = Serve(config.devchain, ledger_service.get(), &port);
     if (!devchain_server) return Status::IoError("cannot host the devchain on " + config.devchain);

@@ -14,6 +14,7 @@ struct DaemonConfig {
   std::string devchain;                   // host the sim ledger here, HOST:PORT
   std::string chain;                      // or join one: sim://HOST:PORT
   uint64_t tick_ms = 1000;                // a hosted devchain's clock: one tick per this
+  bool devchain_dev_calls = false;        // let anyone Mint and Advance on the hosted devchain
   std::string max_deposit = "0";          // most this node deposits into a peer's channel
 };
 

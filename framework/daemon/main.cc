@@ -16,6 +16,9 @@ int main(int argc, char** argv) {
   cli.add_option("--api", config.api, "HOST:PORT for clients")->capture_default_str();
   cli.add_option("--devchain", config.devchain, "host the sim ledger on HOST:PORT");
   cli.add_option("--chain", config.chain, "join a devchain: sim://HOST:PORT");
+  cli.add_flag("--devchain-dev-calls", config.devchain_dev_calls,
+               "let any client Mint funds and Advance the clock of the hosted devchain "
+               "(tests and demos only)");
   cli.add_option("--tick-ms", config.tick_ms, "a hosted devchain advances one tick per this")
       ->capture_default_str()
       ->check(CLI::Range(1, 3600000));

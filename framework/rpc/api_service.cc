@@ -113,6 +113,9 @@ grpc::Status ApiService::ConnectPeer(grpc::ServerContext*, const v1::ConnectPeer
   auto peer = ParseNodeId(address.substr(0, at), "node id");
   if (!peer.ok()) return ToGrpc(peer.status());
   std::string host_port = address.substr(at + 1);
+  if (*peer == c_.node.id()) {
+    return ToGrpc(Status::InvalidArgument("that is this node's own id"));
+  }
   if (c_.remember_peer) c_.remember_peer(peer->ToHex() + "@" + host_port);
   c_.transport.Connect(*peer, host_port);
   bool connected = c_.transport.WaitConnected(*peer, std::chrono::seconds(5));

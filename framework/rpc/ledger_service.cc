@@ -18,6 +18,12 @@ Result<crypto::PublicKey> Key(const std::string& bytes) {
   return crypto::PublicKey::FromBytes(AsBytes(bytes));
 }
 
+Status DevCallsRefused(const char* call) {
+  return Status::PermissionDenied(std::string(call) +
+                                  " is a development call; start the devchain's daemon with "
+                                  "--devchain-dev-calls to allow it");
+}
+
 // Runs `body`, turning its Status into the gRPC status.
 template <typename F>
 grpc::Status Serve(F&& body) {
@@ -28,6 +34,7 @@ grpc::Status Serve(F&& body) {
 
 grpc::Status LedgerService::Mint(grpc::ServerContext*, const v1::MintRequest* r, v1::LedgerReply*) {
   return Serve([&]() -> Status {
+    if (!allow_dev_calls_) return DevCallsRefused("Mint");
     PARLEY_ASSIGN_OR_RETURN(auto account, Key(r->account()));
     PARLEY_ASSIGN_OR_RETURN(auto amount, AmountFromBytes(r->amount()));
     return ledger_.Mint(account, r->asset(), amount);
@@ -36,7 +43,8 @@ grpc::Status LedgerService::Mint(grpc::ServerContext*, const v1::MintRequest* r,
 
 grpc::Status LedgerService::Advance(grpc::ServerContext*, const v1::AdvanceRequest* r,
                                     v1::LedgerReply*) {
-  return Serve([&] { return ledger_.Advance(r->ticks()); });
+  return Serve(
+      [&] { return allow_dev_calls_ ? ledger_.Advance(r->ticks()) : DevCallsRefused("Advance"); });
 }
 
 grpc::Status LedgerService::Deposit(grpc::ServerContext*, const v1::DepositRequest* r,

@@ -143,7 +143,8 @@ class GrpcTransport::Impl : public v1::Peer::Service {
 
   void Dial(const PeerId& peer, const std::string& address) {
     std::lock_guard lock(mutex_);
-    if (stopping_) return;
+    if (stopping_ || peer == key_.public_key()) return;  // nothing to dial
+    if (addresses_.contains(peer)) return;               // one dialer per peer
     addresses_[peer] = address;
     dialers_.emplace_back([this, peer, address] { DialLoop(peer, address); });
   }

@@ -148,7 +148,7 @@ class RemoteSimBackend : public SettlementBackend {
  public:
   Status Init() {
     PARLEY_RETURN_IF_ERROR(local_.Init());
-    service_ = std::make_unique<rpc::LedgerService>(local_.Ledger());
+    service_ = std::make_unique<rpc::LedgerService>(local_.Ledger(), /*allow_dev_calls=*/true);
     grpc::ServerBuilder builder;
     int port = 0;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);

@@ -16,8 +16,8 @@ class TwoDaemonsTest : public ::testing::Test {
   void SetUp() override {
     std::string devchain = Local(FreePort());
     a_ = std::make_unique<Daemon>(
-        dir_.path() / "a", std::vector<std::string>{"--devchain", devchain, "--tick-ms", "50",
-                                                    "--max-deposit", "1000000"});
+        dir_.path() / "a", std::vector<std::string>{"--devchain", devchain, "--devchain-dev-calls",
+                                                    "--tick-ms", "50", "--max-deposit", "1000000"});
     b_ = std::make_unique<Daemon>(
         dir_.path() / "b",
         std::vector<std::string>{"--chain", "sim://" + devchain, "--max-deposit", "1000000"});

@@ -97,6 +97,16 @@ TEST_F(DevchainTest, TheRemoteFunderDepositsWhatItIsAskedTo) {
   EXPECT_CODE(remote.Deposit(params_, 0, "native", 1000), StatusCode::kFailedPrecondition);
 }
 
+TEST_F(DevchainTest, DevelopmentCallsAreRefusedUnlessAllowed) {
+  RemoteSimLedger remote(address_, alice_);
+  Status mint = remote.Mint(bob_.public_key(), "native", 1'000'000);
+  EXPECT_EQ(mint.code(), StatusCode::kPermissionDenied);
+  EXPECT_NE(mint.message().find("--devchain-dev-calls"), std::string::npos);
+  EXPECT_CODE(remote.Advance(100), StatusCode::kPermissionDenied);
+  EXPECT_EQ(ledger_->Now(), 0u);
+  EXPECT_EQ(ledger_->Balance(bob_.public_key(), "native"), 0);
+}
+
 TEST_F(DevchainTest, AnUnreachableDevchainIsAnIoErrorNamingIt) {
   RemoteSimLedger nowhere("127.0.0.1:1", alice_, std::chrono::milliseconds(500));
   Status s = nowhere.Conclude(params_);

@@ -14,7 +14,11 @@ namespace parley::rpc {
 
 class LedgerService final : public v1::Ledger::Service {
  public:
-  explicit LedgerService(settlement::SimLedger& ledger) : ledger_(ledger) {}
+  // `allow_dev_calls` opens Mint and Advance to every caller: for tests and
+  // single-person demos only. Without it they are PERMISSION_DENIED, and the
+  // hosting daemon's timer is the only clock.
+  explicit LedgerService(settlement::SimLedger& ledger, bool allow_dev_calls = false)
+      : ledger_(ledger), allow_dev_calls_(allow_dev_calls) {}
 
   grpc::Status Mint(grpc::ServerContext*, const v1::MintRequest*, v1::LedgerReply*) override;
   grpc::Status Advance(grpc::ServerContext*, const v1::AdvanceRequest*, v1::LedgerReply*) override;
@@ -39,6 +43,7 @@ class LedgerService final : public v1::Ledger::Service {
 
  private:
   settlement::SimLedger& ledger_;
+  const bool allow_dev_calls_;
   std::mutex deposit_mutex_;  // reading the deposit and topping it up is one step
 };
 
