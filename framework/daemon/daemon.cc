@@ -140,6 +140,12 @@ Status Run(const DaemonConfig& config) {
   auto node =
       std::make_unique<client::Node>(key, *store, *transport, *funder, *adjudicator, scheme, apps,
                                      client::NodeOptions{.max_deposit_on_proposal = max_deposit});
+  // Whatever happens from here on, no transport thread may reach the node
+  // once it is gone: the transport stops first (this guard dies before node).
+  struct StopTransportFirst {
+    wire::GrpcTransport& transport;
+    ~StopTransportFirst() { transport.Stop(); }
+  } stop_transport_first{*transport};
   node->SetObserver([&events](const client::NodeEvent& e) { events.Publish(e); });
   transport->SetConnectionHandler(
       [&node](const wire::PeerId& peer) { node->OnPeerConnected(peer); });
@@ -179,13 +185,14 @@ Status Run(const DaemonConfig& config) {
     }
   }
 
-  // Stop callers first, then what they call.
+  // Stop callers first, then what they call: the API, the peers and the other
+  // daemons on a hosted devchain, and only then the node.
   api_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   transport->Stop();
-  node.reset();
   if (devchain_server) {
     devchain_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   }
+  node.reset();
   spdlog::info("stopped");
   return Status::Ok();
 }

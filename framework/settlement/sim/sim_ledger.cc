@@ -126,9 +126,17 @@ Result<std::unique_ptr<SimLedger>> SimLedger::Open(store::Store& store,
   return ledger;
 }
 
+namespace {
+
+// The subscription whose handler this thread is running, if any: a handler
+// may unsubscribe itself without waiting for its own call to end.
+thread_local uint64_t delivering_subscription = 0;
+
+}  // namespace
+
 Status SimLedger::Apply(const std::function<Status(LedgerState&, std::vector<Event>&)>& change) {
   std::vector<Event> events;
-  std::vector<Adjudicator::Handler> to_call;
+  std::vector<std::pair<uint64_t, Adjudicator::Handler>> to_call;
   std::vector<Event> to_deliver;
   {
     std::lock_guard lock(mutex_);
@@ -140,13 +148,21 @@ Status SimLedger::Apply(const std::function<Status(LedgerState&, std::vector<Eve
     for (const Event& e : events) {
       for (const auto& [id, sub] : handlers_) {
         if (sub.first == e.channel) {
-          to_call.push_back(sub.second);
+          to_call.emplace_back(id, sub.second);
           to_deliver.push_back(e);
+          ++in_flight_[id];  // Unsubscribe waits for these
         }
       }
     }
   }
-  for (size_t i = 0; i < to_call.size(); ++i) to_call[i](to_deliver[i]);
+  for (size_t i = 0; i < to_call.size(); ++i) {
+    delivering_subscription = to_call[i].first;
+    to_call[i].second(to_deliver[i]);
+    delivering_subscription = 0;
+    std::lock_guard lock(mutex_);
+    if (--in_flight_[to_call[i].first] == 0) in_flight_.erase(to_call[i].first);
+    delivered_.notify_all();
+  }
   return Status::Ok();
 }
 
@@ -430,8 +446,15 @@ uint64_t SimLedger::Subscribe(const channel::ChannelId& channel, Adjudicator::Ha
 }
 
 void SimLedger::Unsubscribe(uint64_t subscription) {
-  std::lock_guard lock(mutex_);
+  std::unique_lock lock(mutex_);
   handlers_.erase(subscription);
+  // No call of this handler may run once this returns, except the one this
+  // thread is in (a handler unsubscribing itself).
+  int own = delivering_subscription == subscription ? 1 : 0;
+  delivered_.wait(lock, [&] {
+    auto it = in_flight_.find(subscription);
+    return it == in_flight_.end() || it->second <= own;
+  });
 }
 
 Hash32 DepositDigest(const channel::ChannelId& channel, channel::ParticipantIndex participant,

@@ -14,6 +14,7 @@
 // ledger, checked, written in one batch and only then made visible.
 #pragma once
 
+#include <condition_variable>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -75,6 +76,8 @@ class SimLedger {
   Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant);
   Result<Dispute> GetDispute(const channel::ChannelId& channel) const;
   uint64_t Subscribe(const channel::ChannelId& channel, Adjudicator::Handler handler);
+  // Once it returns, no call of the handler is under way or will start (but
+  // the one that called it, if a handler unsubscribes itself).
   void Unsubscribe(uint64_t subscription);
 
   const channel::SignatureScheme& scheme() const { return scheme_; }
@@ -96,6 +99,8 @@ class SimLedger {
   mutable std::mutex mutex_;
   std::unique_ptr<LedgerState> state_;
   std::map<uint64_t, std::pair<channel::ChannelId, Adjudicator::Handler>> handlers_;
+  std::map<uint64_t, int> in_flight_;  // handler calls under way, per subscription
+  std::condition_variable delivered_;
   uint64_t next_subscription_ = 1;
 };
 
