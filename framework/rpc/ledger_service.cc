@@ -160,7 +160,9 @@ grpc::Status LedgerService::Subscribe(grpc::ServerContext* context, const v1::Su
     events.push_back(e);
     arrived.notify_one();
   });
-  writer->SendInitialMetadata();  // tells the client it is subscribed: no event is missed
+  // Tells the client it is subscribed: no later event is missed.
+  context->AddInitialMetadata("parley-subscribed", "1");
+  writer->SendInitialMetadata();
   while (!context->IsCancelled()) {
     std::unique_lock lock(mutex);
     if (!arrived.wait_for(lock, std::chrono::milliseconds(100), [&] { return !events.empty(); })) {

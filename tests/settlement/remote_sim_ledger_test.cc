@@ -6,6 +6,9 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <condition_variable>
+#include <mutex>
+
 #include "parley/channel/encoding.h"
 #include "parley/crypto/random.h"
 #include "parley/crypto/schnorr.h"
@@ -38,7 +41,9 @@ class DevchainTest : public ::testing::Test {
                .backend = "sim"};
     ASSERT_OK(ledger_->Mint(alice_.public_key(), "native", 100));
   }
-  void TearDown() override { server_->Shutdown(); }
+  void TearDown() override {
+    if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+  }
 
   // A deposit request as a client would build it, signed by `signer`.
   v1::DepositRequest Request(const crypto::PrivateKey& signer, const channel::Amount& total) {
@@ -105,6 +110,40 @@ TEST_F(DevchainTest, DevelopmentCallsAreRefusedUnlessAllowed) {
   EXPECT_CODE(remote.Advance(100), StatusCode::kPermissionDenied);
   EXPECT_EQ(ledger_->Now(), 0u);
   EXPECT_EQ(ledger_->Balance(bob_.public_key(), "native"), 0);
+}
+
+// A subscriber keeps watching across a devchain restart, and hears of what
+// was registered while it was away.
+TEST_F(DevchainTest, ASubscriptionSurvivesADevchainRestart) {
+  RemoteSimLedger remote(address_, alice_);
+  channel::ChannelId id = ledger_->scheme().ComputeChannelId(params_);
+  std::mutex mutex;
+  std::condition_variable arrived;
+  std::vector<Event> events;
+  remote.Subscribe(id, [&](const Event& e) {
+    std::lock_guard lock(mutex);
+    events.push_back(e);
+    arrived.notify_all();
+  });
+  // Streams still open are cancelled at the deadline.
+  server_->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(100));
+  server_.reset();
+  channel::SignedState state{
+      {.channel_id = id, .version = 3, .allocation = {{{.asset = "native", .balances = {0, 0}}}}},
+      {}};
+  Hash32 hash = ledger_->scheme().StateHash(state.state);
+  state.sigs = {ledger_->scheme().Sign(alice_, hash), ledger_->scheme().Sign(bob_, hash)};
+  ASSERT_OK(ledger_->Register(params_, state));  // while the subscriber is cut off
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(address_, grpc::InsecureServerCredentials());
+  builder.RegisterService(service_.get());
+  server_ = builder.BuildAndStart();
+  ASSERT_NE(server_, nullptr);
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(arrived.wait_for(lock, std::chrono::seconds(15), [&] {
+    return !events.empty() && events.back().kind == EventKind::kRegistered;
+  }));
+  EXPECT_EQ(events.back().version, 3u);
 }
 
 TEST_F(DevchainTest, AnUnreachableDevchainIsAnIoErrorNamingIt) {

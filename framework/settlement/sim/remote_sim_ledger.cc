@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 
 #include <atomic>
+#include <condition_variable>
 #include <thread>
 
 #include "parley/crypto/schnorr.h"
@@ -25,11 +26,19 @@ std::string KeyBytes(const crypto::PublicKey& key) {
 }
 std::string IdBytes(const channel::ChannelId& id) { return {id.begin(), id.end()}; }
 
-// One event stream, read on its own thread until cancelled.
+// One channel's event stream, read on its own thread until stopped, and
+// opened again whenever it breaks.
 struct Subscription {
-  grpc::ClientContext context;
+  std::mutex mutex;  // guards context against Stop
+  std::condition_variable wake;
+  std::atomic<bool> stopping{false};
+  std::unique_ptr<grpc::ClientContext> context;
   std::unique_ptr<grpc::ClientReader<v1::LedgerEvent>> reader;
   std::thread thread;
+  // While subscribing: a deadline for the devchain's answer.
+  std::mutex deadline_mutex;
+  std::condition_variable deadline_cv;
+  bool subscribed = false;
 };
 
 Result<Event> ToEvent(const v1::LedgerEvent& e) {
@@ -132,22 +141,45 @@ class RemoteSimLedger::Impl {
     return d;
   }
 
+  // The stream is opened here (so no event after this returns is missed);
+  // a thread reads it, and when it breaks, subscribes again with back-off
+  // and reports what the ledger holds for the channel, as events, so that
+  // nothing registered in between goes unseen.
   uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) {
     auto s = std::make_unique<Subscription>();
-    v1::SubscribeRequest request;
-    request.set_channel_id(IdBytes(channel));
-    s->reader = stub_->Subscribe(&s->context, request);
-    s->reader->WaitForInitialMetadata();  // the devchain has registered us
     Subscription* raw = s.get();
-    s->thread = std::thread([raw, handler = std::move(handler)] {
-      v1::LedgerEvent e;
-      while (raw->reader->Read(&e)) {
-        auto event = ToEvent(e);
-        if (event.ok()) {
-          handler(*event);
-        } else {
-          spdlog::warn("dropped a ledger event: {}", event.status().message());
+    bool open = Open(*raw, channel);
+    if (!open) spdlog::warn("devchain at {}: cannot subscribe yet; retrying", address_);
+    raw->thread = std::thread([this, raw, channel, open, handler = std::move(handler)] {
+      bool stream_open = open;
+      auto backoff = std::chrono::milliseconds(100);
+      while (!raw->stopping) {
+        if (!stream_open) {
+          {
+            std::unique_lock lock(raw->mutex);
+            raw->wake.wait_for(lock, backoff, [&] { return raw->stopping.load(); });
+          }
+          if (raw->stopping) break;
+          backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
+          stream_open = Open(*raw, channel);
+          if (!stream_open) continue;
+          spdlog::info("devchain at {}: subscribed again", address_);
+          CatchUp(channel, handler);
         }
+        backoff = std::chrono::milliseconds(100);
+        v1::LedgerEvent e;
+        while (raw->reader->Read(&e)) {
+          auto event = ToEvent(e);
+          if (event.ok()) {
+            handler(*event);
+          } else {
+            spdlog::warn("dropped a ledger event: {}", event.status().message());
+          }
+        }
+        raw->reader->Finish();
+        raw->reader.reset();
+        stream_open = false;
+        if (!raw->stopping) spdlog::warn("devchain at {}: lost a subscription", address_);
       }
     });
     std::lock_guard lock(mutex_);
@@ -177,10 +209,61 @@ class RemoteSimLedger::Impl {
   }
 
  private:
+  // Opens the event stream of `channel` on `s`, with a fresh context.
+  bool Open(Subscription& s, const channel::ChannelId& channel) {
+    std::lock_guard lock(s.mutex);
+    if (s.stopping) return false;
+    s.context = std::make_unique<grpc::ClientContext>();
+    s.context->set_wait_for_ready(false);
+    v1::SubscribeRequest request;
+    request.set_channel_id(IdBytes(channel));
+    s.reader = stub_->Subscribe(s.context.get(), request);
+    // The devchain sends its metadata once it holds the subscription.
+    auto deadline = std::chrono::system_clock::now() + timeout_;
+    std::thread cancel_late([&s, deadline, ctx = s.context.get()] {
+      std::unique_lock l(s.deadline_mutex);
+      if (!s.deadline_cv.wait_until(l, deadline, [&] { return s.subscribed; })) ctx->TryCancel();
+    });
+    s.reader->WaitForInitialMetadata();
+    {
+      std::lock_guard l(s.deadline_mutex);
+      s.subscribed = true;
+    }
+    s.deadline_cv.notify_all();
+    cancel_late.join();
+    s.subscribed = false;
+    const auto& metadata = s.context->GetServerInitialMetadata();
+    if (metadata.find("parley-subscribed") == metadata.end()) {  // refused, down or too slow
+      s.reader->Finish();
+      s.reader.reset();
+      return false;
+    }
+    return true;
+  }
+
+  // Reports the dispute the ledger holds, as the events that made it.
+  void CatchUp(const channel::ChannelId& channel, const Handler& handler) {
+    auto dispute = GetDispute(channel);
+    if (!dispute.ok()) return;
+    handler(Event{.kind = EventKind::kRegistered,
+                  .channel = channel,
+                  .version = dispute->state.state.version,
+                  .timeout = dispute->timeout});
+    if (dispute->concluded) {
+      handler(Event{.kind = EventKind::kConcluded,
+                    .channel = channel,
+                    .version = dispute->state.state.version});
+    }
+  }
+
   static void Stop(Subscription& s) {
-    s.context.TryCancel();
+    {
+      std::lock_guard lock(s.mutex);
+      s.stopping = true;
+      if (s.context) s.context->TryCancel();
+    }
+    s.wake.notify_all();
     if (s.thread.joinable()) s.thread.join();
-    s.reader->Finish();
   }
 
   const std::string address_;
