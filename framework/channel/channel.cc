@@ -328,9 +328,6 @@ Status Channel::HandleReject(uint64_t version) {
 }
 
 Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
-  if (record_.phase == Phase::kProposing) {
-    return Status::FailedPrecondition("the channel is still being proposed");
-  }
   if (theirs.state.channel_id != id_) {
     return Status::InvalidArgument("the state is for channel " + ToHex(theirs.state.channel_id) +
                                    ", not " + ToHex(id_));
@@ -338,6 +335,14 @@ Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
   PARLEY_RETURN_IF_ERROR(ValidateState(theirs.state, record_.params.participants.size()));
   PARLEY_RETURN_IF_ERROR(VerifySignatures(*scheme_, record_.params, theirs, true));
   const State& ours = latest().state;
+  if (record_.phase == Phase::kProposing) {
+    // The peer's signature on the initial state reached it, but its accept
+    // never reached this node: the fully signed initial state completes it.
+    if (theirs.state != ours) return SyncOutcome::kConflict;
+    record_.latest = theirs;
+    record_.phase = Phase::kFunding;
+    return SyncOutcome::kAdopted;
+  }
   if (theirs.state.version < ours.version) return SyncOutcome::kKnown;
   if (theirs.state.version == ours.version) {
     return theirs.state == ours ? SyncOutcome::kKnown : SyncOutcome::kConflict;

@@ -91,7 +91,12 @@ Status Node::Start() {
       Status funding = AdvanceFunding(*entry);
       if (!funding.ok()) spdlog::warn("channel {}: funding: {}", ShortId(id), funding.ToString());
       CatchUpWithLedger(*entry);
-      ResendPending(*entry);  // the answer may have been lost
+      // The peer may have missed the end of the last exchange: offer the
+      // latest state, and the proposal whose answer may have been lost.
+      if (entry->channel.latest().FullySigned()) {
+        outbox_.push_back({entry->Peer(), wire::SyncState{id, entry->channel.latest()}});
+      }
+      ResendPending(*entry);
     }
     spdlog::debug("node {} started with {} channels", id().ToHex().substr(0, 12), entries_.size());
     return Status::Ok();
@@ -188,8 +193,13 @@ void Node::OnPeerConnected(const wire::PeerId& peer) {
     for (auto& [id, entry] : entries_) {
       if (entry->Peer() != peer) continue;
       const Channel& c = entry->channel;
-      if (c.phase() != Phase::kProposing && c.latest().FullySigned()) {
+      if (c.latest().FullySigned()) {
         outbox_.push_back({peer, wire::SyncState{id, c.latest()}});
+      } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()]) {
+        // A channel this node proposed that the peer has not signed yet: the
+        // proposal may have been lost.
+        outbox_.push_back({peer, wire::ChannelProposal{c.params(), c.latest().state,
+                                                       *c.latest().sigs[c.self()]}});
       }
       ResendPending(*entry);
     }
@@ -329,7 +339,15 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(m.params.app));
     PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::FromProposal(m.params, m.initial, proposer, m.sig,
                                                              self, scheme_, *app));
-    if (entries_.contains(c.id())) {
+    if (auto known = entries_.find(c.id()); known != entries_.end()) {
+      // The same proposal again (this node's accept was lost): the same
+      // signature again. Anything else under that id is refused.
+      const Channel& existing = known->second->channel;
+      const auto& own = existing.latest().sigs[self];
+      if (existing.params() == m.params && existing.latest().state == m.initial && own) {
+        outbox_.push_back({from, wire::ChannelAccept{c.id(), *own}});
+        return Status::Ok();
+      }
       return Status::AlreadyExists("channel " + ShortId(c.id()) + " is already known");
     }
     PARLEY_ASSIGN_OR_RETURN(channel::Signature sig, c.SignInitial(key_));
@@ -466,6 +484,7 @@ Status Node::OnSyncState(const wire::PeerId& from, const wire::SyncState& m) {
   PARLEY_ASSIGN_OR_RETURN(auto outcome, next.AdoptSigned(m.state));
   switch (outcome) {
     case Channel::SyncOutcome::kKnown:
+      ResendPending(*entry);  // the peer may have (re)started and missed it
       return Status::Ok();
     case Channel::SyncOutcome::kConflict: {
       // Someone signed two states of one version: keep both, and say so.
@@ -484,6 +503,8 @@ Status Node::OnSyncState(const wire::PeerId& from, const wire::SyncState& m) {
         entry->closing_in_flight = false;
       }
       Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.state.version, "synced from the peer"});
+      ResendPending(*entry);                           // if one is still above the adopted state
+      PARLEY_RETURN_IF_ERROR(AdvanceFunding(*entry));  // an initial state completed by sync
       return ProposeQueued(*entry);
     }
   }

@@ -223,5 +223,49 @@ TEST_F(TwoNodeTest, AFailedCloseDoesNotBlockTheChannel) {
   EXPECT_EQ(Info(*bob_, *id).latest.version, 1u);
 }
 
+TEST_F(TwoNodeTest, ALostChannelProposalIsSentAgainOnReconnection) {
+  network_.Silence(bob_->key.public_key());
+  auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                       .app = apps::PaymentApp::kId,
+                                       .my_deposit = 10,
+                                       .peer_deposit = 10});
+  ASSERT_TRUE(id.ok());
+  Settle();  // the proposal is lost
+  EXPECT_EQ(Info(*alice_, *id).phase, Phase::kProposing);
+  network_.Unsilence(bob_->key.public_key());
+  alice_->node->OnPeerConnected(bob_->key.public_key());
+  Settle();
+  EXPECT_EQ(Info(*alice_, *id).phase, Phase::kOpen);
+  EXPECT_EQ(Info(*bob_, *id).phase, Phase::kOpen);
+}
+
+// Bob signs and deposits, but his accept never reaches Alice. Either side's
+// reconnection completes the channel: Alice proposes again and Bob answers
+// with the same signature, or Bob's SyncState carries the signed state.
+TEST_F(TwoNodeTest, ALostAcceptIsRecoveredFromEitherSide) {
+  for (bool alice_reconnects : {true, false}) {
+    SCOPED_TRACE(alice_reconnects ? "Alice reconnects" : "Bob reconnects");
+    auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                         .app = apps::PaymentApp::kId,
+                                         .my_deposit = 10,
+                                         .peer_deposit = 10});
+    ASSERT_TRUE(id.ok());
+    ASSERT_EQ(network_.Deliver(1), 1u);  // the proposal reaches Bob...
+    network_.Silence(alice_->key.public_key());
+    Settle();  // ...and his accept is lost
+    EXPECT_EQ(Info(*alice_, *id).phase, Phase::kProposing);
+    EXPECT_EQ(Info(*bob_, *id).phase, Phase::kFunding);
+    network_.Unsilence(alice_->key.public_key());
+    if (alice_reconnects) {
+      alice_->node->OnPeerConnected(bob_->key.public_key());
+    } else {
+      bob_->node->OnPeerConnected(alice_->key.public_key());
+    }
+    Settle();
+    EXPECT_EQ(Info(*alice_, *id).phase, Phase::kOpen);
+    EXPECT_EQ(Info(*bob_, *id).phase, Phase::kOpen);
+  }
+}
+
 }  // namespace
 }  // namespace parley::client

@@ -125,7 +125,9 @@ class Channel {
   // state. PermissionDenied unless every signature (this node's among them)
   // verifies; InvalidArgument for another channel or a broken state; nothing
   // changes then, nor for kKnown and kConflict. A newer state is adopted: a
-  // pending proposal at or below its version is dropped, as it is settled.
+  // pending proposal at or below its version is dropped, as it is settled. A
+  // channel still being proposed adopts its fully signed initial state and
+  // moves to funding (the peer's accept was lost).
   Result<SyncOutcome> AdoptSigned(const SignedState& theirs);
 
   // Ledger events.
