@@ -344,6 +344,8 @@ Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
     return SyncOutcome::kAdopted;
   }
   if (theirs.state.version < ours.version) return SyncOutcome::kKnown;
+  // After conclusion the ledger's outcome stands; a newer state changes nothing.
+  if (record_.phase >= Phase::kConcluded) return SyncOutcome::kKnown;
   if (theirs.state.version == ours.version) {
     return theirs.state == ours ? SyncOutcome::kKnown : SyncOutcome::kConflict;
   }

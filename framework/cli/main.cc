@@ -185,6 +185,12 @@ int main(int argc, char** argv) {
         o, info.channel_id(),
         [](const auto& c) { return c.phase() != "proposing" && c.phase() != "funding"; }, 15);
     Print(o, info);
+    if (info.phase() == "proposing" || info.phase() == "funding") {
+      Die("the channel is still " + info.phase() + " after 15 s: " +
+          (info.phase() == "proposing" ? "is the peer connected (peer list)?"
+                                       : "waiting for the deposits on the ledger.") +
+          " It may still open; see channel show " + info.channel_id());
+    }
   });
   ch->add_subcommand("list", "list channels")->callback([&] {
     v1::ListChannelsResponse response;

@@ -391,6 +391,10 @@ Status Node::CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelPr
     const auto& participants = entry->channel.params().participants;
     with_peer += std::count(participants.begin(), participants.end(), from);
   }
+  if (entries_.size() >= options_.max_channels) {
+    return Status::FailedPrecondition("this node keeps at most " +
+                                      std::to_string(options_.max_channels) + " channels");
+  }
   if (with_peer >= options_.max_channels_per_peer) {
     return Status::FailedPrecondition("this node keeps at most " +
                                       std::to_string(options_.max_channels_per_peer) +
@@ -503,7 +507,14 @@ Status Node::OnSyncState(const wire::PeerId& from, const wire::SyncState& m) {
         entry->closing_in_flight = false;
       }
       Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.state.version, "synced from the peer"});
-      ResendPending(*entry);                           // if one is still above the adopted state
+      ResendPending(*entry);                             // if one is still above the adopted state
+      if (entry->channel.phase() == Phase::kDisputed) {  // refute with it while we can
+        Status refuted = adjudicator_.Register(entry->channel.params(), entry->channel.latest());
+        if (!refuted.ok()) {
+          spdlog::warn("channel {}: registering the synced state: {}", ShortId(m.channel),
+                       refuted.ToString());
+        }
+      }
       PARLEY_RETURN_IF_ERROR(AdvanceFunding(*entry));  // an initial state completed by sync
       return ProposeQueued(*entry);
     }

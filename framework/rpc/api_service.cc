@@ -68,8 +68,12 @@ grpc::Status OnChannel(client::Node& node, const std::string& hex, v1::ChannelIn
 }  // namespace
 
 void EventHub::Publish(const client::NodeEvent& event) {
+  constexpr size_t kMaxBacklog = 10'000;  // a subscriber this far behind loses the oldest
   std::lock_guard lock(mutex_);
-  for (auto& [id, queue] : queues_) queue.push_back(event);
+  for (auto& [id, queue] : queues_) {
+    if (queue.size() >= kMaxBacklog) queue.pop_front();
+    queue.push_back(event);
+  }
   arrived_.notify_all();
 }
 

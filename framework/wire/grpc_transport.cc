@@ -21,6 +21,10 @@ namespace parley::wire {
 namespace {
 
 constexpr uint32_t kProtocolVersion = 1;
+// Threads the peer server may use (each open stream holds one).
+constexpr int kMaxServerThreads = 256;
+// Frames queued for one peer; a peer that falls this far behind is cut off.
+constexpr size_t kMaxQueuedFrames = 10'000;
 // A frame is a protocol message plus protobuf's field tags and lengths.
 constexpr int kMaxFrameSize = static_cast<int>(kMaxMessageSize) + 4096;
 
@@ -51,10 +55,16 @@ class Connection {
 
   const PeerId& peer() const { return peer_; }
 
-  void Enqueue(v1::Frame frame) {
+  // False, and the stream is cancelled, if the peer has stopped reading.
+  bool Enqueue(v1::Frame frame) {
     std::lock_guard lock(mutex_);
+    if (queue_.size() >= kMaxQueuedFrames) {
+      cancel_();
+      return false;
+    }
     queue_.push_back(std::move(frame));
     wake_.notify_one();
+    return true;
   }
 
   // Stops the writer; frames still queued are dropped.
@@ -108,6 +118,12 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     if (options_.listen_address.empty()) return Status::Ok();
     grpc::ServerBuilder builder;
     ConfigureServer(builder);
+    // Each stream holds a thread: cap them, and the streams one connection
+    // may open, so that no client can exhaust the process.
+    grpc::ResourceQuota quota("parley-peers");
+    quota.SetMaxThreads(kMaxServerThreads);
+    builder.SetResourceQuota(quota);
+    builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 4);
     builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(this);
     builder.SetMaxReceiveMessageSize(kMaxFrameSize);
@@ -137,8 +153,10 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     if (!Track(&cancel)) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down");
     Status s = Run(stream, std::nullopt, cancel);
     Untrack(&cancel);
-    if (!s.ok()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, s.message());
-    return grpc::Status::OK;
+    if (s.code() == StatusCode::kPermissionDenied) {
+      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, s.message());
+    }
+    return ToGrpc(s);
   }
 
   void Dial(const PeerId& peer, const std::string& address) {
@@ -156,7 +174,9 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     if (it == connections_.end()) {
       return Status::FailedPrecondition("not connected to peer " + to.ToHex());
     }
-    it->second->Enqueue(ToFrame(decoded));
+    if (!it->second->Enqueue(ToFrame(decoded))) {
+      return Status::IoError("peer " + to.ToHex() + " stopped reading; its stream is closed");
+    }
     return Status::Ok();
   }
 

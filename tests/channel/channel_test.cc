@@ -230,6 +230,19 @@ TEST_F(TwoPartyChannelTest, SyncReportsADifferentStateOfTheSameVersion) {
   EXPECT_EQ(bob_->record(), before);  // evidence is the caller's to keep
 }
 
+TEST_F(TwoPartyChannelTest, AfterConclusionANewerStateIsNotAdopted) {
+  OpenBoth();
+  ChannelRecord at_open = alice_->record();
+  Update(0, 5);
+  auto concluded = Channel::Restore(at_open, scheme_, app_);
+  ASSERT_TRUE(concluded.ok());
+  ASSERT_TRUE(concluded->MarkDisputed().ok());
+  ASSERT_TRUE(concluded->MarkConcluded().ok());
+  ChannelRecord before = concluded->record();
+  EXPECT_EQ(*concluded->AdoptSigned(bob_->latest()), Channel::SyncOutcome::kKnown);
+  EXPECT_EQ(concluded->record(), before);  // the ledger's outcome stands
+}
+
 TEST_F(TwoPartyChannelTest, SyncRefusesStatesThatAreNotFullyAndValidlySigned) {
   OpenBoth();
   Update(0, 5);

@@ -267,5 +267,15 @@ TEST_F(TwoNodeTest, ALostAcceptIsRecoveredFromEitherSide) {
   }
 }
 
+TEST_F(TwoNodeTest, ANodeKeepsAtMostItsLimitOfChannels) {
+  bob_->node.reset();
+  NodeOptions options = testing::TestOptions();
+  options.max_channels = 1;
+  bob_ = MakePeer(bob_->key, store::NewMemoryStore(), options);
+  EXPECT_EQ(Info(*alice_, OpenPayment()).phase, Phase::kOpen);
+  EXPECT_EQ(Info(*alice_, OpenPayment()).phase, Phase::kProposing);  // refused: Bob is full
+  EXPECT_EQ(bob_->node->ListChannels().size(), 1u);
+}
+
 }  // namespace
 }  // namespace parley::client

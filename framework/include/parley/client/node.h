@@ -61,8 +61,10 @@ struct NodeOptions {
   // a stale registration, and lock funds for at most the maximum.
   uint64_t min_challenge_duration = 10;
   uint64_t max_challenge_duration = 100'000;
-  // Channels a single peer may open with this node.
+  // Channels a single peer may open with this node, and all peers together
+  // (keys cost nothing, so the per-peer cap alone bounds nothing).
   size_t max_channels_per_peer = 64;
+  size_t max_channels = 10'000;
   // Actions waiting in one channel's queue; Update refuses more.
   size_t max_queued_actions = 100'000;
 };
