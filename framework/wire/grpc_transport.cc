@@ -47,13 +47,21 @@ Hash32 HandshakeDigest(bool signer_initiated, const crypto::PublicKey& initiator
 // that no reader ever blocks on a write.
 class Connection {
  public:
-  Connection(PeerId peer, std::function<bool(const v1::Frame&)> write, std::function<void()> cancel)
-      : peer_(std::move(peer)), write_(std::move(write)), cancel_(std::move(cancel)) {
+  // `initiator` is the key of the side that dialed this stream.
+  Connection(PeerId peer, PeerId initiator, std::function<bool(const v1::Frame&)> write,
+             std::function<void()> cancel)
+      : peer_(std::move(peer)),
+        initiator_(std::move(initiator)),
+        write_(std::move(write)),
+        cancel_(std::move(cancel)) {
     writer_ = std::thread([this] { WriteLoop(); });
   }
   ~Connection() { Stop(); }
 
   const PeerId& peer() const { return peer_; }
+  const PeerId& initiator() const { return initiator_; }
+  // Ends the stream; its reader then leaves Run.
+  void Cancel() { cancel_(); }
 
   // False, and the stream is cancelled, if the peer has stopped reading.
   bool Enqueue(v1::Frame frame) {
@@ -96,6 +104,7 @@ class Connection {
   }
 
   PeerId peer_;
+  PeerId initiator_;
   std::function<bool(const v1::Frame&)> write_;
   std::function<void()> cancel_;
   std::mutex mutex_;
@@ -244,6 +253,8 @@ class GrpcTransport::Impl : public v1::Peer::Service {
       auto stream = stub->Connect(&context);
       bool handshaken = false;
       Status s = Run(stream.get(), peer, cancel, &handshaken);
+      // A stream refused as a duplicate is not progress: keep backing off.
+      if (s.code() == StatusCode::kAlreadyExists) handshaken = false;
       context.TryCancel();
       grpc::Status finished = stream->Finish();
       Untrack(&cancel);
@@ -264,13 +275,21 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     if (!peer.ok()) return peer.status();
     if (handshaken != nullptr) *handshaken = true;
 
+    const PeerId& initiator = expected ? key_.public_key() : *peer;
     auto connection = std::make_shared<Connection>(
-        *peer, [stream](const v1::Frame& f) { return stream->Write(f); }, cancel);
+        *peer, initiator, [stream](const v1::Frame& f) { return stream->Write(f); }, cancel);
     std::function<void(const PeerId&)> on_connect;
     {
       std::lock_guard lock(mutex_);
-      if (connections_.contains(*peer)) {
-        return Status::AlreadyExists("already connected to peer " + peer->ToHex());
+      if (auto it = connections_.find(*peer); it != connections_.end()) {
+        // The same side dialing again means the old stream went stale (the
+        // peer vanished without closing it): the new one replaces it. When
+        // both sides dialed, the stream dialed by the lower key stays.
+        const PeerId& old_initiator = it->second->initiator();
+        if (old_initiator != initiator && old_initiator < initiator) {
+          return Status::AlreadyExists("already connected to peer " + peer->ToHex());
+        }
+        it->second->Cancel();
       }
       connections_[*peer] = connection;
       on_connect = on_connect_;

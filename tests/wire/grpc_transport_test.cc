@@ -317,5 +317,26 @@ TEST_F(GrpcTransportTest, ADialedPeerIsDialedAgainAfterItRestarts) {
   EXPECT_EQ(connections.load(), 2);  // the handler ran for the first stream and the new one
 }
 
+// Both sides dial each other: one stream stays, both ways, and it does not
+// flap (the stream dialed by the lower key wins; the loser backs off).
+TEST_F(GrpcTransportTest, PeersThatDialEachOtherSettleOnOneStream) {
+  Inbox at_a, at_b;
+  auto a = StartTransport(a_key_, &at_a);
+  auto b = StartTransport(b_key_, &at_b);
+  std::atomic<int> handshakes{0};
+  a->SetConnectionHandler([&](const PeerId&) { ++handshakes; });
+  b->SetConnectionHandler([&](const PeerId&) { ++handshakes; });
+  a->Connect(b_key_.public_key(), Address(*b));
+  b->Connect(a_key_.public_key(), Address(*a));
+  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+  ASSERT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));
+  std::this_thread::sleep_for(1s);
+  EXPECT_LE(handshakes.load(), 6);  // a few at the start, then none
+  ASSERT_TRUE(a->Send(b_key_.public_key(), Numbered(1)).ok());
+  ASSERT_TRUE(b->Send(a_key_.public_key(), Numbered(2)).ok());
+  EXPECT_TRUE(at_b.WaitFor(1));
+  EXPECT_TRUE(at_a.WaitFor(1));
+}
+
 }  // namespace
 }  // namespace parley::wire
