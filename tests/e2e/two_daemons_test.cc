@@ -3,7 +3,12 @@
 #include <gtest/gtest.h>
 
 #include "e2e/daemon_harness.h"
+#include "parley/channel/scheme.h"
+#include "parley/crypto/random.h"
+#include "parley/crypto/schnorr.h"
 #include "parley/wire/grpc_common.h"
+#include "parley/wire/messages.h"
+#include "testing/raw_peer.h"
 #include "testing/temp_dir.h"
 
 namespace parley::e2e {
@@ -257,6 +262,71 @@ TEST_F(TwoDaemonsTest, AClientInPythonOpensAChannelAndPays) {
   while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) out.append(buffer, n);
   EXPECT_EQ(pclose(pipe), 0) << out;
   EXPECT_NE(out.find("python client: ok"), std::string::npos) << out;
+}
+
+// Bad input from the network against a running parleyd: each kind is refused
+// (with a reason where there is a channel to name), and the daemon keeps
+// serving its channel with B throughout.
+TEST_F(TwoDaemonsTest, BadPeersDoNotStopTheDaemon) {
+  std::string id = Open(500, 500);
+  auto still_serving = [&](uint64_t amount, const std::string& a_balance) {
+    ASSERT_TRUE(Pay(*a_, id, amount).ok());
+    ASSERT_TRUE(WaitUntil(*a_, id, Idle));
+    EXPECT_EQ(Channel(*a_, id).balances(0).amounts(0), a_balance);
+  };
+
+  // A peer that cannot prove its key.
+  {
+    wire::testing::RawPeer impostor(a_->listen_address());
+    std::string challenge;
+    wire::PeerId them = crypto::PrivateKey::Generate().public_key();
+    ASSERT_TRUE(impostor.SayHello(them, &challenge, &them));
+    ASSERT_TRUE(impostor.SendProof(
+        crypto::SchnorrSign(crypto::PrivateKey::Generate(), crypto::RandomHash32())));
+    EXPECT_EQ(impostor.Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  }
+  still_serving(1, "499");
+
+  // An authenticated stranger: a malformed frame, an update for a channel
+  // the daemon does not know, and one for A and B's channel.
+  crypto::PrivateKey stranger = crypto::PrivateKey::Generate();
+  wire::testing::RawPeer peer(a_->listen_address());
+  ASSERT_TRUE(peer.Handshake(stranger));
+  v1::Frame malformed;
+  malformed.mutable_update_proposal()->set_channel_id(std::string(32, '\1'));
+  malformed.mutable_update_proposal()->set_state("not a state");
+  ASSERT_TRUE(peer.Write(malformed));
+  auto propose = [&](const channel::ChannelId& channel, uint64_t version) {
+    channel::State state{.channel_id = channel,
+                         .version = version,
+                         .allocation = {{{.asset = "native", .balances = {0, 1000}}}}};
+    channel::Bip340Scheme scheme;
+    v1::Frame f;
+    f.mutable_update_proposal()->set_channel_id(std::string(channel.begin(), channel.end()));
+    f.mutable_update_proposal()->set_state(wire::ToBytes(state));
+    auto sig = scheme.Sign(stranger, scheme.StateHash(state));
+    f.mutable_update_proposal()->set_signature(std::string(sig.begin(), sig.end()));
+    ASSERT_TRUE(peer.Write(f));
+  };
+  propose(crypto::RandomHash32(), 1);
+  auto ab = FixedFromHex<32>(id).value();
+  propose(ab, Channel(*a_, id).version() + 1);
+  std::vector<uint32_t> codes;
+  v1::Frame reply;
+  while (codes.size() < 2 && peer.Read(&reply)) {
+    if (reply.has_update_reject()) codes.push_back(reply.update_reject().code());
+  }
+  EXPECT_EQ(codes, (std::vector<uint32_t>{static_cast<uint32_t>(StatusCode::kNotFound),
+                                          static_cast<uint32_t>(StatusCode::kPermissionDenied)}));
+  still_serving(1, "498");
+
+  // A frame over the size limit ends that stream only.
+  v1::Frame huge;
+  huge.mutable_channel_reject()->set_reason(std::string(wire::kMaxMessageSize + 10'000, 'x'));
+  peer.Write(huge);
+  EXPECT_EQ(peer.Finish().error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  still_serving(1, "497");
+  EXPECT_EQ(Channel(*b_, id).balances(0).amounts(0), "497");
 }
 
 }  // namespace
