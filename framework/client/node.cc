@@ -75,8 +75,8 @@ void Node::SetObserver(std::function<void(const NodeEvent&)> observer) {
 
 Status Node::Start() {
   Status status = [&]() -> Status {
-    std::lock_guard lock(mutex_);
     PARLEY_ASSIGN_OR_RETURN(auto records, channels_store_.LoadAll());
+    std::vector<Entry*> loaded;
     for (auto& record : records) {
       PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(record.params.app));
       PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Restore(std::move(record), scheme_, *app));
@@ -86,19 +86,25 @@ Status Node::Start() {
                                        "another data directory");
       }
       ChannelId id = c.id();
-      auto& entry = entries_[id] = std::make_unique<Entry>(std::move(c));
-      Subscribe(id);
-      Status funding = AdvanceFunding(*entry);
-      if (!funding.ok()) spdlog::warn("channel {}: funding: {}", ShortId(id), funding.ToString());
-      CatchUpWithLedger(*entry);
-      // The peer may have missed the end of the last exchange: offer the
-      // latest state, and the proposal whose answer may have been lost.
-      if (entry->channel.latest().FullySigned()) {
-        outbox_.push_back({entry->Peer(), wire::SyncState{id, entry->channel.latest()}});
+      auto entry = std::make_unique<Entry>(std::move(c));
+      loaded.push_back(entry.get());
+      {
+        std::lock_guard lock(mutex_);
+        entries_[id] = std::move(entry);
       }
-      ResendPending(*entry);
+      Subscribe(id);
     }
-    spdlog::debug("node {} started with {} channels", id().ToHex().substr(0, 12), entries_.size());
+    for (Entry* entry : loaded) {
+      std::lock_guard lock(entry->mutex);
+      Status funding = AdvanceFunding(*entry);
+      if (!funding.ok()) {
+        spdlog::warn("channel {}: funding: {}", ShortId(entry->channel.id()), funding.ToString());
+      }
+      CatchUpWithLedger(*entry);
+      // The peer may have missed the end of the last exchange.
+      OfferLatest(*entry);
+    }
+    spdlog::debug("node {} started with {} channels", id().ToHex().substr(0, 12), loaded.size());
     return Status::Ok();
   }();
   transport_.SetReceiver([this](const wire::PeerId& from, Bytes bytes) {
@@ -110,13 +116,16 @@ Status Node::Start() {
 }
 
 void Node::Subscribe(const ChannelId& id) {
-  subscriptions_.push_back(adjudicator_.Subscribe(id, [this](const settlement::Event& e) {
+  uint64_t subscription = adjudicator_.Subscribe(id, [this](const settlement::Event& e) {
     std::lock_guard lock(events_mutex_);
     ledger_events_.push_back(e);
-  }));
+  });
+  std::lock_guard lock(mutex_);
+  subscriptions_.push_back(subscription);
 }
 
-Result<Node::Entry*> Node::Find(const ChannelId& id) {
+Result<Node::Entry*> Node::Find(const ChannelId& id) const {
+  std::lock_guard lock(mutex_);
   auto it = entries_.find(id);
   if (it == entries_.end()) return Status::NotFound("unknown channel " + ToHex(id));
   return it->second.get();
@@ -136,10 +145,25 @@ Status Node::Commit(Entry& entry, Channel next) {
   return Status::Ok();
 }
 
-void Node::Emit(NodeEvent event) { emitted_.push_back(std::move(event)); }
+void Node::Queue(const wire::PeerId& to, wire::Message message) {
+  std::lock_guard lock(mutex_);
+  outbox_.push_back({to, std::move(message)});
+}
+
+void Node::Emit(NodeEvent event) {
+  std::lock_guard lock(mutex_);
+  emitted_.push_back(std::move(event));
+}
 
 void Node::Flush() {
-  std::lock_guard flush(flush_mutex_);  // keeps per-peer send order across threads
+  {
+    std::lock_guard lock(mutex_);
+    if (flushing_) {  // the thread flushing now goes round once more for us
+      flush_again_ = true;
+      return;
+    }
+    flushing_ = true;
+  }
   for (;;) {
     Outbox out;
     std::vector<NodeEvent> events;
@@ -149,6 +173,7 @@ void Node::Flush() {
       out.swap(outbox_);
       events.swap(emitted_);
       observer = observer_;
+      flush_again_ = false;
     }
     for (auto& [peer, message] : out) {
       Status s = transport_.Send(peer, wire::EncodeMessage(message));
@@ -162,9 +187,12 @@ void Node::Flush() {
       std::lock_guard lock(events_mutex_);
       ledger.swap(ledger_events_);
     }
-    if (ledger.empty()) break;
-    std::lock_guard lock(mutex_);
     for (const auto& e : ledger) OnLedgerEvent(e);
+    std::lock_guard lock(mutex_);
+    if (ledger.empty() && !flush_again_ && outbox_.empty() && emitted_.empty()) {
+      flushing_ = false;
+      return;
+    }
   }
 }
 
@@ -172,36 +200,51 @@ void Node::ProcessLedgerEvents() { Flush(); }
 
 Status Node::Transact(const std::function<Status()>& body) {
   Flush();  // act on what the ledger has reported so far
-  Status status;
-  {
-    std::lock_guard lock(mutex_);
-    status = body();
-  }
+  Status status = body();
   Flush();
   return status;
+}
+
+Status Node::OnChannel(const ChannelId& id, const std::function<Status(Entry&)>& body) {
+  return Transact([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+    std::lock_guard lock(entry->mutex);
+    return body(*entry);
+  });
 }
 
 void Node::ResendPending(Entry& entry) {
   const auto& pending = entry.channel.pending();
   if (!pending) return;
-  outbox_.push_back({entry.Peer(), wire::UpdateProposal{entry.channel.id(), pending->state,
-                                                        *pending->sigs[entry.channel.self()]}});
+  Queue(entry.Peer(), wire::UpdateProposal{entry.channel.id(), pending->state,
+                                           *pending->sigs[entry.channel.self()]});
+}
+
+void Node::OfferLatest(Entry& entry) {
+  const Channel& c = entry.channel;
+  if (c.latest().FullySigned()) {
+    Queue(entry.Peer(), wire::SyncState{c.id(), c.latest()});
+  } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()]) {
+    // A channel this node proposed that the peer has not signed yet: the
+    // proposal may have been lost.
+    Queue(entry.Peer(),
+          wire::ChannelProposal{c.params(), c.latest().state, *c.latest().sigs[c.self()]});
+  }
+  ResendPending(entry);
 }
 
 void Node::OnPeerConnected(const wire::PeerId& peer) {
   (void)Transact([&] {
-    for (auto& [id, entry] : entries_) {
-      if (entry->Peer() != peer) continue;
-      const Channel& c = entry->channel;
-      if (c.latest().FullySigned()) {
-        outbox_.push_back({peer, wire::SyncState{id, c.latest()}});
-      } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()]) {
-        // A channel this node proposed that the peer has not signed yet: the
-        // proposal may have been lost.
-        outbox_.push_back({peer, wire::ChannelProposal{c.params(), c.latest().state,
-                                                       *c.latest().sigs[c.self()]}});
+    std::vector<Entry*> shared;
+    {
+      std::lock_guard lock(mutex_);
+      for (auto& [id, entry] : entries_) {
+        if (entry->Peer() == peer) shared.push_back(entry.get());
       }
-      ResendPending(*entry);
+    }
+    for (Entry* entry : shared) {
+      std::lock_guard lock(entry->mutex);
+      OfferLatest(*entry);
     }
     return Status::Ok();
   });
@@ -225,9 +268,12 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
     id = c.id();
     auto entry = std::make_unique<Entry>(c);
     PARLEY_RETURN_IF_ERROR(Commit(*entry, c));
-    entries_[id] = std::move(entry);
+    {
+      std::lock_guard lock(mutex_);
+      entries_[id] = std::move(entry);
+    }
     Subscribe(id);
-    outbox_.push_back({request.peer, wire::ChannelProposal{params, initial, *c.latest().sigs[0]}});
+    Queue(request.peer, wire::ChannelProposal{params, initial, *c.latest().sigs[0]});
     return Status::Ok();
   });
   if (!status.ok()) return status;
@@ -235,24 +281,23 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
 }
 
 Status Node::Update(const ChannelId& id, Bytes action) {
-  return Transact([&]() -> Status {
-    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
-    if (entry->channel.phase() != Phase::kOpen) {
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    if (entry.channel.phase() != Phase::kOpen) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
-                                        channel::PhaseName(entry->channel.phase()) +
+                                        channel::PhaseName(entry.channel.phase()) +
                                         "; updates need an open channel");
     }
-    if (entry->close_requested || entry->closing_in_flight) {
+    if (entry.close_requested || entry.closing_in_flight) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is closing");
     }
-    if (entry->queued.size() >= options_.max_queued_actions) {
+    if (entry.queued.size() >= options_.max_queued_actions) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " already has " +
-                                        std::to_string(entry->queued.size()) +
+                                        std::to_string(entry.queued.size()) +
                                         " actions waiting; retry when they are done");
     }
-    entry->queued.push_back(std::move(action));
-    entry->yielding = false;  // a crossing lost earlier waits no longer than the next call
-    return ProposeQueued(*entry);
+    entry.queued.push_back(std::move(action));
+    entry.yielding = false;  // a crossing lost earlier waits no longer than the next call
+    return ProposeQueued(entry);
   });
 }
 
@@ -295,37 +340,50 @@ Status Node::ProposeQueued(Entry& entry) {
   entry.in_flight = std::move(applied);
   entry.closing_in_flight = closing;
   entry.close_requested = false;
-  outbox_.push_back({entry.Peer(), wire::UpdateProposal{c.id(), next, *proposal->sigs[c.self()]}});
+  Queue(entry.Peer(), wire::UpdateProposal{c.id(), next, *proposal->sigs[c.self()]});
   return first_failure;
 }
 
 Status Node::Close(const ChannelId& id) {
-  return Transact([&]() -> Status {
-    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
-    if (entry->channel.phase() != Phase::kOpen) {
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    if (entry.channel.phase() != Phase::kOpen) {
       return Status::FailedPrecondition("only an open channel can be closed cooperatively; " +
                                         ShortId(id) + " is " +
-                                        channel::PhaseName(entry->channel.phase()));
+                                        channel::PhaseName(entry.channel.phase()));
     }
-    entry->close_requested = true;
-    entry->yielding = false;
-    return ProposeQueued(*entry);
+    entry.close_requested = true;
+    entry.yielding = false;
+    return ProposeQueued(entry);
   });
 }
 
 Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
   return Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(wire::Message message, wire::DecodeMessage(bytes));
+    if (const auto* proposal = std::get_if<wire::ChannelProposal>(&message)) {
+      return OnChannelProposal(from, *proposal);
+    }
+    auto entry = Find(wire::ChannelOf(message));
+    if (!entry.ok()) {
+      if (const auto* update = std::get_if<wire::UpdateProposal>(&message)) {
+        Queue(from, wire::UpdateReject{update->channel, update->state.version,
+                                       entry.status().code(), Reason(entry.status())});
+      }
+      return entry.status();
+    }
+    Entry& e = **entry;
+    std::lock_guard lock(e.mutex);
     return std::visit(
         [&](const auto& m) -> Status {
           using M = std::decay_t<decltype(m)>;
-          if constexpr (std::is_same_v<M, wire::ChannelProposal>) return OnChannelProposal(from, m);
-          if constexpr (std::is_same_v<M, wire::ChannelAccept>) return OnChannelAccept(from, m);
-          if constexpr (std::is_same_v<M, wire::ChannelReject>) return OnChannelReject(from, m);
-          if constexpr (std::is_same_v<M, wire::UpdateProposal>) return OnUpdateProposal(from, m);
-          if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(from, m);
-          if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(from, m);
-          if constexpr (std::is_same_v<M, wire::SyncState>) return OnSyncState(from, m);
+          if constexpr (std::is_same_v<M, wire::ChannelAccept>) return OnChannelAccept(e, from, m);
+          if constexpr (std::is_same_v<M, wire::ChannelReject>) return OnChannelReject(e, from, m);
+          if constexpr (std::is_same_v<M, wire::UpdateProposal>)
+            return OnUpdateProposal(e, from, m);
+          if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(e, from, m);
+          if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(e, from, m);
+          if constexpr (std::is_same_v<M, wire::SyncState>) return OnSyncState(e, from, m);
+          return Status::Internal("unreachable");  // ChannelProposal is handled above
         },
         message);
   });
@@ -335,39 +393,51 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
   Status status = [&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(ParticipantIndex self, IndexOf(m.params, key_.public_key()));
     PARLEY_ASSIGN_OR_RETURN(ParticipantIndex proposer, IndexOf(m.params, from));
-    PARLEY_RETURN_IF_ERROR(CheckProposalPolicy(from, m, self));
+    if (auto known = Find(m.initial.channel_id); known.ok()) {
+      std::lock_guard lock((*known)->mutex);
+      return OnKnownChannelProposal(**known, from, m);
+    }
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(m.params.app));
     PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::FromProposal(m.params, m.initial, proposer, m.sig,
                                                              self, scheme_, *app));
-    if (auto known = entries_.find(c.id()); known != entries_.end()) {
-      // The same proposal again (this node's accept was lost): the same
-      // signature again. Anything else under that id is refused.
-      const Channel& existing = known->second->channel;
-      const auto& own = existing.latest().sigs[self];
-      if (existing.params() == m.params && existing.latest().state == m.initial && own) {
-        outbox_.push_back({from, wire::ChannelAccept{c.id(), *own}});
-        return Status::Ok();
-      }
-      return Status::AlreadyExists("channel " + ShortId(c.id()) + " is already known");
-    }
-    PARLEY_ASSIGN_OR_RETURN(channel::Signature sig, c.SignInitial(key_));
-    auto entry = std::make_unique<Entry>(c);
-    PARLEY_RETURN_IF_ERROR(Commit(*entry, c));  // durable before the signature leaves
     ChannelId id = c.id();
-    Entry& e = *(entries_[id] = std::move(entry));
+    auto created = std::make_unique<Entry>(c);
+    Entry& entry = *created;
+    std::lock_guard entry_lock(entry.mutex);  // nobody can wait on it yet
+    channel::Signature sig;
+    {
+      std::lock_guard lock(mutex_);  // one channel created at a time, so the caps hold
+      if (entries_.contains(id))
+        return Status::AlreadyExists("channel " + ShortId(id) + " is already known");
+      PARLEY_RETURN_IF_ERROR(CheckProposalPolicy(from, m, self));
+      PARLEY_ASSIGN_OR_RETURN(sig, c.SignInitial(key_));
+      PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(c)));  // durable before the signature leaves
+      entries_[id] = std::move(created);
+    }
     Subscribe(id);
-    outbox_.push_back({from, wire::ChannelAccept{id, std::move(sig)}});
+    Queue(from, wire::ChannelAccept{id, std::move(sig)});
     Emit({NodeEvent::Kind::kChannelProposed, id, 0, ""});
-    Status funding = AdvanceFunding(e);  // accepted: a failed deposit is this node's problem
+    Status funding = AdvanceFunding(entry);  // accepted: a failed deposit is this node's problem
     if (!funding.ok()) {
       Emit({NodeEvent::Kind::kUpdateFailed, id, 0, "deposit failed: " + funding.message()});
     }
     return Status::Ok();
   }();
-  if (!status.ok()) {
-    outbox_.push_back({from, wire::ChannelReject{m.initial.channel_id, Reason(status)}});
-  }
+  if (!status.ok()) Queue(from, wire::ChannelReject{m.initial.channel_id, Reason(status)});
   return status;
+}
+
+Status Node::OnKnownChannelProposal(Entry& entry, const wire::PeerId& from,
+                                    const wire::ChannelProposal& m) {
+  // The same proposal again (this node's accept was lost): the same
+  // signature again. Anything else under that id is refused.
+  const Channel& existing = entry.channel;
+  const auto& own = existing.latest().sigs[existing.self()];
+  if (existing.params() == m.params && existing.latest().state == m.initial && own) {
+    Queue(from, wire::ChannelAccept{existing.id(), *own});
+    return Status::Ok();
+  }
+  return Status::AlreadyExists("channel " + ShortId(existing.id()) + " is already known");
 }
 
 Status Node::CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelProposal& m,
@@ -387,10 +457,7 @@ Status Node::CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelPr
     }
   }
   size_t with_peer = 0;
-  for (const auto& [id, entry] : entries_) {
-    const auto& participants = entry->channel.params().participants;
-    with_peer += std::count(participants.begin(), participants.end(), from);
-  }
+  for (const auto& [id, entry] : entries_) with_peer += entry->Peer() == from;
   if (entries_.size() >= options_.max_channels) {
     return Status::FailedPrecondition("this node keeps at most " +
                                       std::to_string(options_.max_channels) + " channels");
@@ -403,33 +470,29 @@ Status Node::CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelPr
   return Status::Ok();
 }
 
-Status Node::OnChannelAccept(const wire::PeerId& from, const wire::ChannelAccept& m) {
-  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
-  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry->channel.params(), from));
-  Channel next = entry->channel;
+Status Node::OnChannelAccept(Entry& entry, const wire::PeerId& from, const wire::ChannelAccept& m) {
+  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry.channel.params(), from));
+  Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.AddInitialSignature(signer, m.sig));
-  PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
-  return AdvanceFunding(*entry);
+  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
+  return AdvanceFunding(entry);
 }
 
-Status Node::OnChannelReject(const wire::PeerId& from, const wire::ChannelReject& m) {
-  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
-  PARLEY_RETURN_IF_ERROR(IndexOf(entry->channel.params(), from).status());
-  if (entry->channel.phase() != Phase::kProposing) {
+Status Node::OnChannelReject(Entry& entry, const wire::PeerId& from, const wire::ChannelReject& m) {
+  PARLEY_RETURN_IF_ERROR(IndexOf(entry.channel.params(), from).status());
+  if (entry.channel.phase() != Phase::kProposing) {
     return Status::FailedPrecondition("channel " + ShortId(m.channel) + " is past its proposal");
   }
   Emit({NodeEvent::Kind::kUpdateFailed, m.channel, 0, "the peer refused the channel: " + m.reason});
   return Status::Ok();
 }
 
-Status Node::OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m) {
+Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
+                              const wire::UpdateProposal& m) {
   auto reject = [&](const Status& s) {
-    outbox_.push_back({from, wire::UpdateReject{m.channel, m.state.version, s.code(), Reason(s)}});
+    Queue(from, wire::UpdateReject{m.channel, m.state.version, s.code(), Reason(s)});
     return s;
   };
-  auto entry_or = Find(m.channel);
-  if (!entry_or.ok()) return reject(entry_or.status());
-  Entry& entry = **entry_or;
   auto index = IndexOf(entry.channel.params(), from);
   if (!index.ok()) return reject(index.status());
 
@@ -447,52 +510,49 @@ Status Node::OnUpdateProposal(const wire::PeerId& from, const wire::UpdatePropos
     return reject(sig.status());
   }
   entry.yielding = false;
-  outbox_.push_back({from, wire::UpdateAccept{m.channel, m.state.version, *sig}});
+  Queue(from, wire::UpdateAccept{m.channel, m.state.version, *sig});
   Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.version, ""});
   return ProposeQueued(entry);
 }
 
-Status Node::OnUpdateAccept(const wire::PeerId& from, const wire::UpdateAccept& m) {
-  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
-  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry->channel.params(), from));
-  Channel next = entry->channel;
+Status Node::OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::UpdateAccept& m) {
+  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry.channel.params(), from));
+  Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.HandleAccept(m.version, signer, m.sig));
-  PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
-  entry->in_flight.clear();
-  entry->closing_in_flight = false;
+  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
+  entry.in_flight.clear();
+  entry.closing_in_flight = false;
   Emit({NodeEvent::Kind::kUpdated, m.channel, m.version, ""});
-  return ProposeQueued(*entry);
+  return ProposeQueued(entry);
 }
 
-Status Node::OnUpdateReject(const wire::PeerId& from, const wire::UpdateReject& m) {
-  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
-  PARLEY_RETURN_IF_ERROR(IndexOf(entry->channel.params(), from).status());
-  Channel next = entry->channel;
+Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::UpdateReject& m) {
+  PARLEY_RETURN_IF_ERROR(IndexOf(entry.channel.params(), from).status());
+  Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.HandleReject(m.version));
-  PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
+  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
   if (m.code == StatusCode::kAborted) {
-    entry->Requeue();  // proposals crossed; ours goes again at the next version
+    entry.Requeue();  // proposals crossed; ours goes again at the next version
   } else {
-    entry->in_flight.clear();
-    entry->closing_in_flight = false;
+    entry.in_flight.clear();
+    entry.closing_in_flight = false;
     Emit({NodeEvent::Kind::kUpdateFailed, m.channel, m.version,
           "the peer refused version " + std::to_string(m.version) + ": " + m.reason});
   }
-  return ProposeQueued(*entry);
+  return ProposeQueued(entry);
 }
 
-Status Node::OnSyncState(const wire::PeerId& from, const wire::SyncState& m) {
-  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(m.channel));
-  PARLEY_RETURN_IF_ERROR(IndexOf(entry->channel.params(), from).status());
-  Channel next = entry->channel;
+Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::SyncState& m) {
+  PARLEY_RETURN_IF_ERROR(IndexOf(entry.channel.params(), from).status());
+  Channel next = entry.channel;
   PARLEY_ASSIGN_OR_RETURN(auto outcome, next.AdoptSigned(m.state));
   switch (outcome) {
     case Channel::SyncOutcome::kKnown:
-      ResendPending(*entry);  // the peer may have (re)started and missed it
+      ResendPending(entry);  // the peer may have (re)started and missed it
       return Status::Ok();
     case Channel::SyncOutcome::kConflict: {
       // Someone signed two states of one version: keep both, and say so.
-      const channel::SignedState& ours = entry->channel.latest();
+      const channel::SignedState& ours = entry.channel.latest();
       PARLEY_RETURN_IF_ERROR(channels_store_.PutEvidence(ours, m.state));
       Emit({NodeEvent::Kind::kEquivocation, m.channel, ours.state.version,
             "the peer holds a different fully signed state of version " +
@@ -500,52 +560,55 @@ Status Node::OnSyncState(const wire::PeerId& from, const wire::SyncState& m) {
       return Status::Ok();
     }
     case Channel::SyncOutcome::kAdopted: {
-      bool settled_pending = entry->channel.pending() && !next.pending();
-      PARLEY_RETURN_IF_ERROR(Commit(*entry, std::move(next)));
+      bool settled_pending = entry.channel.pending() && !next.pending();
+      PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
       if (settled_pending) {  // its actions are in a state both have signed
-        entry->in_flight.clear();
-        entry->closing_in_flight = false;
+        entry.in_flight.clear();
+        entry.closing_in_flight = false;
       }
       Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.state.version, "synced from the peer"});
-      ResendPending(*entry);                             // if one is still above the adopted state
-      if (entry->channel.phase() == Phase::kDisputed) {  // refute with it while we can
-        Status refuted = adjudicator_.Register(entry->channel.params(), entry->channel.latest());
+      ResendPending(entry);                             // if one is still above the adopted state
+      if (entry.channel.phase() == Phase::kDisputed) {  // refute with it while we can
+        Status refuted = adjudicator_.Register(entry.channel.params(), entry.channel.latest());
         if (!refuted.ok()) {
           spdlog::warn("channel {}: registering the synced state: {}", ShortId(m.channel),
                        refuted.ToString());
         }
       }
-      PARLEY_RETURN_IF_ERROR(AdvanceFunding(*entry));  // an initial state completed by sync
-      return ProposeQueued(*entry);
+      PARLEY_RETURN_IF_ERROR(AdvanceFunding(entry));  // an initial state completed by sync
+      return ProposeQueued(entry);
     }
   }
   return Status::Ok();
 }
 
+ChannelInfo Node::Info(const Entry& entry) const {
+  const Channel& c = entry.channel;
+  return ChannelInfo{.id = c.id(),
+                     .params = c.params(),
+                     .self = c.self(),
+                     .phase = c.phase(),
+                     .latest = c.latest().state,
+                     .update_in_flight = c.pending().has_value(),
+                     .queued_actions = entry.queued.size()};
+}
+
 Result<ChannelInfo> Node::GetChannel(const ChannelId& id) const {
-  std::lock_guard lock(mutex_);
-  auto it = entries_.find(id);
-  if (it == entries_.end()) return Status::NotFound("unknown channel " + ToHex(id));
-  const Entry& e = *it->second;
-  return ChannelInfo{.id = id,
-                     .params = e.channel.params(),
-                     .self = e.channel.self(),
-                     .phase = e.channel.phase(),
-                     .latest = e.channel.latest().state,
-                     .update_in_flight = e.channel.pending().has_value(),
-                     .queued_actions = e.queued.size()};
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+  std::lock_guard lock(entry->mutex);
+  return Info(*entry);
 }
 
 std::vector<ChannelInfo> Node::ListChannels() const {
-  std::vector<ChannelId> ids;
+  std::vector<Entry*> entries;
   {
     std::lock_guard lock(mutex_);
-    for (const auto& [id, entry] : entries_) ids.push_back(id);
+    for (const auto& [id, entry] : entries_) entries.push_back(entry.get());
   }
   std::vector<ChannelInfo> out;
-  for (const ChannelId& id : ids) {
-    auto info = GetChannel(id);
-    if (info.ok()) out.push_back(std::move(info).value());
+  for (Entry* entry : entries) {
+    std::lock_guard lock(entry->mutex);
+    out.push_back(Info(*entry));
   }
   return out;
 }

@@ -38,7 +38,11 @@ Status Node::AdvanceFunding(Entry& entry) {
 void Node::OnLedgerEvent(const settlement::Event& event) {
   auto found = Find(event.channel);
   if (!found.ok()) return;
-  Entry& entry = **found;
+  std::lock_guard lock((*found)->mutex);
+  HandleLedgerEvent(**found, event);
+}
+
+void Node::HandleLedgerEvent(Entry& entry, const settlement::Event& event) {
   const Channel& c = entry.channel;
   auto advance = [&](Status (Channel::*step)(), NodeEvent::Kind kind, uint64_t version) {
     Channel next = c;
@@ -108,19 +112,19 @@ void Node::CatchUpWithLedger(Entry& entry) {
   if (!dispute.ok()) return;  // nothing registered
   ChannelId id = c.id();
   uint64_t version = dispute->state.state.version;
-  OnLedgerEvent({.kind = settlement::EventKind::kRegistered,
-                 .channel = id,
-                 .version = version,
-                 .timeout = dispute->timeout});
+  HandleLedgerEvent(entry, {.kind = settlement::EventKind::kRegistered,
+                            .channel = id,
+                            .version = version,
+                            .timeout = dispute->timeout});
   if (dispute->concluded) {
-    OnLedgerEvent({.kind = settlement::EventKind::kConcluded, .channel = id, .version = version});
+    HandleLedgerEvent(
+        entry, {.kind = settlement::EventKind::kConcluded, .channel = id, .version = version});
   }
 }
 
 Status Node::ForceClose(const ChannelId& id) {
-  return Transact([&]() -> Status {
-    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
-    const Channel& c = entry->channel;
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    const Channel& c = entry.channel;
     if (c.phase() != Phase::kOpen && c.phase() != Phase::kFinal && c.phase() != Phase::kFunding) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
                                         channel::PhaseName(c.phase()) + "; nothing to force-close");
@@ -130,9 +134,8 @@ Status Node::ForceClose(const ChannelId& id) {
 }
 
 Status Node::Settle(const ChannelId& id) {
-  return Transact([&]() -> Status {
-    PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
-    const Channel& c = entry->channel;
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    const Channel& c = entry.channel;
     if (c.phase() == Phase::kWithdrawn) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is already withdrawn");
     }

@@ -10,6 +10,7 @@
 #include <set>
 #include <thread>
 
+#include "delivery_lanes.h"
 #include "frames.h"
 #include "parley/crypto/hash.h"
 #include "parley/crypto/random.h"
@@ -25,6 +26,11 @@ constexpr uint32_t kProtocolVersion = 1;
 constexpr int kMaxServerThreads = 256;
 // Frames queued for one peer; a peer that falls this far behind is cut off.
 constexpr size_t kMaxQueuedFrames = 10'000;
+// Received messages are handled on this many threads, a channel's always on
+// the same one; this many concurrent synced writes can share a disk flush.
+constexpr size_t kDeliveryLanes = 32;
+// Messages waiting in one lane before the streams that feed it stop reading.
+constexpr size_t kLaneCapacity = 1024;
 // A frame is a protocol message plus protobuf's field tags and lengths.
 constexpr int kMaxFrameSize = static_cast<int>(kMaxMessageSize) + 4096;
 
@@ -47,9 +53,9 @@ Hash32 HandshakeDigest(bool signer_initiated, const crypto::PublicKey& initiator
 // that no reader ever blocks on a write.
 class Connection {
  public:
+  using Write = std::function<bool(const v1::Frame&, grpc::WriteOptions)>;
   // `initiator` is the key of the side that dialed this stream.
-  Connection(PeerId peer, PeerId initiator, std::function<bool(const v1::Frame&)> write,
-             std::function<void()> cancel)
+  Connection(PeerId peer, PeerId initiator, Write write, std::function<void()> cancel)
       : peer_(std::move(peer)),
         initiator_(std::move(initiator)),
         write_(std::move(write)),
@@ -86,26 +92,32 @@ class Connection {
   }
 
  private:
+  // Takes every queued frame at once; all but the last are written with
+  // gRPC's buffer hint, so a burst leaves in few packets.
   void WriteLoop() {
     for (;;) {
-      v1::Frame frame;
+      std::deque<v1::Frame> frames;
       {
         std::unique_lock lock(mutex_);
         wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
         if (stopping_) return;
-        frame = std::move(queue_.front());
-        queue_.pop_front();
+        frames.swap(queue_);
       }
-      if (!write_(frame)) {  // the stream broke: let the reader notice and end
-        cancel_();
-        return;
+      while (!frames.empty()) {
+        grpc::WriteOptions options;
+        if (frames.size() > 1) options.set_buffer_hint();
+        if (!write_(frames.front(), options)) {  // the stream broke: let the reader notice and end
+          cancel_();
+          return;
+        }
+        frames.pop_front();
       }
     }
   }
 
   PeerId peer_;
   PeerId initiator_;
-  std::function<bool(const v1::Frame&)> write_;
+  Write write_;
   std::function<void()> cancel_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -153,6 +165,7 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     }
     for (auto& dialer : dialers_) dialer.join();
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
+    lanes_.Stop();
   }
 
   // parley.v1.Peer/Connect: a peer dialed us.
@@ -277,7 +290,11 @@ class GrpcTransport::Impl : public v1::Peer::Service {
 
     const PeerId& initiator = expected ? key_.public_key() : *peer;
     auto connection = std::make_shared<Connection>(
-        *peer, initiator, [stream](const v1::Frame& f) { return stream->Write(f); }, cancel);
+        *peer, initiator,
+        [stream](const v1::Frame& f, grpc::WriteOptions options) {
+          return stream->Write(f, options);
+        },
+        cancel);
     std::function<void(const PeerId&)> on_connect;
     {
       std::lock_guard lock(mutex_);
@@ -304,12 +321,7 @@ class GrpcTransport::Impl : public v1::Peer::Service {
         spdlog::warn("dropped a frame from peer {}: {}", peer->ToHex(), message.status().message());
         continue;
       }
-      Receiver receiver;
-      {
-        std::lock_guard lock(mutex_);
-        receiver = receiver_;
-      }
-      if (receiver) receiver(*peer, EncodeMessage(*message));
+      if (!lanes_.Push(ChannelOf(*message), *peer, EncodeMessage(*message))) break;
     }
     {
       std::lock_guard lock(mutex_);
@@ -416,6 +428,15 @@ class GrpcTransport::Impl : public v1::Peer::Service {
   std::vector<std::thread> dialers_;
   Receiver receiver_;
   std::function<void(const PeerId&)> on_connect_;
+
+  DeliveryLanes lanes_{kDeliveryLanes, kLaneCapacity, [this](const PeerId& from, Bytes message) {
+                         Receiver receiver;
+                         {
+                           std::lock_guard lock(mutex_);
+                           receiver = receiver_;
+                         }
+                         if (receiver) receiver(from, std::move(message));
+                       }};
 };
 
 Result<std::unique_ptr<GrpcTransport>> GrpcTransport::Start(const crypto::PrivateKey& node_key,

@@ -104,6 +104,18 @@ Result<Message> DecodeTag(uint8_t tag, Reader& r, std::index_sequence<I...>) {
 
 }  // namespace
 
+const channel::ChannelId& ChannelOf(const Message& message) {
+  return std::visit(
+      [](const auto& m) -> const channel::ChannelId& {
+        if constexpr (std::is_same_v<std::decay_t<decltype(m)>, ChannelProposal>) {
+          return m.initial.channel_id;
+        } else {
+          return m.channel;
+        }
+      },
+      message);
+}
+
 Bytes EncodeMessage(const Message& message) {
   Writer w;
   w.U8(static_cast<uint8_t>(message.index()));

@@ -45,24 +45,37 @@ void Must(const Status& s, const char* what) {
   }
 }
 
-// Signals each channel's newest fully signed version at the proposer.
+// Signals each channel's newest fully signed version at the proposer. Each
+// channel has its own condition, so a new version wakes only its own waiter.
 class Versions {
  public:
   void Seen(const ChannelId& id, uint64_t version) {
-    std::lock_guard lock(mutex_);
-    auto& v = versions_[id];
-    v = std::max(v, version);
-    changed_.notify_all();
+    Slot& slot = SlotOf(id);
+    std::lock_guard lock(slot.mutex);
+    slot.version = std::max(slot.version, version);
+    slot.changed.notify_all();
   }
   void WaitAtLeast(const ChannelId& id, uint64_t version) {
-    std::unique_lock lock(mutex_);
-    changed_.wait(lock, [&] { return versions_[id] >= version; });
+    Slot& slot = SlotOf(id);
+    std::unique_lock lock(slot.mutex);
+    slot.changed.wait(lock, [&] { return slot.version >= version; });
   }
 
  private:
+  struct Slot {
+    std::mutex mutex;
+    std::condition_variable changed;
+    uint64_t version = 0;
+  };
+  Slot& SlotOf(const ChannelId& id) {
+    std::lock_guard lock(mutex_);
+    auto& slot = slots_[id];
+    if (!slot) slot = std::make_unique<Slot>();
+    return *slot;
+  }
+
   std::mutex mutex_;
-  std::condition_variable changed_;
-  std::map<ChannelId, uint64_t> versions_;
+  std::map<ChannelId, std::unique_ptr<Slot>> slots_;
 };
 
 class Rig {

@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <map>
 #include <mutex>
 #include <thread>
 
@@ -50,8 +51,8 @@ class Inbox {
 };
 
 // A protocol message that carries `n`, so order can be checked.
-Bytes Numbered(uint64_t n) {
-  return EncodeMessage(UpdateAccept{crypto::RandomHash32(), n, channel::Signature(64, 7)});
+Bytes Numbered(uint64_t n, const channel::ChannelId& channel = crypto::RandomHash32()) {
+  return EncodeMessage(UpdateAccept{channel, n, channel::Signature(64, 7)});
 }
 uint64_t NumberOf(const Bytes& bytes) {
   return std::get<UpdateAccept>(DecodeMessage(bytes).value()).version;
@@ -79,22 +80,30 @@ class GrpcTransportTest : public ::testing::Test {
   crypto::PrivateKey b_key_ = crypto::PrivateKey::Generate();
 };
 
-TEST_F(GrpcTransportTest, DeliversInOrderBetweenAuthenticatedPeers) {
+TEST_F(GrpcTransportTest, DeliversEachChannelInOrderBetweenAuthenticatedPeers) {
   Inbox at_a, at_b;
   auto a = StartTransport(a_key_, &at_a);
   auto b = StartTransport(b_key_, &at_b);
   a->Connect(b_key_.public_key(), Address(*b));
   ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
   ASSERT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));  // the stream serves both ways
-  for (uint64_t i = 0; i < 200; ++i) ASSERT_TRUE(a->Send(b_key_.public_key(), Numbered(i)).ok());
-  ASSERT_TRUE(b->Send(a_key_.public_key(), Numbered(7)).ok());
-  ASSERT_TRUE(at_b.WaitFor(200));
-  ASSERT_TRUE(at_a.WaitFor(1));
-  auto got = at_b.Messages();
-  for (uint64_t i = 0; i < 200; ++i) {
-    EXPECT_EQ(got[i].first, a_key_.public_key());
-    EXPECT_EQ(NumberOf(got[i].second), i);
+  // Three channels' messages interleaved: each channel's arrive in order,
+  // though the channels may be handled concurrently.
+  std::vector<channel::ChannelId> channels;
+  for (int c = 0; c < 3; ++c) channels.push_back(crypto::RandomHash32());
+  for (uint64_t i = 0; i < 600; ++i) {
+    ASSERT_TRUE(a->Send(b_key_.public_key(), Numbered(i / 3, channels[i % 3])).ok());
   }
+  ASSERT_TRUE(b->Send(a_key_.public_key(), Numbered(7)).ok());
+  ASSERT_TRUE(at_b.WaitFor(600));
+  ASSERT_TRUE(at_a.WaitFor(1));
+  std::map<channel::ChannelId, uint64_t> next;
+  for (const auto& [from, bytes] : at_b.Messages()) {
+    EXPECT_EQ(from, a_key_.public_key());
+    auto accept = std::get<UpdateAccept>(DecodeMessage(bytes).value());
+    EXPECT_EQ(accept.version, next[accept.channel]++);
+  }
+  for (const auto& c : channels) EXPECT_EQ(next[c], 200u);
   EXPECT_EQ(at_a.Messages()[0].first, b_key_.public_key());
 }
 

@@ -12,10 +12,15 @@
 // Actions queue per channel; when the channel is idle, every queued action is
 // applied in order and the result goes out as one signed state (batching).
 //
-// Thread-safe, with two limits: deliver from one thread at a time, and
-// destroy the node only when no other thread can still call into it through
-// the ledger or the transport. Ledger events are queued by the ledger's callbacks and handled
-// in ProcessLedgerEvents(), which the node also runs after each of its own
+// Thread-safe. Each channel has a lock of its own, and the store write of an
+// update happens under it only, so updates on different channels run (and
+// write) concurrently: a store that groups concurrent synced writes, as
+// RocksDB does, then shares one disk flush among them. Two limits: deliver
+// the messages of one channel from one thread at a time (different channels
+// may arrive on different threads), and destroy the node only when no other
+// thread can still call into it through the ledger or the transport. Ledger
+// events are queued by the ledger's callbacks and handled in
+// ProcessLedgerEvents(), which the node also runs after each of its own
 // calls; a driver (daemon loop, test) calls it after ledger activity it did
 // not cause itself.
 #pragma once
@@ -157,50 +162,70 @@ class Node {
   std::vector<ChannelInfo> ListChannels() const;
   const crypto::PublicKey& id() const { return key_.public_key(); }
 
-  // Called for every NodeEvent, on the thread that caused it. Set it before
+  // Called for every NodeEvent, in order, on a thread that called into the
+  // node (with one thread driving the node, always that one). Set it before
   // Start(); keep it short.
   void SetObserver(std::function<void(const NodeEvent&)> observer);
 
  private:
-  struct Entry;  // a channel and its action queue
+  struct Entry;  // a channel, its action queue and its lock
   using Outbox = std::vector<std::pair<wire::PeerId, wire::Message>>;
 
-  // Handles queued ledger events, runs `body` under the lock, then sends and
-  // emits what it produced.
+  // Handles queued ledger events, runs `body`, then sends and emits what it
+  // produced.
   Status Transact(const std::function<Status()>& body);
+  // Transact on one channel: `body` runs with the channel's lock held.
+  Status OnChannel(const channel::ChannelId& id, const std::function<Status(Entry&)>& body);
   // Sends queued messages, emits queued events and handles ledger events,
-  // until nothing is left. Called without mutex_ held.
+  // until nothing is left. One thread flushes at a time, which keeps each
+  // peer's messages in order; a thread that finds another flushing leaves
+  // its work to it and returns at once. Called with no lock held.
   void Flush();
 
-  // The helpers below run with mutex_ held.
-  Result<Entry*> Find(const channel::ChannelId& id);
+  // These take mutex_ briefly; call them with or without a channel's lock,
+  // never with mutex_ held.
+  Result<Entry*> Find(const channel::ChannelId& id) const;
+  void Queue(const wire::PeerId& to, wire::Message message);
+  void Emit(NodeEvent event);
+  void Subscribe(const channel::ChannelId& id);
+
   Result<channel::ParticipantIndex> IndexOf(const channel::Params& params,
                                             const crypto::PublicKey& key) const;
-  // Persists `next` and makes it the entry's channel: the step before any send.
-  Status Commit(Entry& entry, channel::Channel next);
-  void Subscribe(const channel::ChannelId& id);
-  void Emit(NodeEvent event);
 
   Status OnChannelProposal(const wire::PeerId& from, const wire::ChannelProposal& m);
-  Status OnChannelAccept(const wire::PeerId& from, const wire::ChannelAccept& m);
-  Status OnChannelReject(const wire::PeerId& from, const wire::ChannelReject& m);
-  Status OnUpdateProposal(const wire::PeerId& from, const wire::UpdateProposal& m);
-  Status OnUpdateAccept(const wire::PeerId& from, const wire::UpdateAccept& m);
-  Status OnUpdateReject(const wire::PeerId& from, const wire::UpdateReject& m);
-  Status OnSyncState(const wire::PeerId& from, const wire::SyncState& m);
-  // The channel proposal `m` from `from` is within this node's options.
+  // Answers a channel proposal this node has already signed, which the peer
+  // sent again because the answer was lost.
+  Status OnKnownChannelProposal(Entry& entry, const wire::PeerId& from,
+                                const wire::ChannelProposal& m);
+  // With mutex_ held: the channel proposal `m` from `from` is within this
+  // node's options.
   Status CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelProposal& m,
                              channel::ParticipantIndex self) const;
+
+  // The helpers below run with the entry's lock held.
+  // Persists `next` and makes it the entry's channel: the step before any send.
+  Status Commit(Entry& entry, channel::Channel next);
+  Status OnChannelAccept(Entry& entry, const wire::PeerId& from, const wire::ChannelAccept& m);
+  Status OnChannelReject(Entry& entry, const wire::PeerId& from, const wire::ChannelReject& m);
+  Status OnUpdateProposal(Entry& entry, const wire::PeerId& from, const wire::UpdateProposal& m);
+  Status OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::UpdateAccept& m);
+  Status OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::UpdateReject& m);
+  Status OnSyncState(Entry& entry, const wire::PeerId& from, const wire::SyncState& m);
   // Queues the pending proposal of `entry` again, if there is one.
   void ResendPending(Entry& entry);
+  // Queues what a peer that has just (re)connected may have missed.
+  void OfferLatest(Entry& entry);
   // Acts on what the ledger holds for a channel, as if its events had
   // arrived: for disputes raised while the node was down.
   void CatchUpWithLedger(Entry& entry);
-
   // Proposes the queued actions as one state, if the channel is idle.
   Status ProposeQueued(Entry& entry);
   // Deposits this node's missing share and opens the channel once funded.
   Status AdvanceFunding(Entry& entry);
+  void HandleLedgerEvent(Entry& entry, const settlement::Event& event);
+  ChannelInfo Info(const Entry& entry) const;
+
+  // Takes the channel's lock, then HandleLedgerEvent.
   void OnLedgerEvent(const settlement::Event& event);
 
   const crypto::PrivateKey key_;
@@ -212,15 +237,18 @@ class Node {
   const channel::AppRegistry& apps_;
   const NodeOptions options_;
 
-  std::mutex flush_mutex_;    // one Flush at a time: keeps each peer's messages in order
-  mutable std::mutex mutex_;  // guards everything below up to events_mutex_
+  // Guards everything below up to events_mutex_. Lock order: a channel's
+  // lock, then mutex_; never the other way round.
+  mutable std::mutex mutex_;
   std::map<channel::ChannelId, std::unique_ptr<Entry>> entries_;
   std::vector<uint64_t> subscriptions_;
   Outbox outbox_;
   std::vector<NodeEvent> emitted_;
   std::function<void(const NodeEvent&)> observer_;
+  bool flushing_ = false;     // a thread is in Flush
+  bool flush_again_ = false;  // ... and has more to do than it took
 
-  // Ledger callbacks only queue here, so a ledger call made under mutex_
+  // Ledger callbacks only queue here, so a ledger call made under a lock
   // cannot deadlock.
   std::mutex events_mutex_;
   std::deque<settlement::Event> ledger_events_;

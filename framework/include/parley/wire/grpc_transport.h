@@ -3,16 +3,20 @@
 // proto/parley/v1/wire.proto), opened by whichever side connects.
 //
 // Handshake: each side sends its node key and a fresh 32-byte challenge, then
-// a BIP340 signature over TaggedHash("Parley/Handshake", the other's challenge
-// || its own key). A peer that cannot prove its key, or is not the one the
-// dialer asked for, is dropped. Messages are then delivered in order per peer;
-// a frame over the size limit ends the stream (gRPC refuses it), a frame that
-// does not decode is dropped with a log line. A dialed peer that goes away is
+// a BIP340 signature over TaggedHash("Parley/Handshake/v1", its role ||
+// initiator's key || responder's key || both challenges). A peer that cannot
+// prove its key, or is not the one the dialer asked for, is dropped. A frame
+// over the size limit ends the stream (gRPC refuses it), a frame that does
+// not decode is dropped with a log line. A dialed peer that goes away is
 // dialed again with exponential back-off.
 //
+// Delivery: the messages of one channel reach the receiver in order, one at a
+// time; messages of different channels are delivered concurrently on a fixed
+// set of threads (lanes), so that a node can handle, and durably store, many
+// channels' updates at once.
+//
 // Thread-safe. Send never blocks: each connection has its own writer thread.
-// The receiver and the connection handler are called on the connection's
-// reader thread.
+// The connection handler is called on the connection's reader thread.
 #pragma once
 
 #include <chrono>

@@ -59,6 +59,10 @@ struct SyncState {
 using Message = std::variant<ChannelProposal, ChannelAccept, ChannelReject, UpdateProposal,
                              UpdateAccept, UpdateReject, SyncState>;
 
+// The channel a message is about (for a proposal, the id its initial state
+// names).
+const channel::ChannelId& ChannelOf(const Message& message);
+
 Bytes EncodeMessage(const Message& message);
 // InvalidArgument for an unknown tag, a truncated or oversized message, or a
 // field that does not decode.

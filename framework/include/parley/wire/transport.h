@@ -1,5 +1,6 @@
 // Transport: how a node reaches its peers. A peer is named by its node key.
-// Delivery is in order per peer; a message may be lost when a peer is
+// Delivery is in order per channel (an implementation may keep a stricter
+// order, per peer); a message may be lost when a peer is
 // unreachable (the protocol's resync handles that). Implementations: the
 // in-memory network below; gRPC streams (framework/wire, next issue).
 #pragma once
