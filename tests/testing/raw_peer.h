@@ -4,6 +4,7 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <deque>
 #include <string>
 
 #include "parley/crypto/hash.h"
@@ -72,7 +73,18 @@ class RawPeer {
     return stream_->Write(proof);
   }
   bool Write(const v1::Frame& f) { return stream_->Write(f); }
-  bool Read(v1::Frame* f) { return stream_->Read(f); }
+  // The next frame; the frames of a Batch come one by one, in order.
+  bool Read(v1::Frame* f) {
+    if (unbatched_.empty()) {
+      if (!stream_->Read(f)) return false;
+      if (!f->has_batch()) return true;
+      for (auto& inner : *f->mutable_batch()->mutable_frames()) unbatched_.push_back(inner);
+      if (unbatched_.empty()) return Read(f);
+    }
+    *f = std::move(unbatched_.front());
+    unbatched_.pop_front();
+    return true;
+  }
   // Reads until the server ends the stream; returns its status.
   grpc::Status Finish() {
     v1::Frame in;
@@ -102,6 +114,7 @@ class RawPeer {
   grpc::ClientContext context_;
   std::unique_ptr<grpc::ClientReaderWriter<v1::Frame, v1::Frame>> stream_;
   bool finished_ = false;
+  std::deque<v1::Frame> unbatched_;  // the rest of the last Batch read
 };
 
 }  // namespace parley::wire::testing

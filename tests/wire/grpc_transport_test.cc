@@ -218,6 +218,59 @@ TEST_F(GrpcTransportTest, AMalformedFrameIsDroppedAndTheStreamGoesOn) {
   EXPECT_EQ(got[0].first, a_key_.public_key());
 }
 
+TEST_F(GrpcTransportTest, ABatchIsDeliveredInOrderAndWhatItMayNotHoldIsDropped) {
+  Inbox at_b;
+  auto b = StartTransport(b_key_, &at_b);
+  RawPeer peer(Address(*b));
+  ASSERT_TRUE(peer.Handshake(a_key_));
+  auto accept = [](uint64_t version) {
+    v1::Frame f;
+    f.mutable_update_accept()->set_channel_id(std::string(32, 3));
+    f.mutable_update_accept()->set_version(version);
+    return f;
+  };
+  v1::Frame batch;
+  auto* frames = batch.mutable_batch()->mutable_frames();
+  *frames->Add() = accept(1);
+  v1::Frame nested;
+  *nested.mutable_batch()->add_frames() = accept(99);
+  *frames->Add() = nested;         // a batch in a batch: dropped
+  frames->Add()->mutable_hello();  // a handshake frame: dropped
+  *frames->Add() = accept(2);
+  ASSERT_TRUE(peer.Write(batch));
+  ASSERT_TRUE(peer.Write(accept(3)));  // and the stream goes on
+  ASSERT_TRUE(at_b.WaitFor(3));
+  std::this_thread::sleep_for(100ms);
+  auto got = at_b.Messages();
+  ASSERT_EQ(got.size(), 3u);
+  for (uint64_t i = 0; i < 3; ++i) EXPECT_EQ(NumberOf(got[i].second), i + 1);
+}
+
+TEST_F(GrpcTransportTest, ABacklogOfLargeMessagesLeavesInBatchesWithinTheSizeLimit) {
+  Inbox at_a, at_b;
+  auto a = StartTransport(a_key_, &at_a);
+  auto b = StartTransport(b_key_, &at_b);
+  a->Connect(b_key_.public_key(), Address(*b));
+  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+  // Each proposal carries the largest app data; 40 of them are ten frames'
+  // worth, so the writer must split its backlog over several batches.
+  channel::State state{.channel_id = crypto::RandomHash32(),
+                       .app_data = Bytes(channel::kMaxAppDataSize, 5)};
+  for (uint64_t i = 0; i < 40; ++i) {
+    state.version = i;
+    Bytes proposal =
+        EncodeMessage(UpdateProposal{state.channel_id, state, channel::Signature(64, 1)});
+    ASSERT_TRUE(a->Send(b_key_.public_key(), proposal).ok());
+  }
+  ASSERT_TRUE(at_b.WaitFor(40));
+  auto got = at_b.Messages();
+  for (uint64_t i = 0; i < 40; ++i) {
+    auto proposal = std::get<UpdateProposal>(DecodeMessage(got[i].second).value());
+    EXPECT_EQ(proposal.state.version, i);
+    EXPECT_EQ(proposal.state.app_data.size(), channel::kMaxAppDataSize);
+  }
+}
+
 TEST_F(GrpcTransportTest, ADialedPeerIsDialedAgainAfterItRestarts) {
   Inbox at_b;
   auto a = StartTransport(a_key_, nullptr);
