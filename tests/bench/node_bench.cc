@@ -205,6 +205,16 @@ double TransportRoundTripSeconds() {
   return rtt;
 }
 
+// One synced write of a channel-record-sized value to a fresh RocksDB store.
+double SyncedWriteSeconds(const std::filesystem::path& dir) {
+  auto store = Must(store::OpenRocksDb((dir / "synced-write").string(), {.sync = true}), "store");
+  Bytes record(400, 7);
+  constexpr int kN = 1000;
+  auto t0 = Clock::now();
+  for (int i = 0; i < kN; ++i) Must(store->Put("channel/" + std::to_string(i % 64), record), "put");
+  return Seconds(Clock::now() - t0) / kN;
+}
+
 }  // namespace
 }  // namespace parley
 
@@ -215,8 +225,17 @@ int main() {
   std::filesystem::create_directories(dir);
   double bound = CryptoBoundUpdatesPerSecond();
   double rtt = TransportRoundTripSeconds();
+  double synced = SyncedWriteSeconds(dir);
   std::printf("crypto-bound limit 1/(2*sign + 2*verify): %.0f updates/s\n", bound);
-  std::printf("plain transport round trip (gRPC stream, loopback): %.0f us\n\n", rtt * 1e6);
+  std::printf("plain transport round trip (gRPC stream, loopback): %.0f us\n", rtt * 1e6);
+  std::printf("one synced store write (RocksDB, alone): %.0f us\n", synced * 1e6);
+  // An update waits for the proposer's write, a round trip, the responder's
+  // write and the proposer's final write, plus its four signature operations.
+  double floor = rtt + 1 / bound + 3 * synced;
+  std::printf(
+      "floor of one sequential update (round trip + crypto + 3 synced writes in series): "
+      "%.0f us = %.0f updates/s\n\n",
+      floor * 1e6, 1 / floor);
   {
     Rig rig(dir);
 

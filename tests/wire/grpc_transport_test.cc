@@ -75,6 +75,16 @@ class GrpcTransportTest : public ::testing::Test {
   static std::string Address(const GrpcTransport& t) {
     return "127.0.0.1:" + std::to_string(t.port());
   }
+  // Transports for a and b, with a connected to b (the stream serves both ways).
+  std::pair<std::unique_ptr<GrpcTransport>, std::unique_ptr<GrpcTransport>> ConnectedPair(
+      Inbox* at_a, Inbox* at_b) {
+    auto a = StartTransport(a_key_, at_a);
+    auto b = StartTransport(b_key_, at_b);
+    a->Connect(b_key_.public_key(), Address(*b));
+    EXPECT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+    EXPECT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));
+    return {std::move(a), std::move(b)};
+  }
 
   crypto::PrivateKey a_key_ = crypto::PrivateKey::Generate();
   crypto::PrivateKey b_key_ = crypto::PrivateKey::Generate();
@@ -82,11 +92,7 @@ class GrpcTransportTest : public ::testing::Test {
 
 TEST_F(GrpcTransportTest, DeliversEachChannelInOrderBetweenAuthenticatedPeers) {
   Inbox at_a, at_b;
-  auto a = StartTransport(a_key_, &at_a);
-  auto b = StartTransport(b_key_, &at_b);
-  a->Connect(b_key_.public_key(), Address(*b));
-  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
-  ASSERT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));  // the stream serves both ways
+  auto [a, b] = ConnectedPair(&at_a, &at_b);
   // Three channels' messages interleaved: each channel's arrive in order,
   // though the channels may be handled concurrently.
   std::vector<channel::ChannelId> channels;
@@ -248,10 +254,7 @@ TEST_F(GrpcTransportTest, ABatchIsDeliveredInOrderAndWhatItMayNotHoldIsDropped) 
 
 TEST_F(GrpcTransportTest, ABacklogOfLargeMessagesLeavesInBatchesWithinTheSizeLimit) {
   Inbox at_a, at_b;
-  auto a = StartTransport(a_key_, &at_a);
-  auto b = StartTransport(b_key_, &at_b);
-  a->Connect(b_key_.public_key(), Address(*b));
-  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+  auto [a, b] = ConnectedPair(&at_a, &at_b);
   // Each proposal carries the largest app data; 40 of them are ten frames'
   // worth, so the writer must split its backlog over several batches.
   channel::State state{.channel_id = crypto::RandomHash32(),
