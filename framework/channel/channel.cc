@@ -45,6 +45,7 @@ void Write(Writer& w, const ChannelRecord& record) {
   if (record.pending) Write(w, *record.pending);
   w.Bool(record.last_signed_version.has_value());
   w.U64(record.last_signed_version.value_or(0));
+  w.Fixed(record.last_signed_hash);
   w.U64(record.current_version);
 }
 
@@ -71,6 +72,7 @@ Status Read(Reader& r, ChannelRecord* record) {
   PARLEY_RETURN_IF_ERROR(r.Bool(&has_signed));
   PARLEY_RETURN_IF_ERROR(r.U64(&last_signed));
   record->last_signed_version = has_signed ? std::optional(last_signed) : std::nullopt;
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&record->last_signed_hash));
   return r.U64(&record->current_version);
 }
 
@@ -158,13 +160,16 @@ Status Channel::CheckParticipant(ParticipantIndex index, const char* role) const
 }
 
 Result<Signature> Channel::SignGuarded(const State& state, const crypto::PrivateKey& key) {
-  if (record_.last_signed_version && state.version <= *record_.last_signed_version) {
-    return Status::FailedPrecondition("this node already signed version " +
-                                      std::to_string(*record_.last_signed_version) +
-                                      " and never signs a version twice");
+  Hash32 hash = scheme_->StateHash(state);
+  const auto& last = record_.last_signed_version;
+  if (last && state.version <= *last &&
+      !(state.version == *last && hash == record_.last_signed_hash)) {
+    return Status::FailedPrecondition("this node already signed version " + std::to_string(*last) +
+                                      " and never signs two different states at one version");
   }
-  Signature sig = scheme_->Sign(key, scheme_->StateHash(state));
+  Signature sig = scheme_->Sign(key, hash);
   record_.last_signed_version = state.version;
+  record_.last_signed_hash = hash;
   record_.current_version = std::max(record_.current_version, state.version);
   return sig;
 }
@@ -327,6 +332,34 @@ Status Channel::HandleReject(uint64_t version) {
   return Status::Ok();
 }
 
+Result<SignedState> Channel::SignForceMove(const State& from, const State& next,
+                                           const crypto::PrivateKey& key) {
+  if (record_.phase != Phase::kDisputed) {
+    return Status::FailedPrecondition("force-moves answer a dispute; the channel is " +
+                                      std::string(PhaseName(record_.phase)));
+  }
+  if (!app_->SupportsForceMove()) {
+    return Status::FailedPrecondition("app '" + app_->id() + "' is not turn-based: no force-moves");
+  }
+  if (from.channel_id != id_ || next.channel_id != id_) {
+    return Status::InvalidArgument("the states are not of channel " + ToHex(id_));
+  }
+  if (next.version != from.version + 1) {
+    return Status::InvalidArgument("a force-move must be version " +
+                                   std::to_string(from.version + 1) + ", not " +
+                                   std::to_string(next.version));
+  }
+  PARLEY_RETURN_IF_ERROR(ValidateState(next, record_.params.participants.size()));
+  PARLEY_RETURN_IF_ERROR(CheckConserved(from.allocation, next.allocation));
+  PARLEY_RETURN_IF_ERROR(app_->ValidTransition(record_.params, from, next, record_.self)
+                             .WithContext("app '" + app_->id() + "' refuses the move"));
+  SignedState move{next, std::vector<std::optional<Signature>>(record_.params.participants.size())};
+  Channel after = *this;
+  PARLEY_ASSIGN_OR_RETURN(move.sigs[record_.self], after.SignGuarded(next, key));
+  *this = std::move(after);
+  return move;
+}
+
 Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
   if (theirs.state.channel_id != id_) {
     return Status::InvalidArgument("the state is for channel " + ToHex(theirs.state.channel_id) +
@@ -352,8 +385,10 @@ Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
   record_.latest = theirs;
   record_.current_version = std::max(record_.current_version, theirs.state.version);
   // This node's signature is on it, so it signed that version.
-  record_.last_signed_version =
-      std::max(record_.last_signed_version.value_or(0), theirs.state.version);
+  if (theirs.state.version > record_.last_signed_version.value_or(0)) {
+    record_.last_signed_version = theirs.state.version;
+    record_.last_signed_hash = scheme_->StateHash(theirs.state);
+  }
   if (record_.pending && record_.pending->state.version <= theirs.state.version) {
     record_.pending.reset();
   }

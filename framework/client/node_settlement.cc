@@ -133,6 +133,33 @@ Status Node::ForceClose(const ChannelId& id) {
   });
 }
 
+Status Node::ForceMove(const ChannelId& id, Bytes action) {
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    const Channel& c = entry.channel;
+    if (c.phase() != Phase::kDisputed) {
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
+                                        channel::PhaseName(c.phase()) +
+                                        "; force-moves answer a dispute (force-close first)");
+    }
+    PARLEY_ASSIGN_OR_RETURN(settlement::Dispute dispute, adjudicator_.GetDispute(id));
+    if (dispute.concluded) {
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is already concluded");
+    }
+    PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(c.params().app));
+    if (!app->SupportsForceMove()) {
+      return Status::FailedPrecondition("app '" + app->id() +
+                                        "' is not turn-based: no force-moves");
+    }
+    const channel::State& on_ledger = dispute.state.state;
+    PARLEY_ASSIGN_OR_RETURN(channel::State next,
+                            app->ApplyAction(c.params(), on_ledger, c.self(), action));
+    Channel after = c;
+    PARLEY_ASSIGN_OR_RETURN(channel::SignedState move, after.SignForceMove(on_ledger, next, key_));
+    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(after)));  // the guard is durable first
+    return adjudicator_.Progress(entry.channel.params(), move, entry.channel.self());
+  });
+}
+
 Status Node::Settle(const ChannelId& id) {
   return OnChannel(id, [&](Entry& entry) -> Status {
     const Channel& c = entry.channel;

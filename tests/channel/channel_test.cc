@@ -138,7 +138,7 @@ TEST_F(TwoPartyChannelTest, ARefusedProposalUsesUpItsVersionOnBothSides) {
   EXPECT_EQ(p->state.version, 2u);
 }
 
-TEST_F(TwoPartyChannelTest, TheGuardNeverSignsAVersionTwice) {
+TEST_F(TwoPartyChannelTest, TheGuardNeverSignsTwoStatesAtOneVersion) {
   auto a = Channel::Propose(params_, initial_, 0, alice_key_, scheme_, app_);
   ASSERT_TRUE(a.ok());
   auto b = Channel::FromProposal(params_, initial_, 0, *a->latest().sigs[0], 1, scheme_, app_);
@@ -148,16 +148,23 @@ TEST_F(TwoPartyChannelTest, TheGuardNeverSignsAVersionTwice) {
   auto record = Decode<ChannelRecord>(Encode(b->record()), "record");
   ASSERT_TRUE(record.ok());
   EXPECT_EQ(record->last_signed_version, std::optional<uint64_t>(0));
-  auto restored = Channel::Restore(*record, scheme_, app_);
-  ASSERT_TRUE(restored.ok());
-  // Forced back into proposing (as a buggy caller might), it still refuses.
-  ChannelRecord rewound = restored->record();
+  EXPECT_EQ(record->last_signed_hash, scheme_.StateHash(initial_));
+  // Forced back into proposing (as a buggy caller might), with another
+  // initial state, it refuses.
+  ChannelRecord rewound = record.value();
   rewound.phase = Phase::kProposing;
-  auto again = Channel::Restore(rewound, scheme_, app_);
-  ASSERT_TRUE(again.ok());
-  auto second = again->SignInitial(bob_key_);
+  rewound.latest.state.allocation.assets[0].balances[1] += 1;
+  auto other = Channel::Restore(rewound, scheme_, app_);
+  ASSERT_TRUE(other.ok());
+  auto second = other->SignInitial(bob_key_);
   EXPECT_EQ(second.status().code(), StatusCode::kFailedPrecondition);
-  EXPECT_NE(second.status().message().find("never signs a version twice"), std::string::npos);
+  EXPECT_NE(second.status().message().find("never signs two different states at one version"),
+            std::string::npos);
+  // The same state again is no second state: signing it is harmless.
+  rewound.latest.state = initial_;
+  auto same = Channel::Restore(rewound, scheme_, app_);
+  ASSERT_TRUE(same.ok());
+  EXPECT_TRUE(same->SignInitial(bob_key_).ok());
 }
 
 TEST_F(TwoPartyChannelTest, RecordsRoundTripThroughTheirEncoding) {

@@ -8,8 +8,9 @@
 //
 // Versions. A channel's current version is the highest version any
 // participant is known to have signed. A proposal must be for current+1. A
-// node never signs twice at one version (the guard `last_signed_version` is
-// part of the persisted record), so a proposal that is rejected, or that
+// node never signs two different states at one version (the guard
+// `last_signed_version` and its hash are part of the persisted record), so a
+// proposal that is rejected, or that
 // crosses the peer's proposal for the same version, uses that version up:
 // both sides move on to the next. Of two crossing proposals, the lower
 // participant index wins: it retries first, and the other waits for it.
@@ -50,8 +51,11 @@ struct ChannelRecord {
   SignedState latest;
   // This node's own update proposal, signed by it, awaiting the peer.
   std::optional<SignedState> pending;
-  // The guard: the highest version this node has signed.
+  // The guard: the highest version this node has signed, and the hash of the
+  // state it signed there (all zero if it signed that version by a route that
+  // kept no hash). Only that same state may be signed at that version again.
   std::optional<uint64_t> last_signed_version;
+  Hash32 last_signed_hash{};
   // The highest version any participant is known to have signed.
   uint64_t current_version = 0;
 
@@ -114,6 +118,18 @@ class Channel {
   Status HandleAccept(uint64_t version, ParticipantIndex from, const Signature& sig);
   // The peer refused our pending proposal for `version`; it is dropped.
   Status HandleReject(uint64_t version);
+
+  // Force-move (DESIGN.md §3): during a dispute of a turn-based app, this
+  // node moves on the ledger alone. `from` is the state the ledger holds;
+  // `next` must be its version + 1, conserve funds and be a transition the
+  // app accepts with this node as actor. Returns `next` signed by this node
+  // only. The guard holds here too: a version this node has signed before is
+  // signed again only for the same state (its own pending proposal, which it
+  // may now play on the ledger, though the dispute dropped it as pending).
+  // FailedPrecondition outside a dispute or for an app without force-moves.
+  // Persist the record before using the result.
+  Result<SignedState> SignForceMove(const State& from, const State& next,
+                                    const crypto::PrivateKey& key);
 
   // What AdoptSigned did with a peer's latest state.
   enum class SyncOutcome {

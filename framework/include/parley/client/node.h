@@ -137,6 +137,13 @@ class Node {
   Status Close(const channel::ChannelId& id);
   // Registers the latest fully signed state on the ledger, starting a dispute.
   Status ForceClose(const channel::ChannelId& id);
+  // Answers a dispute of a turn-based app with a move on the ledger: applies
+  // `action` (e.g. a chess move) for this node to the state the ledger holds
+  // and submits it, signed by this node alone (Adjudicator::Progress). The
+  // ledger accepts it once the dispute phase is over, from the participant
+  // whose turn it is, before the move window closes. FailedPrecondition
+  // outside a dispute; the app's reason for a move it refuses.
+  Status ForceMove(const channel::ChannelId& id, Bytes action);
   // Does what settlement allows now: registers a final state, concludes when
   // the timeout has passed (FailedPrecondition with the tick otherwise), and
   // withdraws this node's share.
