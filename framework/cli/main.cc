@@ -166,7 +166,7 @@ int main(int argc, char** argv) {
   uint64_t challenge = 10;
   auto* open_cmd = ch->add_subcommand("open", "propose a channel to a connected peer");
   open_cmd->add_option("--peer", *open.mutable_peer(), "the peer's node id")->required();
-  open_cmd->add_option("--app", *open.mutable_app(), "payment or tictactoe")->required();
+  open_cmd->add_option("--app", *open.mutable_app(), "payment, tictactoe or chess")->required();
   open_cmd->add_option("--deposit", deposits, "MINE:THEIRS in base units")->required();
   open_cmd->add_option("--challenge", challenge, "dispute period in ledger ticks")
       ->capture_default_str();

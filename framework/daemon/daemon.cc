@@ -12,6 +12,7 @@
 #include <mutex>
 #include <set>
 
+#include "chess/chess_app.h"
 #include "parley/client/node.h"
 #include "parley/crypto/key_file.h"
 #include "parley/rpc/api_service.h"
@@ -105,6 +106,7 @@ Status Run(const DaemonConfig& config) {
   channel::AppRegistry apps;
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::PaymentApp>()));
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::TicTacToeApp>()));
+  PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::ChessApp>()));
   channel::Bip340Scheme scheme("sim");
 
   // The ledger: hosted here, joined remotely, or both (hosting and using it).

@@ -185,6 +185,13 @@ grpc::Status ApiService::Update(grpc::ServerContext*, const v1::UpdateRequest* r
   });
 }
 
+grpc::Status ApiService::ForceMove(grpc::ServerContext*, const v1::UpdateRequest* r,
+                                   v1::ChannelInfo* out) {
+  return OnChannel(c_.node, r->channel_id(), out, [&](const channel::ChannelId& id) {
+    return c_.node.ForceMove(id, Bytes(r->action().begin(), r->action().end()));
+  });
+}
+
 grpc::Status ApiService::Pay(grpc::ServerContext*, const v1::PayRequest* r, v1::ChannelInfo* out) {
   return OnChannel(c_.node, r->channel_id(), out, [&](const channel::ChannelId& id) -> Status {
     if (r->amount().empty()) return Status::InvalidArgument("amount is required");

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/app_test_params.h"
 #include "parley/channel/types.h"
 #include "parley/crypto/keys.h"
 #include "parley/util/codec.h"
@@ -30,15 +31,7 @@ using channel::State;
 Amount Max() { return ~Amount(0); }
 
 Params MakeParams(size_t participants = 2) {
-  Params params;
-  for (size_t i = 0; i < participants; ++i) {
-    params.participants.push_back(crypto::PrivateKey::Generate().public_key());
-  }
-  params.nonce.fill(0x42);
-  params.challenge_duration = 10;
-  params.app = PaymentApp::kId;
-  params.backend = "sim";
-  return params;
+  return testing::MakeParams(PaymentApp::kId, participants);
 }
 
 AssetAllocation Asset(std::string name, std::vector<Amount> balances,

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "apps/app_test_params.h"
 #include "parley/channel/types.h"
 #include "parley/crypto/keys.h"
 #include "payment/payment_app.h"
@@ -31,15 +32,7 @@ constexpr uint8_t kX = 1;
 constexpr uint8_t kO = 2;
 
 Params MakeParams(size_t participants = 2) {
-  Params params;
-  for (size_t i = 0; i < participants; ++i) {
-    params.participants.push_back(crypto::PrivateKey::Generate().public_key());
-  }
-  params.nonce.fill(0x77);
-  params.challenge_duration = 5;
-  params.app = TicTacToeApp::kId;
-  params.backend = "sim";
-  return params;
+  return testing::MakeParams(TicTacToeApp::kId, participants);
 }
 
 Bytes BoardBytes(const Board& board) { return Bytes(board.begin(), board.end()); }
@@ -54,14 +47,7 @@ Board BoardOf(const State& state) {
 // A state with one asset "native" holding `balances` and the board `board`.
 State MakeState(std::vector<Amount> balances, const Board& board = Board{}, uint64_t version = 0,
                 bool is_final = false) {
-  State state;
-  state.channel_id.fill(0x22);
-  state.version = version;
-  AssetAllocation asset;
-  asset.asset = "native";
-  asset.balances = std::move(balances);
-  state.allocation.assets.push_back(asset);
-  state.app_data = BoardBytes(board);
+  State state = testing::OneAssetState(std::move(balances), BoardBytes(board), version);
   state.is_final = is_final;
   return state;
 }
