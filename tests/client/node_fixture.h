@@ -6,6 +6,7 @@
 
 #include <memory>
 
+#include "chess/chess_app.h"
 #include "parley/client/node.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/wire/memory_transport.h"
@@ -40,6 +41,7 @@ class TwoNodeTest : public ::testing::Test {
   TwoNodeTest() {
     EXPECT_TRUE(apps_.Register(std::make_shared<apps::PaymentApp>()).ok());
     EXPECT_TRUE(apps_.Register(std::make_shared<apps::TicTacToeApp>()).ok());
+    EXPECT_TRUE(apps_.Register(std::make_shared<apps::ChessApp>()).ok());
     ledger_ = settlement::SimLedger::Open(*ledger_store_, apps_).value();
     alice_ = MakePeer(crypto::PrivateKey::Generate(), store::NewMemoryStore());
     bob_ = MakePeer(crypto::PrivateKey::Generate(), store::NewMemoryStore());

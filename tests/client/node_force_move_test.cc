@@ -1,10 +1,11 @@
-// Force-moves through the node (Node::ForceMove), on tic-tac-toe: a player
+// Force-moves through the node (Node::ForceMove), on tic-tac-toe and chess: a player
 // whose opponent stalls registers the latest state; the opponent then answers
 // with a move on the ledger, or loses the pot when the move window closes.
 // Moves the app refuses, moves out of turn and moves outside a dispute are
 // refused with the reason and change nothing on the ledger.
 #include <gtest/gtest.h>
 
+#include "chess/chess_app.h"
 #include "client/node_fixture.h"
 #include "testing/status_matchers.h"
 #include "tictactoe/tictactoe_app.h"
@@ -14,6 +15,7 @@ namespace {
 
 using apps::TicTacToeApp;
 using channel::Phase;
+using testing::Peer;
 using testing::TwoNodeTest;
 
 class ForceMoveTest : public TwoNodeTest {
@@ -131,6 +133,71 @@ TEST_F(ForceMoveTest, AMoveProposedOffChainCanBePlayedOnTheLedgerButNoOther) {
   // ...while the move he signed is his to play.
   ASSERT_OK(bob_->node->ForceMove(id, TicTacToeApp::MoveAction(0)));
   EXPECT_EQ(LedgerVersion(id), 2u);
+}
+
+class ChessForceMoveTest : public TwoNodeTest {
+ protected:
+  // Alice (white) and Bob (black), stakes of 10 each, after `moves` played
+  // off-chain in turn, white first.
+  channel::ChannelId GameAfter(const std::vector<std::string>& moves) {
+    auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                         .app = apps::ChessApp::kId,
+                                         .my_deposit = 10,
+                                         .peer_deposit = 10,
+                                         .challenge_duration = kChallenge,
+                                         .initial_app_data = apps::ChessApp::InitialAppData()});
+    EXPECT_OK(id.status());
+    Settle();
+    for (size_t i = 0; i < moves.size(); ++i) {
+      Peer& mover = i % 2 == 0 ? *alice_ : *bob_;
+      EXPECT_OK(mover.node->Update(*id, apps::ChessApp::MoveAction(moves[i])));
+      Settle();
+    }
+    EXPECT_EQ(Info(*alice_, *id).latest.version, moves.size());
+    return *id;
+  }
+  channel::Amount Balance(Peer& peer) { return ledger_->Balance(peer.key.public_key(), "native"); }
+};
+
+TEST_F(ChessForceMoveTest, CheckmateOnTheLedgerTakesThePotAtOnce) {
+  auto id = GameAfter({"f3", "e5", "g4"});
+  // Bob's mating move goes unanswered: Alice stops countersigning.
+  network_.Silence(alice_->key.public_key());
+  ASSERT_OK(bob_->node->Update(id, apps::ChessApp::MoveAction("Qh4#")));
+  Settle();
+  ASSERT_OK(bob_->node->ForceClose(id));
+  Settle();
+  ASSERT_OK(ledger_->Advance(kChallenge));
+  ASSERT_OK(bob_->node->ForceMove(id, apps::ChessApp::MoveAction("Qh4#")));
+  auto on_ledger = ledger_->GetDispute(id);
+  ASSERT_OK(on_ledger.status());
+  EXPECT_TRUE(on_ledger->state.state.is_final);
+  auto game = apps::ChessApp::Decode(on_ledger->state.state.app_data);
+  ASSERT_OK(game.status());
+  EXPECT_EQ(game->status(), apps::chess::GameStatus::kCheckmate);
+  ASSERT_OK(bob_->node->Settle(id));  // a final state concludes without waiting
+  Settle();
+  EXPECT_EQ(Balance(*bob_), 1010);
+  ASSERT_OK(alice_->node->Settle(id));
+  EXPECT_EQ(Balance(*alice_), 990);
+}
+
+TEST_F(ChessForceMoveTest, IllegalLedgerMovesAreRefusedAndTheStalledPlayerLoses) {
+  auto id = GameAfter({"e4"});
+  ASSERT_OK(alice_->node->ForceClose(id));  // Bob stalls
+  Settle();
+  ASSERT_OK(ledger_->Advance(kChallenge));
+  for (const char* illegal : {"e4", "Ke7", "e2e4", "Qxf7", "O-O", "zz9"}) {
+    EXPECT_FALSE(bob_->node->ForceMove(id, apps::ChessApp::MoveAction(illegal)).ok()) << illegal;
+  }
+  EXPECT_FALSE(alice_->node->ForceMove(id, apps::ChessApp::MoveAction("d4")).ok());  // not her turn
+  EXPECT_EQ(ledger_->GetDispute(id)->state.state.version, 1u);
+  ASSERT_OK(ledger_->Advance(kChallenge));  // Bob never answers
+  Settle();
+  ASSERT_OK(alice_->node->Settle(id));
+  ASSERT_OK(bob_->node->Settle(id));
+  EXPECT_EQ(Balance(*alice_), 1010);
+  EXPECT_EQ(Balance(*bob_), 990);
 }
 
 }  // namespace
