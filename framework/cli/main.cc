@@ -1,14 +1,12 @@
 // parley: the command-line client of parleyd's API (and of a devchain's
 // development calls). Human-readable output, or --json.
-#include <google/protobuf/util/json_util.h>
 #include <grpcpp/grpcpp.h>
 
 #include <CLI/CLI.hpp>
-#include <chrono>
 #include <cstdio>
-#include <iostream>
-#include <thread>
 
+#include "chess_commands.h"
+#include "cli_common.h"
 #include "parley/channel/amount.h"
 #include "parley/crypto/keys.h"
 #include "parley/v1/api.grpc.pb.h"
@@ -17,86 +15,8 @@
 
 namespace {
 
-using namespace parley;  // NOLINT: a small program
-
-struct Options {
-  std::string node = "127.0.0.1:7701";
-  std::string chain = "127.0.0.1:7800";
-  bool json = false;
-};
-
-[[noreturn]] void Die(const std::string& message) {
-  std::fprintf(stderr, "parley: %s\n", message.c_str());
-  std::exit(1);
-}
-
-void Check(const grpc::Status& s, const std::string& what) {
-  if (s.ok()) return;
-  Die(what + ": " + wire::FromGrpc(s, "cannot reach parleyd").ToString());
-}
-
-std::unique_ptr<v1::Api::Stub> Api(const Options& o) {
-  return v1::Api::NewStub(grpc::CreateChannel(o.node, grpc::InsecureChannelCredentials()));
-}
-
-std::unique_ptr<grpc::ClientContext> Context() {
-  auto context = std::make_unique<grpc::ClientContext>();
-  context->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(15));
-  return context;
-}
-
-void PrintJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.always_print_primitive_fields = true;
-  (void)google::protobuf::util::MessageToJsonString(m, &out, options);
-  std::cout << out;
-}
-
-void PrintChannel(const v1::ChannelInfo& c) {
-  std::printf("channel   %s\n", c.channel_id().c_str());
-  std::printf("app       %s\n", c.app().c_str());
-  std::printf("phase     %s\n", c.phase().c_str());
-  std::printf("version   %llu\n", static_cast<unsigned long long>(c.version()));
-  for (int i = 0; i < c.participants_size(); ++i) {
-    std::printf("%-9s %s%s\n", i == 0 ? "parties" : "", c.participants(i).c_str(),
-                static_cast<uint32_t>(i) == c.self() ? "  (this node)" : "");
-  }
-  for (const auto& b : c.balances()) {
-    std::string amounts;
-    for (int i = 0; i < b.amounts_size(); ++i) amounts += (i ? " / " : "") + b.amounts(i);
-    std::printf("balances  %s: %s\n", b.asset().c_str(), amounts.c_str());
-  }
-  if (c.update_in_flight() || c.queued_actions() > 0) {
-    std::printf("pending   update in flight: %s, queued actions: %u\n",
-                c.update_in_flight() ? "yes" : "no", c.queued_actions());
-  }
-}
-
-void Print(const Options& o, const v1::ChannelInfo& c) {
-  if (o.json) {
-    PrintJson(c);
-  } else {
-    PrintChannel(c);
-  }
-}
-
-// Polls the channel until `done` holds or `seconds` pass; returns the last view.
-v1::ChannelInfo WaitFor(const Options& o, const std::string& id,
-                        const std::function<bool(const v1::ChannelInfo&)>& done, int seconds) {
-  auto api = Api(o);
-  v1::GetChannelRequest request;
-  request.set_channel_id(id);
-  v1::ChannelInfo info;
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(seconds);
-  for (;;) {
-    auto context = Context();
-    Check(api->GetChannel(context.get(), request, &info), "channel show");
-    if (done(info) || std::chrono::steady_clock::now() > deadline) return info;
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
-}
+using namespace parley;       // NOLINT: a small program
+using namespace parley::cli;  // NOLINT
 
 std::string KeyBytesFromHex(const std::string& hex) {
   auto key = crypto::PublicKey::FromHex(hex);
@@ -177,20 +97,7 @@ int main(int argc, char** argv) {
     open.set_my_deposit(deposits.substr(0, colon));
     open.set_peer_deposit(deposits.substr(colon + 1));
     open.set_challenge_duration(challenge);
-    v1::ChannelInfo info;
-    auto context = Context();
-    Check(Api(o)->OpenChannel(context.get(), open, &info), "channel open");
-    // Wait for the peer's signature and both deposits.
-    info = WaitFor(
-        o, info.channel_id(),
-        [](const auto& c) { return c.phase() != "proposing" && c.phase() != "funding"; }, 15);
-    Print(o, info);
-    if (info.phase() == "proposing" || info.phase() == "funding") {
-      Die("the channel is still " + info.phase() + " after 15 s: " +
-          (info.phase() == "proposing" ? "is the peer connected (peer list)?"
-                                       : "waiting for the deposits on the ledger.") +
-          " It may still open; see channel show " + info.channel_id());
-    }
+    Print(o, OpenAndWait(o, open));
   });
   ch->add_subcommand("list", "list channels")->callback([&] {
     v1::ListChannelsResponse response;
@@ -237,6 +144,9 @@ int main(int argc, char** argv) {
   on_channel("withdraw", "conclude when allowed and withdraw this node's share",
              &v1::Api::Stub::Withdraw);
 
+  // chess new | show | move | resign | offer-draw | accept-draw | decline-draw
+  ChessCommands chess(cli, o);
+
   // pay
   std::string amount;
   auto* pay = cli.add_subcommand("pay", "pay the peer of a payment channel");
@@ -249,10 +159,7 @@ int main(int argc, char** argv) {
     v1::ChannelInfo info;
     auto context = Context();
     Check(Api(o)->Pay(context.get(), request, &info), "pay");
-    info = WaitFor(
-        o, channel_id,
-        [](const auto& c) { return !c.update_in_flight() && c.queued_actions() == 0; }, 10);
-    Print(o, info);
+    Print(o, WaitIdle(o, channel_id));
   });
 
   // events

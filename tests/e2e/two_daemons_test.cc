@@ -250,6 +250,40 @@ TEST_F(TwoDaemonsTest, TheCliDrivesTheNode) {
   EXPECT_NE(out.find("insufficient balance"), std::string::npos) << out;
 }
 
+TEST_F(TwoDaemonsTest, TwoPlayersPlayChessThroughTheCliAndTheWinnerTakesTheStakes) {
+  std::string out;
+  ASSERT_EQ(
+      RunCli({"--node", a_->api_address(), "chess", "new", "--peer", b_id_, "--stake", "50"}, &out),
+      0)
+      << out;
+  EXPECT_NE(out.find("white to move"), std::string::npos) << out;
+  std::string id = out.substr(out.find("channel ") + 8, 64);
+  // Fool's mate: A is white, B black; each sees the board from its side.
+  const std::vector<std::pair<Daemon*, std::string>> moves = {
+      {a_.get(), "f3"}, {b_.get(), "e5"}, {a_.get(), "g2g4"}, {b_.get(), "Qh4#"}};
+  for (const auto& [player, move] : moves) {
+    ASSERT_EQ(RunCli({"--node", player->api_address(), "chess", "move", id, move}, &out), 0)
+        << move << ": " << out;
+    if (move == "f3") {  // out of turn, and a malformed move: refused, nothing changes
+      EXPECT_EQ(RunCli({"--node", a_->api_address(), "chess", "move", id, "e4"}, &out), 1);
+      EXPECT_NE(out.find("it is black (participant 1)'s turn to move"), std::string::npos) << out;
+      EXPECT_EQ(RunCli({"--node", b_->api_address(), "chess", "move", id, "e9"}, &out), 1);
+      EXPECT_EQ(Channel(*b_, id).version(), 1u);
+    }
+  }
+  EXPECT_NE(out.find("0-1 checkmate"), std::string::npos) << out;
+  EXPECT_EQ(out.substr(0, out.find('\n')), "1  ♖ ♘ ♗ ♔ ♕ ♗ ♘ ♖");  // black's view
+  // After the game nothing more is played: the channel holds the final state.
+  EXPECT_EQ(RunCli({"--node", a_->api_address(), "chess", "move", id, "e4"}, &out), 1);
+  EXPECT_NE(out.find("is final; updates need an open channel"), std::string::npos) << out;
+  for (Daemon* d : {a_.get(), b_.get()}) {
+    ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "final"; }));
+    ASSERT_TRUE(OnChannel(*d, id, &v1::Api::Stub::Withdraw).ok());
+  }
+  EXPECT_EQ(Balance(a_id_), "9950");   // lost the stake
+  EXPECT_EQ(Balance(b_id_), "10050");  // took the pot
+}
+
 // The API is usable from any gRPC client: here, Python with Debian's grpcio,
 // stubs generated from api.proto at run time.
 TEST_F(TwoDaemonsTest, AClientInPythonOpensAChannelAndPays) {
