@@ -4,53 +4,25 @@
 
 #include <cstdio>
 
-#include "chess/board_text.h"
 #include "chess/chess_app.h"
+#include "chess_client.h"
 
 namespace parley::cli {
 namespace {
 
 using apps::ChessApp;
 
-// The board from this node's side (participant 0 plays white), or the
-// channel as JSON with --json.
-void PrintGame(const Options& o, const v1::ChannelInfo& info) {
-  if (o.json) return Print(o, info);
-  if (info.app() != ChessApp::kId) Die("channel " + info.channel_id() + " is not a chess game");
-  auto game = ChessApp::Decode(AsBytes(info.app_data()));
-  if (!game.ok()) Die("the game does not decode: " + game.status().message());
-  auto view = info.self() == 0 ? apps::chess::Color::kWhite : apps::chess::Color::kBlack;
-  std::printf("%s", apps::chess::GameText(*game, view).c_str());
-  std::string balances;
-  for (int i = 0; !info.balances().empty() && i < info.balances(0).amounts_size(); ++i) {
-    balances += (i ? " / " : "") + info.balances(0).amounts(i);
-  }
-  std::printf("channel %s, %s, version %llu, pot white / black: %s\n", info.channel_id().c_str(),
-              info.phase().c_str(), static_cast<unsigned long long>(info.version()),
-              balances.c_str());
-}
-
-v1::ChannelInfo Get(const Options& o, const std::string& id) {
-  return WaitFor(
-      o, id, [](const auto&) { return true; }, 0);
-}
-
-// Sends a chess action: an off-chain update while the channel is open, a
-// move on the ledger while it is disputed.
+// Sends the action, dies with the node's reason if refused, and shows the
+// board (or says the move went to the ledger).
 void Act(const Options& o, const std::string& id, const Bytes& action, const char* what) {
-  v1::UpdateRequest request;
-  request.set_channel_id(id);
-  request.set_action(std::string(action.begin(), action.end()));
-  v1::ChannelInfo info;
-  auto context = Context();
-  if (Get(o, id).phase() == "disputed") {
-    Check(Api(o)->ForceMove(context.get(), request, &info), std::string("chess ") + what);
+  bool on_ledger = GetChannel(o, id).phase() == "disputed";
+  Status s = SendChessAction(o, id, action);
+  if (!s.ok()) Die(std::string("chess ") + what + ": " + s.ToString());
+  if (on_ledger) {
     if (!o.json) std::printf("played on the ledger; the opponent must answer there\n");
     return;
   }
-  Check(Api(o)->Update(context.get(), request, &info), std::string("chess ") + what);
-  info = WaitIdle(o, id);
-  PrintGame(o, info);
+  PrintGame(o, GetChannel(o, id));
 }
 
 }  // namespace
@@ -82,7 +54,7 @@ ChessCommands::ChessCommands(CLI::App& cli, const Options& o) : o_(o) {
 
   auto* show = chess->add_subcommand("show", "draw the board");
   show->add_option("channel_id", channel_id_, "the game's channel")->required();
-  show->callback([this] { PrintGame(o_, Get(o_, channel_id_)); });
+  show->callback([this] { PrintGame(o_, GetChannel(o_, channel_id_)); });
 
   auto* play = chess->add_subcommand("move", "play a move, in SAN (Nf3, O-O, e8=Q) or UCI (g1f3)");
   play->add_option("channel_id", channel_id_, "the game's channel")->required();

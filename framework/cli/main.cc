@@ -12,6 +12,7 @@
 #include "parley/v1/api.grpc.pb.h"
 #include "parley/v1/ledger.grpc.pb.h"
 #include "parley/wire/grpc_common.h"
+#include "tip_commands.h"
 
 namespace {
 
@@ -86,7 +87,8 @@ int main(int argc, char** argv) {
   uint64_t challenge = 10;
   auto* open_cmd = ch->add_subcommand("open", "propose a channel to a connected peer");
   open_cmd->add_option("--peer", *open.mutable_peer(), "the peer's node id")->required();
-  open_cmd->add_option("--app", *open.mutable_app(), "payment, tictactoe or chess")->required();
+  open_cmd->add_option("--app", *open.mutable_app(), "payment, tictactoe, chess or tipping")
+      ->required();
   open_cmd->add_option("--deposit", deposits, "MINE:THEIRS in base units")->required();
   open_cmd->add_option("--challenge", challenge, "dispute period in ledger ticks")
       ->capture_default_str();
@@ -146,6 +148,7 @@ int main(int argc, char** argv) {
 
   // chess new | show | move | resign | offer-draw | accept-draw | decline-draw
   ChessCommands chess(cli, o);
+  TipCommands tips(cli, o);  // tip | tips open | leaderboard | cashout
 
   // pay
   std::string amount;

@@ -559,27 +559,44 @@ Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::Syn
                 std::to_string(ours.state.version) + "; both are kept as evidence"});
       return Status::Ok();
     }
-    case Channel::SyncOutcome::kAdopted: {
-      bool settled_pending = entry.channel.pending() && !next.pending();
-      PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-      if (settled_pending) {  // its actions are in a state both have signed
-        entry.in_flight.clear();
-        entry.closing_in_flight = false;
-      }
-      Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.state.version, "synced from the peer"});
-      ResendPending(entry);                             // if one is still above the adopted state
-      if (entry.channel.phase() == Phase::kDisputed) {  // refute with it while we can
-        Status refuted = adjudicator_.Register(entry.channel.params(), entry.channel.latest());
-        if (!refuted.ok()) {
-          spdlog::warn("channel {}: registering the synced state: {}", ShortId(m.channel),
-                       refuted.ToString());
-        }
-      }
-      PARLEY_RETURN_IF_ERROR(AdvanceFunding(entry));  // an initial state completed by sync
-      return ProposeQueued(entry);
-    }
+    case Channel::SyncOutcome::kAdopted:
+      return AdoptNewer(entry, std::move(next), "synced from the peer");
   }
   return Status::Ok();
+}
+
+Status Node::AdoptState(const ChannelId& id, const channel::SignedState& state) {
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    Channel next = entry.channel;
+    PARLEY_ASSIGN_OR_RETURN(auto outcome, next.AdoptSigned(state));
+    if (outcome != Channel::SyncOutcome::kAdopted) {
+      return Status::FailedPrecondition("version " + std::to_string(state.state.version) +
+                                        " is not newer than the latest, version " +
+                                        std::to_string(entry.channel.latest().state.version));
+    }
+    return AdoptNewer(entry, std::move(next), "adopted");
+  });
+}
+
+Status Node::AdoptNewer(Entry& entry, Channel next, const std::string& how) {
+  bool settled_pending = entry.channel.pending() && !next.pending();
+  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
+  const Channel& c = entry.channel;
+  if (settled_pending) {  // its actions are in a state both have signed
+    entry.in_flight.clear();
+    entry.closing_in_flight = false;
+  }
+  Emit({NodeEvent::Kind::kUpdated, c.id(), c.latest().state.version, how});
+  ResendPending(entry);                 // if one is still above the adopted state
+  if (c.phase() == Phase::kDisputed) {  // refute with it while we can
+    Status refuted = adjudicator_.Register(c.params(), c.latest());
+    if (!refuted.ok()) {
+      spdlog::warn("channel {}: registering the adopted state: {}", ShortId(c.id()),
+                   refuted.ToString());
+    }
+  }
+  PARLEY_RETURN_IF_ERROR(AdvanceFunding(entry));  // an initial state completed by sync
+  return ProposeQueued(entry);
 }
 
 ChannelInfo Node::Info(const Entry& entry) const {
@@ -597,6 +614,12 @@ Result<ChannelInfo> Node::GetChannel(const ChannelId& id) const {
   PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
   std::lock_guard lock(entry->mutex);
   return Info(*entry);
+}
+
+Result<channel::SignedState> Node::LatestSignedState(const ChannelId& id) const {
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+  std::lock_guard lock(entry->mutex);
+  return entry->channel.latest();
 }
 
 std::vector<ChannelInfo> Node::ListChannels() const {

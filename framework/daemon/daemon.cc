@@ -23,6 +23,7 @@
 #include "parley/wire/grpc_common.h"
 #include "payment/payment_app.h"
 #include "tictactoe/tictactoe_app.h"
+#include "tipping/tipping_app.h"
 
 namespace parley::daemon {
 namespace {
@@ -107,6 +108,7 @@ Status Run(const DaemonConfig& config) {
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::PaymentApp>()));
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::TicTacToeApp>()));
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::ChessApp>()));
+  PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::TippingApp>()));
   channel::Bip340Scheme scheme("sim");
 
   // The ledger: hosted here, joined remotely, or both (hosting and using it).

@@ -137,6 +137,15 @@ class Node {
   Status Close(const channel::ChannelId& id);
   // Registers the latest fully signed state on the ledger, starting a dispute.
   Status ForceClose(const channel::ChannelId& id);
+  // Adopts a fully signed state made outside the update protocol, such as the
+  // latest streaming voucher countersigned by this node
+  // (apps::StreamPayee::Settleable). Every signature must verify, this
+  // node's among them, and the state must be newer than the latest; a
+  // disputed channel registers it at once, otherwise ForceClose settles with
+  // it. FailedPrecondition if it is not newer; the reason of
+  // Channel::AdoptSigned for a state that does not verify.
+  Status AdoptState(const channel::ChannelId& id, const channel::SignedState& state);
+
   // Answers a dispute of a turn-based app with a move on the ledger: applies
   // `action` (e.g. a chess move) for this node to the state the ledger holds
   // and submits it, signed by this node alone (Adjudicator::Progress). The
@@ -166,6 +175,9 @@ class Node {
   void ProcessLedgerEvents();
 
   Result<ChannelInfo> GetChannel(const channel::ChannelId& id) const;
+  // The highest fully signed state with its signatures, e.g. the base a
+  // stream of vouchers starts from.
+  Result<channel::SignedState> LatestSignedState(const channel::ChannelId& id) const;
   std::vector<ChannelInfo> ListChannels() const;
   const crypto::PublicKey& id() const { return key_.public_key(); }
 
@@ -218,6 +230,9 @@ class Node {
   Status OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::UpdateAccept& m);
   Status OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::UpdateReject& m);
   Status OnSyncState(Entry& entry, const wire::PeerId& from, const wire::SyncState& m);
+  // Makes `next`, which adopted a newer fully signed state, the channel, and
+  // acts on it (`how` goes into the event).
+  Status AdoptNewer(Entry& entry, channel::Channel next, const std::string& how);
   // Queues the pending proposal of `entry` again, if there is one.
   void ResendPending(Entry& entry);
   // Queues what a peer that has just (re)connected may have missed.
