@@ -76,6 +76,32 @@ Result<State> StreamingApp::StateForTotal(const State& base, const Amount& total
   return next;
 }
 
+Bytes StreamingApp::PayAction(uint64_t units) {
+  Writer w;
+  w.U64(units);
+  return w.Take();
+}
+
+Result<State> StreamingApp::ApplyAction(const channel::Params&, const State& from,
+                                        ParticipantIndex actor, ByteView action) const {
+  Reader r(action, "pay action");
+  uint64_t units;
+  PARLEY_RETURN_IF_ERROR(r.U64(&units));
+  PARLEY_RETURN_IF_ERROR(r.Finish());
+  PARLEY_RETURN_IF_ERROR(CheckShape(from));
+  PARLEY_ASSIGN_OR_RETURN(StreamData data, Decode(from.app_data));
+  if (actor != data.terms.payer) return Status::PermissionDenied("only the payer pays");
+  if (units == 0) return Status::InvalidArgument("a payment is for at least one unit");
+  Amount affordable =
+      from.allocation.assets[0].balances[data.terms.payer] / data.terms.price_per_unit;
+  if (Amount(units) > affordable) {
+    return Status::FailedPrecondition("the balance pays for " + channel::ToString(affordable) +
+                                      " more unit(s), not " + std::to_string(units));
+  }
+  Amount total = data.total_paid + data.terms.price_per_unit * units;
+  return StateForTotal(from, total, from.version + 1);
+}
+
 Status StreamingApp::ValidInit(const channel::Params& params, const State& initial) const {
   if (params.participants.size() != 2) {
     return Status::InvalidArgument("a streaming channel has exactly two participants");

@@ -49,10 +49,19 @@ class StreamingApp : public channel::App {
   static Result<channel::State> StateForTotal(const channel::State& base,
                                               const channel::Amount& total, uint64_t version);
 
+  // The action "pay for `units` more units" (u64), for the payer: through a
+  // node it travels as an offer (Node::Offer), which is a voucher.
+  static Bytes PayAction(uint64_t units);
+
   channel::AppId id() const override { return kId; }
   Status ValidInit(const channel::Params& params, const channel::State& initial) const override;
   Status ValidTransition(const channel::Params& params, const channel::State& from,
                          const channel::State& to, channel::ParticipantIndex actor) const override;
+  // PayAction: the payer pays for more units; refused (with the units the
+  // balance still pays for) beyond the payer's balance.
+  Result<channel::State> ApplyAction(const channel::Params& params, const channel::State& from,
+                                     channel::ParticipantIndex actor,
+                                     ByteView action) const override;
 };
 
 }  // namespace parley::apps

@@ -47,6 +47,8 @@ void Write(Writer& w, const ChannelRecord& record) {
   w.U64(record.last_signed_version.value_or(0));
   w.Fixed(record.last_signed_hash);
   w.U64(record.current_version);
+  w.Bool(record.offer.has_value());
+  if (record.offer) Write(w, *record.offer);
 }
 
 Status Read(Reader& r, ChannelRecord* record) {
@@ -73,7 +75,16 @@ Status Read(Reader& r, ChannelRecord* record) {
   PARLEY_RETURN_IF_ERROR(r.U64(&last_signed));
   record->last_signed_version = has_signed ? std::optional(last_signed) : std::nullopt;
   PARLEY_RETURN_IF_ERROR(r.Fixed(&record->last_signed_hash));
-  return r.U64(&record->current_version);
+  PARLEY_RETURN_IF_ERROR(r.U64(&record->current_version));
+  bool has_offer;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&has_offer));
+  record->offer.reset();
+  if (has_offer) {
+    SignedState offer;
+    PARLEY_RETURN_IF_ERROR(Read(r, &offer));
+    record->offer = std::move(offer);
+  }
+  return Status::Ok();
 }
 
 Status Channel::CheckInitial(const Params& params, const State& initial,
@@ -216,7 +227,8 @@ Status Channel::MarkFunded() {
   return Status::Ok();
 }
 
-Status Channel::CheckTransition(const State& next, ParticipantIndex actor) const {
+Status Channel::CheckTransition(const State& next, ParticipantIndex actor,
+                                bool exact_version) const {
   if (record_.phase != Phase::kOpen) {
     return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
                                       "; updates need an open channel");
@@ -225,7 +237,7 @@ Status Channel::CheckTransition(const State& next, ParticipantIndex actor) const
     return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) + ", not " +
                                    ToHex(id_));
   }
-  if (next.version != NextVersion()) {
+  if (exact_version ? next.version != NextVersion() : next.version <= current_version()) {
     return Status::FailedPrecondition("version " + std::to_string(next.version) +
                                       " is not the next version " + std::to_string(NextVersion()) +
                                       " (current " + std::to_string(current_version()) + ")");
@@ -360,6 +372,65 @@ Result<SignedState> Channel::SignForceMove(const State& from, const State& next,
   return move;
 }
 
+Result<SignedState> Channel::MakeOffer(const State& next, const crypto::PrivateKey& key) {
+  if (record_.pending) {
+    return Status::FailedPrecondition("version " + std::to_string(record_.pending->state.version) +
+                                      " is still awaiting the peer's answer");
+  }
+  PARLEY_RETURN_IF_ERROR(CheckTransition(next, record_.self));
+  Channel after = *this;
+  SignedState offer{next,
+                    std::vector<std::optional<Signature>>(record_.params.participants.size())};
+  PARLEY_ASSIGN_OR_RETURN(offer.sigs[record_.self], after.SignGuarded(next, key));
+  after.record_.offer = offer;
+  *this = std::move(after);
+  return offer;
+}
+
+Status Channel::HandleOffer(const State& next, ParticipantIndex from, const Signature& sig) {
+  PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the offer's maker"));
+  if (from == record_.self) return Status::InvalidArgument("an offer cannot come from this node");
+  if (next.channel_id != id_) {
+    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) + ", not " +
+                                   ToHex(id_));
+  }
+  if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(next), sig)) {
+    return Status::PermissionDenied("the signature on offer version " +
+                                    std::to_string(next.version) + " does not verify");
+  }
+  PARLEY_RETURN_IF_ERROR(CheckTransition(next, from, /*exact_version=*/false));
+  if (record_.offer) {  // offers only improve: the app must accept the step from the best one
+    PARLEY_RETURN_IF_ERROR(app_->ValidTransition(record_.params, record_.offer->state, next, from)
+                               .WithContext("offer version " + std::to_string(next.version) +
+                                            " is worse than " +
+                                            std::to_string(record_.offer->state.version)));
+  }
+  SignedState offer{next,
+                    std::vector<std::optional<Signature>>(record_.params.participants.size())};
+  offer.sigs[from] = sig;
+  record_.offer = std::move(offer);
+  record_.current_version = next.version;
+  return Status::Ok();
+}
+
+Result<Signature> Channel::AcceptOffer(const crypto::PrivateKey& key) {
+  if (!record_.offer || record_.offer->sigs[record_.self]) {
+    return Status::FailedPrecondition("the peer has made no offer to accept");
+  }
+  if (record_.phase != Phase::kOpen) {
+    return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
+                                      "; offers are accepted while it is open");
+  }
+  Channel after = *this;
+  PARLEY_ASSIGN_OR_RETURN(Signature own, after.SignGuarded(record_.offer->state, key));
+  after.record_.latest = *record_.offer;
+  after.record_.latest.sigs[record_.self] = own;
+  after.record_.offer.reset();
+  if (after.record_.latest.state.is_final) after.record_.phase = Phase::kFinal;
+  *this = std::move(after);
+  return own;
+}
+
 Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
   if (theirs.state.channel_id != id_) {
     return Status::InvalidArgument("the state is for channel " + ToHex(theirs.state.channel_id) +
@@ -391,6 +462,9 @@ Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
   }
   if (record_.pending && record_.pending->state.version <= theirs.state.version) {
     record_.pending.reset();
+  }
+  if (record_.offer && record_.offer->state.version <= theirs.state.version) {
+    record_.offer.reset();  // settled: the state both signed pays at least as much
   }
   if (theirs.state.is_final && record_.phase == Phase::kOpen) record_.phase = Phase::kFinal;
   return SyncOutcome::kAdopted;

@@ -45,6 +45,8 @@ const char* NodeEventKindName(NodeEvent::Kind kind) {
       return "withdrawn";
     case NodeEvent::Kind::kEquivocation:
       return "equivocation";
+    case NodeEvent::Kind::kOffered:
+      return "offered";
   }
   return "unknown";
 }
@@ -231,6 +233,9 @@ void Node::OfferLatest(Entry& entry) {
           wire::ChannelProposal{c.params(), c.latest().state, *c.latest().sigs[c.self()]});
   }
   ResendPending(entry);
+  if (c.offer() && c.offer()->sigs[c.self()]) {  // this node's latest offer may have been lost
+    Queue(entry.Peer(), wire::StateOffer{c.id(), c.offer()->state, *c.offer()->sigs[c.self()]});
+  }
 }
 
 void Node::OnPeerConnected(const wire::PeerId& peer) {
@@ -344,6 +349,39 @@ Status Node::ProposeQueued(Entry& entry) {
   return first_failure;
 }
 
+Status Node::Offer(const ChannelId& id, Bytes action) {
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    const Channel& c = entry.channel;
+    if (c.phase() != Phase::kOpen) {
+      return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
+                                        channel::PhaseName(c.phase()) +
+                                        "; offers need an open channel");
+    }
+    PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(c.params().app));
+    const channel::State& from = c.offer() ? c.offer()->state : c.latest().state;
+    PARLEY_ASSIGN_OR_RETURN(channel::State next,
+                            app->ApplyAction(c.params(), from, c.self(), action));
+    next.version = c.NextVersion();
+    Channel after = c;
+    PARLEY_ASSIGN_OR_RETURN(channel::SignedState offer, after.MakeOffer(next, key_));
+    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(after)));  // durable before it is sent
+    Queue(entry.Peer(), wire::StateOffer{id, offer.state, *offer.sigs[entry.channel.self()]});
+    return Status::Ok();
+  });
+}
+
+Status Node::AcceptOffer(const ChannelId& id) {
+  return OnChannel(id, [&](Entry& entry) -> Status {
+    Channel next = entry.channel;
+    PARLEY_RETURN_IF_ERROR(next.AcceptOffer(key_).status());
+    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
+    const Channel& c = entry.channel;
+    Queue(entry.Peer(), wire::SyncState{id, c.latest()});
+    Emit({NodeEvent::Kind::kUpdated, id, c.latest().state.version, "accepted the peer's offer"});
+    return Status::Ok();
+  });
+}
+
 Status Node::Close(const ChannelId& id) {
   return OnChannel(id, [&](Entry& entry) -> Status {
     if (entry.channel.phase() != Phase::kOpen) {
@@ -383,6 +421,7 @@ Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
           if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(e, from, m);
           if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(e, from, m);
           if constexpr (std::is_same_v<M, wire::SyncState>) return OnSyncState(e, from, m);
+          if constexpr (std::is_same_v<M, wire::StateOffer>) return OnStateOffer(e, from, m);
           return Status::Internal("unreachable");  // ChannelProposal is handled above
         },
         message);
@@ -542,6 +581,15 @@ Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::
   return ProposeQueued(entry);
 }
 
+Status Node::OnStateOffer(Entry& entry, const wire::PeerId& from, const wire::StateOffer& m) {
+  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex maker, IndexOf(entry.channel.params(), from));
+  Channel next = entry.channel;
+  PARLEY_RETURN_IF_ERROR(next.HandleOffer(m.state, maker, m.sig));
+  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));  // the best offer is money: keep it
+  Emit({NodeEvent::Kind::kOffered, m.channel, m.state.version, ""});
+  return Status::Ok();
+}
+
 Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::SyncState& m) {
   PARLEY_RETURN_IF_ERROR(IndexOf(entry.channel.params(), from).status());
   Channel next = entry.channel;
@@ -607,7 +655,8 @@ ChannelInfo Node::Info(const Entry& entry) const {
                      .phase = c.phase(),
                      .latest = c.latest().state,
                      .update_in_flight = c.pending().has_value(),
-                     .queued_actions = entry.queued.size()};
+                     .queued_actions = entry.queued.size(),
+                     .offer = c.offer() ? std::optional(c.offer()->state) : std::nullopt};
 }
 
 Result<ChannelInfo> Node::GetChannel(const ChannelId& id) const {

@@ -68,6 +68,12 @@ struct ToFrameVisitor {
     p->set_channel_id(Str(m.channel));
     p->set_signed_state(Str(channel::Encode(m.state)));
   }
+  void operator()(const StateOffer& m) {
+    auto* p = f.mutable_offer();
+    p->set_channel_id(Str(m.channel));
+    p->set_state(Str(channel::Encode(m.state)));
+    p->set_signature(Str(m.sig));
+  }
 };
 
 }  // namespace
@@ -105,6 +111,14 @@ Result<Message> FromFrame(const v1::Frame& f) {
     case v1::Frame::kUpdateProposal: {
       const auto& p = f.update_proposal();
       UpdateProposal m;
+      PARLEY_ASSIGN_OR_RETURN(m.channel, ReadId(p.channel_id()));
+      PARLEY_ASSIGN_OR_RETURN(m.state, channel::Decode<channel::State>(View(p.state()), "state"));
+      PARLEY_ASSIGN_OR_RETURN(m.sig, ReadSig(p.signature()));
+      return Message(std::move(m));
+    }
+    case v1::Frame::kOffer: {
+      const auto& p = f.offer();
+      StateOffer m;
       PARLEY_ASSIGN_OR_RETURN(m.channel, ReadId(p.channel_id()));
       PARLEY_ASSIGN_OR_RETURN(m.state, channel::Decode<channel::State>(View(p.state()), "state"));
       PARLEY_ASSIGN_OR_RETURN(m.sig, ReadSig(p.signature()));

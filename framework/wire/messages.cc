@@ -40,6 +40,11 @@ struct Encoder {
     w.Fixed(m.channel);
     channel::Write(w, m.state);
   }
+  void operator()(const StateOffer& m) {
+    w.Fixed(m.channel);
+    channel::Write(w, m.state);
+    w.Var(m.sig);
+  }
 };
 
 Status ReadFields(Reader& r, ChannelProposal* m) {
@@ -76,6 +81,12 @@ Status ReadFields(Reader& r, UpdateReject* m) {
   }
   m->code = static_cast<StatusCode>(code);
   return r.String(kMaxReasonLength, &m->reason);
+}
+
+Status ReadFields(Reader& r, StateOffer* m) {
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
+  PARLEY_RETURN_IF_ERROR(channel::Read(r, &m->state));
+  return r.Var(channel::kMaxSignatureSize, &m->sig);
 }
 
 Status ReadFields(Reader& r, SyncState* m) {

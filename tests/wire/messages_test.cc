@@ -33,7 +33,8 @@ std::vector<Message> OneOfEach() {
           UpdateProposal{id, SomeState(), sig},
           UpdateAccept{id, 43, sig},
           UpdateReject{id, 43, StatusCode::kAborted, "crossed"},
-          SyncState{id, {SomeState(), {sig, std::nullopt}}}};
+          SyncState{id, {SomeState(), {sig, std::nullopt}}},
+          StateOffer{id, SomeState(), sig}};
 }
 
 TEST(MessagesTest, EveryTypeRoundTrips) {
@@ -62,7 +63,7 @@ TEST(MessagesTest, TrailingBytesUnknownTagsAndOversizeAreRefused) {
   Bytes bytes = EncodeMessage(OneOfEach()[4]);
   bytes.push_back(0);
   EXPECT_NE(DecodeMessage(bytes).status().message().find("trailing"), std::string::npos);
-  EXPECT_NE(DecodeMessage(Bytes{7}).status().message().find("unknown peer message type 7"),
+  EXPECT_NE(DecodeMessage(Bytes{8}).status().message().find("unknown peer message type 8"),
             std::string::npos);
   Bytes huge(kMaxMessageSize + 1, 0);
   EXPECT_NE(DecodeMessage(huge).status().message().find("exceeds the limit"), std::string::npos);

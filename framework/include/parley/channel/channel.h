@@ -58,6 +58,10 @@ struct ChannelRecord {
   Hash32 last_signed_hash{};
   // The highest version any participant is known to have signed.
   uint64_t current_version = 0;
+  // An offer (DESIGN.md: one-way updates such as streaming vouchers): a
+  // state only its maker signed, which the other side may countersign at any
+  // time. This node's latest offer, or the best one the peer made.
+  std::optional<SignedState> offer;
 
   bool operator==(const ChannelRecord&) const = default;
 };
@@ -131,6 +135,23 @@ class Channel {
   Result<SignedState> SignForceMove(const State& from, const State& next,
                                     const crypto::PrivateKey& key);
 
+  // Offers: one-way updates. The maker signs `next` alone; it must be for
+  // NextVersion() and a transition the app accepts from latest() with this
+  // node as actor (for streaming, the cumulative total so far). It becomes
+  // offer(). FailedPrecondition while a proposal of this node awaits an
+  // answer, or outside kOpen.
+  Result<SignedState> MakeOffer(const State& next, const crypto::PrivateKey& key);
+  // The peer's offer: its signature must verify; the version must be above
+  // current_version() (offers may be skipped, each pays everything so far);
+  // the app must accept it from latest(), and from the best offer so far,
+  // with `from` as actor (so offers only improve: a voucher never lowers the
+  // total). It becomes offer(), and the current version rises to it.
+  // Refused offers change nothing.
+  Status HandleOffer(const State& next, ParticipantIndex from, const Signature& sig);
+  // Countersigns the peer's offer: it becomes latest(), fully signed.
+  // FailedPrecondition if there is no offer from the peer.
+  Result<Signature> AcceptOffer(const crypto::PrivateKey& key);
+
   // What AdoptSigned did with a peer's latest state.
   enum class SyncOutcome {
     kAdopted,   // it was newer: it is latest() now
@@ -157,6 +178,7 @@ class Channel {
   Phase phase() const { return record_.phase; }
   const SignedState& latest() const { return record_.latest; }
   const std::optional<SignedState>& pending() const { return record_.pending; }
+  const std::optional<SignedState>& offer() const { return record_.offer; }
   uint64_t current_version() const { return record_.current_version; }
   uint64_t NextVersion() const { return record_.current_version + 1; }
   ParticipantIndex self() const { return record_.self; }
@@ -168,7 +190,10 @@ class Channel {
   static Status CheckInitial(const Params& params, const State& initial,
                              const SignatureScheme& scheme, const App& app);
   // Checks shared by our own and the peer's proposals.
-  Status CheckTransition(const State& next, ParticipantIndex actor) const;
+  // With `exact_version` the state must be NextVersion(); otherwise any
+  // version above the current one.
+  Status CheckTransition(const State& next, ParticipantIndex actor,
+                         bool exact_version = true) const;
   Status CheckParticipant(ParticipantIndex index, const char* role) const;
   // Signs `state` unless the guard forbids it.
   Result<Signature> SignGuarded(const State& state, const crypto::PrivateKey& key);

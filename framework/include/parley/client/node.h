@@ -85,6 +85,7 @@ struct NodeEvent {
     kConcluded,
     kWithdrawn,
     kEquivocation,  // the peer holds a different fully signed state of one version (message)
+    kOffered,       // the peer made an offer (version); see ChannelInfo::offer
   };
   Kind kind;
   channel::ChannelId channel{};
@@ -102,6 +103,8 @@ struct ChannelInfo {
   channel::State latest;  // the highest fully signed state
   bool update_in_flight = false;
   size_t queued_actions = 0;
+  // The latest offer (this node's, or the best the peer made), if any.
+  std::optional<channel::State> offer;
 };
 
 class Node {
@@ -131,6 +134,18 @@ class Node {
   // the channel is idle. An action that fails against an idle channel
   // returns the app's Status at once.
   Status Update(const channel::ChannelId& id, Bytes action);
+
+  // One-way updates (streaming vouchers). Offer applies `action` for this
+  // node to its latest offer (or, with none, the latest state), signs the
+  // result alone and sends it; the peer checks it and keeps the best offer,
+  // without answering. Each offer must be a transition the app accepts from
+  // the latest fully signed state, so an app's offers are cumulative (a
+  // voucher pays everything so far).
+  Status Offer(const channel::ChannelId& id, Bytes action);
+  // Countersigns the peer's best offer, which becomes the latest state, and
+  // sends it to the peer; Close or ForceClose then settle with it.
+  // FailedPrecondition if the peer has made no offer.
+  Status AcceptOffer(const channel::ChannelId& id);
 
   // Cooperative close: proposes a final copy of the latest state. Once it is
   // signed, Settle() concludes at once.
@@ -230,6 +245,7 @@ class Node {
   Status OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::UpdateAccept& m);
   Status OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::UpdateReject& m);
   Status OnSyncState(Entry& entry, const wire::PeerId& from, const wire::SyncState& m);
+  Status OnStateOffer(Entry& entry, const wire::PeerId& from, const wire::StateOffer& m);
   // Makes `next`, which adopted a newer fully signed state, the channel, and
   // acts on it (`how` goes into the event).
   Status AdoptNewer(Entry& entry, channel::Channel next, const std::string& how);

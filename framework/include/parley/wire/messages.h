@@ -56,8 +56,17 @@ struct SyncState {
   channel::SignedState state;
 };
 
+// A one-way update (streaming vouchers): a state only its maker signed, at a
+// version above the current one, which the peer keeps and may countersign
+// later (Channel::HandleOffer). Not answered.
+struct StateOffer {
+  channel::ChannelId channel{};
+  channel::State state;
+  channel::Signature sig;
+};
+
 using Message = std::variant<ChannelProposal, ChannelAccept, ChannelReject, UpdateProposal,
-                             UpdateAccept, UpdateReject, SyncState>;
+                             UpdateAccept, UpdateReject, SyncState, StateOffer>;
 
 // The channel a message is about (for a proposal, the id its initial state
 // names).
