@@ -268,19 +268,27 @@ Result<SignedState> Channel::ProposeUpdate(const State& next, const crypto::Priv
   return proposal;
 }
 
-Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex from,
-                                          const Signature& sig, const crypto::PrivateKey& key) {
-  PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the proposer"));
-  if (from == record_.self) return Status::InvalidArgument("a proposal cannot come from this node");
+Status Channel::CheckSignedByPeer(const State& next, ParticipantIndex from, const Signature& sig,
+                                  const char* what) const {
+  PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the sender"));
+  if (from == record_.self) {
+    return Status::InvalidArgument(std::string("a ") + what + " cannot come from this node");
+  }
   if (next.channel_id != id_) {
     return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) + ", not " +
                                    ToHex(id_));
   }
-  // Nothing that a forger sends changes anything: the signature comes first.
   if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(next), sig)) {
-    return Status::PermissionDenied("the proposer's signature on version " +
+    return Status::PermissionDenied(std::string("the signature on the ") + what + " of version " +
                                     std::to_string(next.version) + " does not verify");
   }
+  return Status::Ok();
+}
+
+Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex from,
+                                          const Signature& sig, const crypto::PrivateKey& key) {
+  // Nothing that a forger sends changes anything: the signature comes first.
+  PARLEY_RETURN_IF_ERROR(CheckSignedByPeer(next, from, sig, "proposal"));
   // A proposal this node already countersigned, sent again (the peer did not
   // get the answer): the same signature again, nothing new signed.
   if (next == latest().state && latest().sigs[record_.self]) return *latest().sigs[record_.self];
@@ -388,16 +396,7 @@ Result<SignedState> Channel::MakeOffer(const State& next, const crypto::PrivateK
 }
 
 Status Channel::HandleOffer(const State& next, ParticipantIndex from, const Signature& sig) {
-  PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the offer's maker"));
-  if (from == record_.self) return Status::InvalidArgument("an offer cannot come from this node");
-  if (next.channel_id != id_) {
-    return Status::InvalidArgument("the state is for channel " + ToHex(next.channel_id) + ", not " +
-                                   ToHex(id_));
-  }
-  if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(next), sig)) {
-    return Status::PermissionDenied("the signature on offer version " +
-                                    std::to_string(next.version) + " does not verify");
-  }
+  PARLEY_RETURN_IF_ERROR(CheckSignedByPeer(next, from, sig, "offer"));
   PARLEY_RETURN_IF_ERROR(CheckTransition(next, from, /*exact_version=*/false));
   if (record_.offer) {  // offers only improve: the app must accept the step from the best one
     PARLEY_RETURN_IF_ERROR(app_->ValidTransition(record_.params, record_.offer->state, next, from)

@@ -195,6 +195,10 @@ class Channel {
   Status CheckTransition(const State& next, ParticipantIndex actor,
                          bool exact_version = true) const;
   Status CheckParticipant(ParticipantIndex index, const char* role) const;
+  // `next` comes from participant `from`, not this node, is of this channel,
+  // and `sig` is `from`'s on it; `what` ("proposal", "offer") names it.
+  Status CheckSignedByPeer(const State& next, ParticipantIndex from, const Signature& sig,
+                           const char* what) const;
   // Signs `state` unless the guard forbids it.
   Result<Signature> SignGuarded(const State& state, const crypto::PrivateKey& key);
 
