@@ -12,11 +12,6 @@ namespace parley::cli {
 
 using apps::ChessApp;
 
-v1::ChannelInfo GetChannel(const Options& o, const std::string& id) {
-  return WaitFor(
-      o, id, [](const auto&) { return true; }, 0);
-}
-
 Result<apps::chess::Game> GameOf(const v1::ChannelInfo& info) {
   if (info.app() != ChessApp::kId) {
     return Status::InvalidArgument("channel " + info.channel_id() + " runs '" + info.app() +

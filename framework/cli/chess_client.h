@@ -11,8 +11,6 @@
 
 namespace parley::cli {
 
-// The channel as the node sees it now.
-v1::ChannelInfo GetChannel(const Options& o, const std::string& id);
 // The game a chess channel holds; InvalidArgument if the channel is not a
 // chess game or its state does not decode.
 Result<apps::chess::Game> GameOf(const v1::ChannelInfo& info);

@@ -8,6 +8,7 @@
 #include <iostream>
 #include <thread>
 
+#include "parley/channel/amount.h"
 #include "parley/wire/grpc_common.h"
 
 namespace parley::cli {
@@ -108,6 +109,38 @@ v1::ChannelInfo OpenAndWait(const Options& o, const v1::OpenChannelRequest& requ
         " It may still open; see channel show " + info.channel_id());
   }
   return info;
+}
+
+v1::ChannelInfo GetChannel(const Options& o, const std::string& id) {
+  return WaitFor(
+      o, id, [](const auto&) { return true; }, 0);
+}
+
+Result<channel::Amount> CloseAndWithdraw(const Options& o, const v1::ChannelInfo& c) {
+  auto api = Api(o);
+  v1::ChannelRequest request;
+  request.set_channel_id(c.channel_id());
+  v1::ChannelInfo info = c;
+  if (c.phase() == "open") {
+    auto context = Context();
+    PARLEY_RETURN_IF_ERROR(
+        wire::FromGrpc(api->CloseChannel(context.get(), request, &info), "cannot reach parleyd"));
+    info = WaitFor(
+        o, c.channel_id(), [](const auto& now) { return now.phase() != "open"; }, 15);
+    if (info.phase() != "final") {
+      return Status::FailedPrecondition(
+          "the close is not signed after 15 s (the channel is " + info.phase() +
+          "); is the peer connected? Try again, or channel force-close it");
+    }
+  }
+  auto context = Context();
+  PARLEY_RETURN_IF_ERROR(
+      wire::FromGrpc(api->Withdraw(context.get(), request, &info), "cannot reach parleyd"));
+  if (info.balances_size() != 1 ||
+      info.balances(0).amounts_size() <= static_cast<int>(info.self())) {
+    return Status::Internal("withdrawn, but the node shows no balance for this node");
+  }
+  return channel::ParseAmount(info.balances(0).amounts(info.self()));
 }
 
 }  // namespace parley::cli

@@ -6,6 +6,8 @@
 #include <memory>
 #include <string>
 
+#include "parley/channel/amount.h"
+#include "parley/util/status.h"
 #include "parley/v1/api.grpc.pb.h"
 
 namespace parley::cli {
@@ -34,6 +36,13 @@ v1::ChannelInfo WaitFor(const Options& o, const std::string& id,
                         const std::function<bool(const v1::ChannelInfo&)>& done, int seconds);
 // The channel once the update it is busy with, if any, is answered.
 v1::ChannelInfo WaitIdle(const Options& o, const std::string& id);
+
+// The channel as the node sees it now.
+v1::ChannelInfo GetChannel(const Options& o, const std::string& id);
+
+// Closes the channel cooperatively if it is open, waits (15 s at most) for
+// the final state, withdraws this node's share and returns it.
+Result<channel::Amount> CloseAndWithdraw(const Options& o, const v1::ChannelInfo& c);
 
 // Proposes the channel, waits until the peer has signed and both deposits
 // are in, and returns it; dies with a hint if it is not open within 15 s.

@@ -12,6 +12,7 @@
 #include "parley/v1/api.grpc.pb.h"
 #include "parley/v1/ledger.grpc.pb.h"
 #include "parley/wire/grpc_common.h"
+#include "stream_commands.h"
 #include "tip_commands.h"
 
 namespace {
@@ -148,7 +149,8 @@ int main(int argc, char** argv) {
 
   // chess new | show | move | resign | offer-draw | accept-draw | decline-draw
   ChessCommands chess(cli, o);
-  TipCommands tips(cli, o);  // tip | tips open | leaderboard | cashout
+  TipCommands tips(cli, o);       // tip | tips open | leaderboard | cashout
+  StreamCommands stream(cli, o);  // stream open | start | show | stop
 
   // pay
   std::string amount;

@@ -21,11 +21,6 @@ using channel::Amount;
 // Node ids are long; a table shows their first 16 hex digits.
 std::string Short(const std::string& id) { return id.substr(0, 16); }
 
-v1::ChannelInfo GetChannel(const Options& o, const std::string& id) {
-  return WaitFor(
-      o, id, [](const auto&) { return true; }, 0);
-}
-
 // The tip jar of a channel this node holds; dies naming the channel if it is
 // not a tipping channel.
 TipJar JarOf(const v1::ChannelInfo& info) {
@@ -183,35 +178,6 @@ void PrintLeaderboard(const Options& o, const std::vector<FanTotal>& fans) {
 
 // --------------------------------------------------------------- cashout
 
-// Closes the channel if it is open, waits for the final state and withdraws
-// this node's share; the amount withdrawn.
-Result<Amount> CashOut(const Options& o, const v1::ChannelInfo& c) {
-  auto api = Api(o);
-  v1::ChannelRequest request;
-  request.set_channel_id(c.channel_id());
-  v1::ChannelInfo info = c;
-  if (c.phase() == "open") {
-    auto context = Context();
-    PARLEY_RETURN_IF_ERROR(
-        wire::FromGrpc(api->CloseChannel(context.get(), request, &info), "cannot reach parleyd"));
-    info = WaitFor(
-        o, c.channel_id(), [](const auto& now) { return now.phase() != "open"; }, 15);
-    if (info.phase() != "final") {
-      return Status::FailedPrecondition(
-          "the close is not signed after 15 s (the channel is " + info.phase() +
-          "); is the fan connected? Run tips cashout again, or channel force-close it");
-    }
-  }
-  auto context = Context();
-  PARLEY_RETURN_IF_ERROR(
-      wire::FromGrpc(api->Withdraw(context.get(), request, &info), "cannot reach parleyd"));
-  if (info.balances_size() != 1 ||
-      info.balances(0).amounts_size() <= static_cast<int>(info.self())) {
-    return Status::Internal("withdrawn, but the node shows no balance for this node");
-  }
-  return channel::ParseAmount(info.balances(0).amounts(info.self()));
-}
-
 // Cashes out every tipping channel this node streams on that is not yet
 // withdrawn; one failure does not stop the others. Dies (status 1) after the
 // summary if any failed.
@@ -223,7 +189,7 @@ void CashOutAll(const Options& o) {
   for (const auto& c : StreamerChannels(o)) {
     if (c.phase() == "withdrawn" || c.phase() == "proposing" || c.phase() == "funding") continue;
     std::string fan = c.participants(TippingApp::kFan);
-    Result<Amount> cashed = CashOut(o, c);
+    Result<Amount> cashed = CloseAndWithdraw(o, c);
     std::string row = "{\"channelId\": " + Json(c.channel_id()) + ", \"fan\": " + Json(fan);
     if (cashed.ok()) {
       total += *cashed;

@@ -656,7 +656,8 @@ ChannelInfo Node::Info(const Entry& entry) const {
                      .latest = c.latest().state,
                      .update_in_flight = c.pending().has_value(),
                      .queued_actions = entry.queued.size(),
-                     .offer = c.offer() ? std::optional(c.offer()->state) : std::nullopt};
+                     .offer = c.offer() ? std::optional(c.offer()->state) : std::nullopt,
+                     .offer_from_peer = c.offer() && !c.offer()->sigs[c.self()]};
 }
 
 Result<ChannelInfo> Node::GetChannel(const ChannelId& id) const {

@@ -22,6 +22,7 @@
 #include "parley/store/store.h"
 #include "parley/wire/grpc_common.h"
 #include "payment/payment_app.h"
+#include "streaming/streaming_app.h"
 #include "tictactoe/tictactoe_app.h"
 #include "tipping/tipping_app.h"
 
@@ -109,6 +110,7 @@ Status Run(const DaemonConfig& config) {
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::TicTacToeApp>()));
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::ChessApp>()));
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::TippingApp>()));
+  PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::StreamingApp>()));
   channel::Bip340Scheme scheme("sim");
 
   // The ledger: hosted here, joined remotely, or both (hosting and using it).

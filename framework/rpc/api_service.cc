@@ -32,6 +32,15 @@ Result<channel::Amount> ParseAmountField(const std::string& text, const char* fi
   return amount;
 }
 
+void FillBalances(const channel::Allocation& allocation,
+                  google::protobuf::RepeatedPtrField<v1::Balance>* out) {
+  for (const auto& asset : allocation.assets) {
+    auto* balance = out->Add();
+    balance->set_asset(asset.asset);
+    for (const auto& amount : asset.balances) balance->add_amounts(channel::ToString(amount));
+  }
+}
+
 void Fill(const client::ChannelInfo& info, v1::ChannelInfo* out) {
   out->set_channel_id(ToHex(info.id));
   out->set_app(info.params.app);
@@ -39,16 +48,19 @@ void Fill(const client::ChannelInfo& info, v1::ChannelInfo* out) {
   out->set_self(info.self);
   out->set_phase(channel::PhaseName(info.phase));
   out->set_version(info.latest.version);
-  for (const auto& asset : info.latest.allocation.assets) {
-    auto* balance = out->add_balances();
-    balance->set_asset(asset.asset);
-    for (const auto& amount : asset.balances) balance->add_amounts(channel::ToString(amount));
-  }
+  FillBalances(info.latest.allocation, out->mutable_balances());
   out->set_app_data(std::string(info.latest.app_data.begin(), info.latest.app_data.end()));
   out->set_is_final(info.latest.is_final);
   out->set_update_in_flight(info.update_in_flight);
   out->set_queued_actions(static_cast<uint32_t>(info.queued_actions));
   out->set_challenge_duration(info.params.challenge_duration);
+  if (info.offer) {
+    auto* offer = out->mutable_offer();
+    offer->set_version(info.offer->version);
+    FillBalances(info.offer->allocation, offer->mutable_balances());
+    offer->set_app_data(std::string(info.offer->app_data.begin(), info.offer->app_data.end()));
+    offer->set_from_peer(info.offer_from_peer);
+  }
 }
 
 // Does `step` to the channel named in the request, then answers with the channel.
@@ -190,6 +202,19 @@ grpc::Status ApiService::ForceMove(grpc::ServerContext*, const v1::UpdateRequest
   return OnChannel(c_.node, r->channel_id(), out, [&](const channel::ChannelId& id) {
     return c_.node.ForceMove(id, Bytes(r->action().begin(), r->action().end()));
   });
+}
+
+grpc::Status ApiService::Offer(grpc::ServerContext*, const v1::UpdateRequest* r,
+                               v1::ChannelInfo* out) {
+  return OnChannel(c_.node, r->channel_id(), out, [&](const channel::ChannelId& id) {
+    return c_.node.Offer(id, Bytes(r->action().begin(), r->action().end()));
+  });
+}
+
+grpc::Status ApiService::AcceptOffer(grpc::ServerContext*, const v1::ChannelRequest* r,
+                                     v1::ChannelInfo* out) {
+  return OnChannel(c_.node, r->channel_id(), out,
+                   [&](const channel::ChannelId& id) { return c_.node.AcceptOffer(id); });
 }
 
 grpc::Status ApiService::Pay(grpc::ServerContext*, const v1::PayRequest* r, v1::ChannelInfo* out) {

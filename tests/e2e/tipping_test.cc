@@ -160,7 +160,7 @@ TEST_F(TippingTest, CashoutReportsAChannelItCannotCloseAndCashesTheOthers) {
   EXPECT_NE(out.find("channel " + jar1 + " (fan " + fan_ids_[0].substr(0, 16) + ")"),
             std::string::npos)
       << out;
-  EXPECT_NE(out.find("is the fan connected?"), std::string::npos) << out;
+  EXPECT_NE(out.find("is the peer connected?"), std::string::npos) << out;
   EXPECT_NE(out.find("cashed 20 from channel " + jar2), std::string::npos) << out;
   EXPECT_NE(out.find("1 channel(s) could not be cashed out"), std::string::npos) << out;
   EXPECT_EQ(LedgerBalance(streamer_id_), "20");

@@ -284,6 +284,31 @@ TEST_F(TwoDaemonsTest, TwoPlayersPlayChessThroughTheCliAndTheWinnerTakesTheStake
   EXPECT_EQ(Balance(b_id_), "10050");  // took the pot
 }
 
+TEST_F(TwoDaemonsTest, AStreamOfVouchersThroughTheCliSettlesWhatWasPaid) {
+  std::string out;
+  ASSERT_EQ(RunCli({"--node", a_->api_address(), "stream", "open", "--peer", b_id_, "--deposit",
+                    "100", "--price", "7"},
+                   &out),
+            0)
+      << out;
+  std::string id = out.substr(out.find("stream  ") + 8, 64);
+  ASSERT_EQ(RunCli({"--node", a_->api_address(), "stream", "start", id, "--units", "9"}, &out), 0)
+      << out;
+  EXPECT_NE(out.find("paid    63 for 9 units (best voucher, version 9)"), std::string::npos) << out;
+  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.offer().version() == 9; }));
+  // 37 is left: five more units go through, the sixth is refused with the reason.
+  EXPECT_EQ(RunCli({"--node", a_->api_address(), "stream", "start", id, "--units", "6"}, &out), 1);
+  EXPECT_NE(out.find("the balance pays for 0 more unit(s), not 1"), std::string::npos) << out;
+  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.offer().version() == 14; }));
+  ASSERT_EQ(RunCli({"--node", b_->api_address(), "stream", "show", id}, &out), 0) << out;
+  EXPECT_NE(out.find("paid    98 for 14 units"), std::string::npos) << out;
+  ASSERT_EQ(RunCli({"--node", b_->api_address(), "stream", "stop", id}, &out), 0) << out;
+  EXPECT_NE(out.find("withdrew 98"), std::string::npos) << out;
+  ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::Withdraw).ok());
+  EXPECT_EQ(Balance(a_id_), "9902");
+  EXPECT_EQ(Balance(b_id_), "10098");
+}
+
 // The API is usable from any gRPC client: here, Python with Debian's grpcio,
 // stubs generated from api.proto at run time.
 TEST_F(TwoDaemonsTest, AClientInPythonOpensAChannelAndPays) {

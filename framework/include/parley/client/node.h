@@ -105,6 +105,7 @@ struct ChannelInfo {
   size_t queued_actions = 0;
   // The latest offer (this node's, or the best the peer made), if any.
   std::optional<channel::State> offer;
+  bool offer_from_peer = false;
 };
 
 class Node {

@@ -67,8 +67,10 @@ class ApiService final : public v1::Api::Service {
                             v1::ChannelInfo*) override;
   grpc::Status ForceClose(grpc::ServerContext*, const v1::ChannelRequest*,
                           v1::ChannelInfo*) override;
-  grpc::Status ForceMove(grpc::ServerContext*, const v1::UpdateRequest*,
-                         v1::ChannelInfo*) override;
+  grpc::Status ForceMove(grpc::ServerContext*, const v1::UpdateRequest*, v1::ChannelInfo*) override;
+  grpc::Status Offer(grpc::ServerContext*, const v1::UpdateRequest*, v1::ChannelInfo*) override;
+  grpc::Status AcceptOffer(grpc::ServerContext*, const v1::ChannelRequest*,
+                           v1::ChannelInfo*) override;
   grpc::Status Withdraw(grpc::ServerContext*, const v1::ChannelRequest*, v1::ChannelInfo*) override;
   grpc::Status SubscribeEvents(grpc::ServerContext*, const v1::SubscribeEventsRequest*,
                                grpc::ServerWriter<v1::Event>*) override;
