@@ -182,6 +182,22 @@ TEST_F(ChessForceMoveTest, CheckmateOnTheLedgerTakesThePotAtOnce) {
   EXPECT_EQ(Balance(*alice_), 990);
 }
 
+TEST_F(ChessForceMoveTest, TheOpponentAnswersOnTheLedgerThenStallsAndLoses) {
+  auto id = GameAfter({"e4"});
+  ASSERT_OK(alice_->node->ForceClose(id));  // Bob has stopped answering
+  Settle();
+  ASSERT_OK(ledger_->Advance(kChallenge));
+  ASSERT_OK(bob_->node->ForceMove(id, apps::ChessApp::MoveAction("e5")));  // he answers in time
+  EXPECT_EQ(ledger_->GetDispute(id)->state.state.version, 2u);
+  ASSERT_OK(alice_->node->ForceMove(id, apps::ChessApp::MoveAction("Nf3")));
+  ASSERT_OK(ledger_->Advance(kChallenge));  // now Bob stalls for good
+  Settle();
+  ASSERT_OK(alice_->node->Settle(id));
+  ASSERT_OK(bob_->node->Settle(id));
+  EXPECT_EQ(Balance(*alice_), 1010);
+  EXPECT_EQ(Balance(*bob_), 990);
+}
+
 TEST_F(ChessForceMoveTest, IllegalLedgerMovesAreRefusedAndTheStalledPlayerLoses) {
   auto id = GameAfter({"e4"});
   ASSERT_OK(alice_->node->ForceClose(id));  // Bob stalls
