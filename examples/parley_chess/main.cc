@@ -48,19 +48,6 @@ v1::NodeInfo Info(const Options& o) {
   return info;
 }
 
-v1::ChannelInfo OpenGame(const Options& white, const std::string& black_id,
-                         const std::string& stake, uint64_t challenge) {
-  v1::OpenChannelRequest open;
-  open.set_peer(black_id);
-  open.set_app(ChessApp::kId);
-  open.set_my_deposit(stake);
-  open.set_peer_deposit(stake);
-  open.set_challenge_duration(challenge);
-  Bytes initial = ChessApp::InitialAppData();
-  open.set_initial_app_data(std::string(initial.begin(), initial.end()));
-  return OpenAndWait(white, open);
-}
-
 // What each player took home: the final state's allocation, once withdrawn.
 void SettleAndReport(const Options& white, const Options& black, const std::string& id) {
   for (const Options* o : {&white, &black}) {

@@ -13,26 +13,12 @@
 
 #include "parley/client/node.h"
 #include "parley/settlement/sim_ledger.h"
+#include "parley/util/must.h"
 #include "parley/wire/memory_transport.h"
 #include "streaming/voucher.h"
 
 namespace parley {
 namespace {
-
-template <typename T>
-T Must(Result<T> r, const char* what) {
-  if (!r.ok()) {
-    std::fprintf(stderr, "parley-meter: %s: %s\n", what, r.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(r).value();
-}
-void Must(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "parley-meter: %s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 struct Options {
   uint64_t units = 60;       // 0.1 kWh each

@@ -13,18 +13,12 @@
 
 #include "parley/client/node.h"
 #include "parley/settlement/sim_ledger.h"
+#include "parley/util/must.h"
 #include "parley/wire/memory_transport.h"
 #include "tipping/tipping_app.h"
 
 namespace parley {
 namespace {
-
-void Must(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "parley-tipping: %s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 struct Options {
   int fans = 4;

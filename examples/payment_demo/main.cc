@@ -13,6 +13,7 @@
 #include "parley/settlement/sim_ledger.h"
 #include "parley/store/channel_store.h"
 #include "parley/util/log.h"
+#include "parley/util/must.h"
 #include "parley/wire/memory_transport.h"
 #include "payment/payment_app.h"
 
@@ -28,22 +29,6 @@ void Say(const char* phase, const std::string& text) {
   std::fflush(stdout);
 }
 
-// Fails the demo with a message.
-[[noreturn]] void Fail(const std::string& what, const Status& status) {
-  std::fprintf(stderr, "demo failed: %s: %s\n", what.c_str(), status.ToString().c_str());
-  std::exit(1);
-}
-
-void Check(const Status& status, const std::string& what) {
-  if (!status.ok()) Fail(what, status);
-}
-
-template <typename T>
-T Check(Result<T> result, const std::string& what) {
-  if (!result.ok()) Fail(what, result.status());
-  return std::move(result).value();
-}
-
 std::string Amt(const Amount& a) { return channel::ToString(a); }
 
 }  // namespace
@@ -51,13 +36,13 @@ std::string Amt(const Amount& a) { return channel::ToString(a); }
 // The story; every object it makes is gone when it returns.
 int RunDemo(const std::string& data_dir, int payments, bool sync) {
   store::RocksDbOptions options{.sync = sync};
-  auto ledger_db = Check(store::OpenRocksDb(data_dir + "/ledger", options), "open ledger store");
-  auto alice_db = Check(store::OpenRocksDb(data_dir + "/alice", options), "open Alice's store");
-  auto bob_db = Check(store::OpenRocksDb(data_dir + "/bob", options), "open Bob's store");
+  auto ledger_db = Must(store::OpenRocksDb(data_dir + "/ledger", options), "open ledger store");
+  auto alice_db = Must(store::OpenRocksDb(data_dir + "/alice", options), "open Alice's store");
+  auto bob_db = Must(store::OpenRocksDb(data_dir + "/bob", options), "open Bob's store");
 
   channel::AppRegistry apps;
-  Check(apps.Register(std::make_shared<apps::PaymentApp>()), "register app");
-  auto ledger = Check(settlement::SimLedger::Open(*ledger_db, apps), "open ledger");
+  Must(apps.Register(std::make_shared<apps::PaymentApp>()), "register app");
+  auto ledger = Must(settlement::SimLedger::Open(*ledger_db, apps), "open ledger");
   const auto alice_key = crypto::PrivateKey::Generate();
   const auto bob_key = crypto::PrivateKey::Generate();
   const auto& alice_id = alice_key.public_key();
@@ -77,27 +62,28 @@ int RunDemo(const std::string& data_dir, int payments, bool sync) {
                          "; registered version " + std::to_string(e.version) + " instead");
     }
   });
-  Check(alice.Start(), "start Alice");
-  Check(bob.Start(), "start Bob");
+  Must(alice.Start(), "start Alice");
+  Must(bob.Start(), "start Bob");
   Say("setup", "data in " + data_dir + (sync ? " (synced writes)" : " (unsynced writes)"));
 
   // 1. Fund.
   const Amount wallet = 1'000'000, deposit = 100'000;
-  Check(ledger->Mint(alice_id, kAsset, wallet), "mint");
-  Check(ledger->Mint(bob_id, kAsset, wallet), "mint");
+  Must(ledger->Mint(alice_id, kAsset, wallet), "mint");
+  Must(ledger->Mint(bob_id, kAsset, wallet), "mint");
   Say("fund", "ledger: Alice " + Amt(wallet) + ", Bob " + Amt(wallet) + " " + kAsset);
   const uint64_t challenge = 20;
-  auto id = Check(alice.OpenChannel({.peer = bob_id,
-                                     .app = apps::PaymentApp::kId,
-                                     .my_deposit = deposit,
-                                     .peer_deposit = deposit,
-                                     .challenge_duration = challenge}),
-                  "open channel");
+  auto id = Must(alice.OpenChannel({.peer = bob_id,
+                                    .app = apps::PaymentApp::kId,
+                                    .my_deposit = deposit,
+                                    .peer_deposit = deposit,
+                                    .challenge_duration = challenge}),
+                 "open channel");
   network.Deliver();
   alice.ProcessLedgerEvents();
   bob.ProcessLedgerEvents();
-  auto info = Check(alice.GetChannel(id), "channel");
-  if (info.phase != channel::Phase::kOpen) Fail("funding", Status::Internal("channel not open"));
+  auto info = Must(alice.GetChannel(id), "channel");
+  if (info.phase != channel::Phase::kOpen)
+    ExitWith("funding", Status::Internal("channel not open"));
   Say("fund", "channel " + ToHex(id).substr(0, 16) + " open; each side deposited " + Amt(deposit));
 
   // 2. Pay, in both directions, each payment one co-signed update.
@@ -108,20 +94,20 @@ int RunDemo(const std::string& data_dir, int payments, bool sync) {
     bool alice_pays = i % 3 != 2;
     Amount amount = alice_pays ? 1 + i % 5 : 1 + i % 7;
     client::Node& payer = alice_pays ? alice : bob;
-    Check(payer.Update(id, apps::PaymentApp::PayAction(amount, alice_pays ? 1 : 0)), "pay");
+    Must(payer.Update(id, apps::PaymentApp::PayAction(amount, alice_pays ? 1 : 0)), "pay");
     network.Deliver();
     (alice_pays ? alice_balance : bob_balance) -= amount;
     (alice_pays ? bob_balance : alice_balance) += amount;
     if (i == payments / 2) {  // Bob keeps a copy of an old state, to cheat with later
       store::ChannelStore bob_channels(*bob_db);
-      bobs_old_state = Check(bob_channels.Get(id), "Bob's record").latest;
+      bobs_old_state = Must(bob_channels.Get(id), "Bob's record").latest;
     }
   }
   double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  info = Check(alice.GetChannel(id), "channel");
+  info = Must(alice.GetChannel(id), "channel");
   const auto& balances = info.latest.allocation.assets[0].balances;
   if (balances[0] != alice_balance || balances[1] != bob_balance) {
-    Fail("payments", Status::Internal("channel balances differ from the payments made"));
+    ExitWith("payments", Status::Internal("channel balances differ from the payments made"));
   }
   Say("pay", std::to_string(payments) + " payments in " + std::to_string(seconds).substr(0, 5) +
                  " s (" + std::to_string(static_cast<int>(payments / seconds)) +
@@ -134,11 +120,11 @@ int RunDemo(const std::string& data_dir, int payments, bool sync) {
                      std::to_string(bobs_old_state.state.version) + " (Alice " +
                      Amt(bobs_old_state.state.allocation.assets[0].balances[0]) + ", Bob " +
                      Amt(bobs_old_state.state.allocation.assets[0].balances[1]) + ")");
-  Check(bob_chain.Register(info.params, bobs_old_state), "Bob's registration");
+  Must(bob_chain.Register(info.params, bobs_old_state), "Bob's registration");
   alice.ProcessLedgerEvents();  // Alice's watcher refutes
-  auto dispute = Check(alice_chain.GetDispute(id), "dispute");
+  auto dispute = Must(alice_chain.GetDispute(id), "dispute");
   if (dispute.state.state.version != info.latest.version) {
-    Fail("refute", Status::Internal("the ledger does not hold Alice's latest state"));
+    ExitWith("refute", Status::Internal("the ledger does not hold Alice's latest state"));
   }
   Say("dispute", "ledger holds version " + std::to_string(dispute.state.state.version) +
                      "; timeout at tick " + std::to_string(dispute.timeout));
@@ -146,10 +132,10 @@ int RunDemo(const std::string& data_dir, int payments, bool sync) {
   // 4. The challenge period passes; both withdraw.
   Status early = alice.Settle(id);
   Say("settle", "settling before the timeout is refused: " + early.message());
-  Check(ledger->Advance(challenge), "advance ticks");
+  Must(ledger->Advance(challenge), "advance ticks");
   Say("settle", "ledger advanced to tick " + std::to_string(ledger->Now()));
-  Check(alice.Settle(id), "Alice settles");
-  Check(bob.Settle(id), "Bob withdraws");
+  Must(alice.Settle(id), "Alice settles");
+  Must(bob.Settle(id), "Bob withdraws");
   bob.ProcessLedgerEvents();
 
   Amount alice_final = ledger->Balance(alice_id, kAsset);
@@ -160,7 +146,7 @@ int RunDemo(const std::string& data_dir, int payments, bool sync) {
                bob_final == wallet - deposit + bob_balance;
   Say("result", std::string("funds conserved: ") + (conserved ? "yes" : "NO") +
                     "; payout matches the latest state: " + (exact ? "yes" : "NO"));
-  auto final_info = Check(alice.GetChannel(id), "channel");
+  auto final_info = Must(alice.GetChannel(id), "channel");
   Say("result", std::string("Alice's channel is ") + channel::PhaseName(final_info.phase));
   return conserved && exact ? 0 : 1;
 }
@@ -177,12 +163,12 @@ int main(int argc, char** argv) {
   cli.add_flag("--sync", sync, "fsync every write (slower; survives power loss)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off");
   CLI11_PARSE(cli, argc, argv);
-  Check(SetLogLevel(log_level), "--log-level");
+  Must(SetLogLevel(log_level), "--log-level");
 
   bool own_dir = data_dir.empty();
   if (own_dir) {
     data_dir = (std::filesystem::temp_directory_path() / "parley-demo-XXXXXX").string();
-    if (mkdtemp(data_dir.data()) == nullptr) Fail("temp dir", Status::IoError(data_dir));
+    if (mkdtemp(data_dir.data()) == nullptr) ExitWith("temp dir", Status::IoError(data_dir));
   }
   std::filesystem::create_directories(data_dir);
   int result = RunDemo(data_dir, payments, sync);

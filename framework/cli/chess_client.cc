@@ -24,6 +24,24 @@ apps::chess::Color ColorOf(const v1::ChannelInfo& info) {
   return info.self() == 0 ? apps::chess::Color::kWhite : apps::chess::Color::kBlack;
 }
 
+v1::ChannelInfo OpenGame(const Options& o, const std::string& opponent, const std::string& stake,
+                         uint64_t challenge, const std::string& fen) {
+  v1::OpenChannelRequest open;
+  open.set_peer(opponent);
+  open.set_app(ChessApp::kId);
+  open.set_my_deposit(stake);
+  open.set_peer_deposit(stake);
+  open.set_challenge_duration(challenge);
+  Bytes initial = ChessApp::InitialAppData();
+  if (!fen.empty()) {
+    auto from_fen = ChessApp::InitialAppData(fen);
+    if (!from_fen.ok()) Die("--fen: " + from_fen.status().message());
+    initial = std::move(from_fen).value();
+  }
+  open.set_initial_app_data(std::string(initial.begin(), initial.end()));
+  return OpenAndWait(o, open);
+}
+
 Status SendChessAction(const Options& o, const std::string& id, const Bytes& action) {
   v1::UpdateRequest request;
   request.set_channel_id(id);

@@ -17,6 +17,13 @@ Result<apps::chess::Game> GameOf(const v1::ChannelInfo& info);
 // The colour this node plays in the game (participant 0 plays white).
 apps::chess::Color ColorOf(const v1::ChannelInfo& info);
 
+// Proposes a game to `opponent` (this node plays white), each player
+// staking `stake`, from the standard position or from `fen`; returns it once
+// open. Dies with the reason if `fen` does not start a game or it does not
+// open.
+v1::ChannelInfo OpenGame(const Options& o, const std::string& opponent, const std::string& stake,
+                         uint64_t challenge, const std::string& fen = "");
+
 // Sends a chess action (ChessApp::MoveAction, ResignAction, ...): an
 // off-chain update while the channel is open, a move on the ledger while it
 // is disputed. Waits until the node is idle; returns the node's answer.

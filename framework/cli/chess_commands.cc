@@ -32,25 +32,12 @@ ChessCommands::ChessCommands(CLI::App& cli, const Options& o) : o_(o) {
   chess->require_subcommand(1);
 
   auto* start = chess->add_subcommand("new", "propose a game (you play white)");
-  start->add_option("--peer", *open_.mutable_peer(), "the opponent's node id")->required();
+  start->add_option("--peer", peer_, "the opponent's node id")->required();
   start->add_option("--stake", stake_, "each player's stake, in base units")->required();
   start->add_option("--challenge", challenge_, "ticks to answer a stalled game on the ledger")
       ->capture_default_str();
   start->add_option("--fen", fen_, "start from this position instead of the standard one");
-  start->callback([this] {
-    open_.set_app(ChessApp::kId);
-    open_.set_my_deposit(stake_);
-    open_.set_peer_deposit(stake_);
-    open_.set_challenge_duration(challenge_);
-    Bytes initial = ChessApp::InitialAppData();
-    if (!fen_.empty()) {
-      auto from_fen = ChessApp::InitialAppData(fen_);
-      if (!from_fen.ok()) Die("--fen: " + from_fen.status().message());
-      initial = std::move(from_fen).value();
-    }
-    open_.set_initial_app_data(std::string(initial.begin(), initial.end()));
-    PrintGame(o_, OpenAndWait(o_, open_));
-  });
+  start->callback([this] { PrintGame(o_, OpenGame(o_, peer_, stake_, challenge_, fen_)); });
 
   auto* show = chess->add_subcommand("show", "draw the board");
   show->add_option("channel_id", channel_id_, "the game's channel")->required();

@@ -17,7 +17,7 @@ class ChessCommands {
 
  private:
   const Options& o_;
-  v1::OpenChannelRequest open_;
+  std::string peer_;
   std::string stake_;
   std::string fen_;
   uint64_t challenge_ = 10;

@@ -19,6 +19,7 @@
 #include "parley/crypto/random.h"
 #include "parley/crypto/schnorr.h"
 #include "parley/settlement/sim_ledger.h"
+#include "parley/util/must.h"
 #include "parley/wire/grpc_transport.h"
 #include "payment/payment_app.h"
 
@@ -29,21 +30,6 @@ using Clock = std::chrono::steady_clock;
 using channel::ChannelId;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-template <typename T>
-T Must(Result<T> r, const char* what) {
-  if (!r.ok()) {
-    std::fprintf(stderr, "node_bench: %s: %s\n", what, r.status().ToString().c_str());
-    std::exit(1);
-  }
-  return std::move(r).value();
-}
-void Must(const Status& s, const char* what) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "node_bench: %s: %s\n", what, s.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 // Signals each channel's newest fully signed version at the proposer. Each
 // channel has its own condition, so a new version wakes only its own waiter.

@@ -20,6 +20,7 @@
 #include "parley/channel/scheme.h"
 #include "parley/crypto/random.h"
 #include "parley/crypto/schnorr.h"
+#include "parley/util/must.h"
 #include "streaming/voucher.h"
 
 namespace parley {
@@ -31,13 +32,6 @@ using apps::StreamPayer;
 using apps::Voucher;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
-
-void Check(const Status& s) {
-  if (!s.ok()) {
-    std::fprintf(stderr, "streaming_bench: %s\n", s.ToString().c_str());
-    std::exit(1);
-  }
-}
 
 // A channel whose payer can afford `units` units, ready to stream.
 class Stream {
@@ -102,7 +96,7 @@ double SignPlusVerifySeconds() {
     auto sig = crypto::SchnorrSign(key, message);
     ok &= crypto::SchnorrVerify(key.public_key(), message, sig);
   }
-  if (!ok) Check(Status::Internal("a signature did not verify"));
+  if (!ok) Must(Status::Internal("a signature did not verify"), "sign and verify");
   return Seconds(Clock::now() - t0) / kN;
 }
 
@@ -111,7 +105,7 @@ double OneThreadPerSecond(uint64_t n) {
   StreamPayer payer = stream.Payer();
   StreamPayee payee = stream.Payee();
   auto t0 = Clock::now();
-  for (uint64_t i = 0; i < n; ++i) Check(payee.Accept(payer.Pay(1).value()));
+  for (uint64_t i = 0; i < n; ++i) Must(payee.Accept(Must(payer.Pay(1), "pay")), "accept");
   return n / Seconds(Clock::now() - t0);
 }
 
@@ -124,10 +118,10 @@ double PipelinePerSecond(uint64_t n) {
   std::thread payer_thread([&] {
     for (uint64_t i = 0; i < n; ++i) queue.Push(payer.Pay(1).value());
   });
-  for (uint64_t i = 0; i < n; ++i) Check(payee.Accept(queue.Pop()));
+  for (uint64_t i = 0; i < n; ++i) Must(payee.Accept(queue.Pop()), "accept");
   double elapsed = Seconds(Clock::now() - t0);
   payer_thread.join();
-  if (payee.units_paid() != n) Check(Status::Internal("the payee missed vouchers"));
+  if (payee.units_paid() != n) Must(Status::Internal("the payee missed vouchers"), "count");
   return n / elapsed;
 }
 

@@ -304,6 +304,14 @@ class SettlementConformanceTest : public testing::TestWithParam<BackendFactory> 
   Adjudicator& watcher() { return adj(carol_); }
   Tick Now() { return watcher().Now(); }
   Amount Bal(const crypto::PrivateKey& key) { return backend_->Balance(key.public_key(), asset()); }
+  // Both shares are withdrawn (anyone may send the calls; each pays its
+  // participant), and the accounts then hold what is expected.
+  void WithdrawBothAndExpect(const TestChannel& ch, const Amount& alice, const Amount& bob) {
+    ASSERT_OK(adj(alice_).Withdraw(ch.params, 0));
+    ASSERT_OK(adj(alice_).Withdraw(ch.params, 1));
+    EXPECT_EQ(Bal(alice_), alice);
+    EXPECT_EQ(Bal(bob_), bob);
+  }
 
   // A channel between alice (participant 0) and bob (participant 1).
   TestChannel MakeChannel(const std::string& app, uint64_t duration = kDuration) {
@@ -841,10 +849,7 @@ TEST_P(SettlementConformanceTest, AFinalStateConcludesAtOnce) {
   auto d = DisputeOf(ch);
   ASSERT_TRUE(d.ok());
   EXPECT_TRUE(d->concluded);
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 0));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 1));
-  EXPECT_EQ(Bal(alice_), 10);
-  EXPECT_EQ(Bal(bob_), 90);
+  WithdrawBothAndExpect(ch, 10, 90);
 }
 
 TEST_P(SettlementConformanceTest, AFinalStateThatRefutesConcludesAtOnce) {
@@ -1003,10 +1008,7 @@ TEST_P(SettlementConformanceTest, AnUnderfundedChannelRefundsTheDeposits) {
   // The state allocates 100, the channel holds 50.
   ASSERT_OK(adj(alice_).Register(ch.params, SignAll(ch, PaymentState(ch, 1, 10, 90, true))));
   ASSERT_OK(adj(alice_).Conclude(ch.params));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 0));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 1));
-  EXPECT_EQ(Bal(alice_), 30);
-  EXPECT_EQ(Bal(bob_), 20);
+  WithdrawBothAndExpect(ch, 30, 20);
 }
 
 TEST_P(SettlementConformanceTest, AOneSidedFundingIsRefundedToItsDepositor) {
@@ -1039,10 +1041,7 @@ TEST_P(SettlementConformanceTest, WithdrawPaysEveryAsset) {
   s.allocation.assets.push_back({gold, {5, 4}, {}});
   ASSERT_OK(adj(alice_).Register(ch.params, SignAll(ch, s)));
   ASSERT_OK(adj(alice_).Conclude(ch.params));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 0));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 1));
-  EXPECT_EQ(Bal(alice_), 70);
-  EXPECT_EQ(Bal(bob_), 30);
+  WithdrawBothAndExpect(ch, 70, 30);
   EXPECT_EQ(backend_->Balance(alice_.public_key(), gold), 5);
   EXPECT_EQ(backend_->Balance(bob_.public_key(), gold), 4);
 }
@@ -1056,10 +1055,7 @@ TEST_P(SettlementConformanceTest, AZeroAllocationOfAnUndepositedAssetIsFunded) {
   s.allocation.assets.push_back({backend_->SecondAsset(), {0, 0}, {}});
   ASSERT_OK(adj(alice_).Register(ch.params, SignAll(ch, s)));
   ASSERT_OK(adj(alice_).Conclude(ch.params));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 0));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 1));
-  EXPECT_EQ(Bal(alice_), 100);
-  EXPECT_EQ(Bal(bob_), 0);
+  WithdrawBothAndExpect(ch, 100, 0);
 }
 
 // ---------------------------------------------------------------------------
@@ -1276,10 +1272,7 @@ TEST_P(SettlementConformanceTest, AnUnansweredRegistrationPaysThePlayerWhoMovedL
   ASSERT_OK(adj(alice_).Conclude(ch.params));
   // O can no longer move.
   EXPECT_FAILS(adj(bob_).Progress(ch.params, SignBy(ch, Move(ch, g.x_moved, 1, 0), {1}), 1));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 0));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 1));
-  EXPECT_EQ(Bal(alice_), 100);  // X moved last
-  EXPECT_EQ(Bal(bob_), 0);
+  WithdrawBothAndExpect(ch, 100, 0);  // X moved last
 }
 
 TEST_P(SettlementConformanceTest, EachForceMoveRestartsTheTimeout) {
@@ -1360,10 +1353,7 @@ TEST_P(SettlementConformanceTest, AWinningForceMoveConcludesAtOnce) {
   ASSERT_TRUE(win.is_final);
   ASSERT_OK(adj(alice_).Progress(ch.params, SignBy(ch, win, {0}), 0));
   ASSERT_OK(adj(alice_).Conclude(ch.params));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 0));
-  ASSERT_OK(adj(alice_).Withdraw(ch.params, 1));
-  EXPECT_EQ(Bal(alice_), 100);
-  EXPECT_EQ(Bal(bob_), 0);
+  WithdrawBothAndExpect(ch, 100, 0);
 }
 
 TEST_P(SettlementConformanceTest, ProgressOnAPaymentChannelFails) {
