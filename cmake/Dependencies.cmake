@@ -11,6 +11,7 @@ pkg_check_modules(SECP256K1 REQUIRED IMPORTED_TARGET libsecp256k1)
 pkg_check_modules(CRYPTOPP REQUIRED IMPORTED_TARGET libcrypto++)  # Keccak-256
 find_package(Protobuf REQUIRED)              # peer wire and client API messages
 find_package(gRPC CONFIG REQUIRED)           # their transport; grpc_cpp_plugin generates stubs
+find_package(nlohmann_json 3 REQUIRED)       # Ethereum JSON-RPC messages (Boost.Beast carries them)
 
 if(PARLEY_BUILD_TESTS)
   find_package(GTest REQUIRED)

@@ -29,10 +29,13 @@
 #include "parley/rpc/ledger_service.h"
 #include "parley/settlement/adjudicator.h"
 #include "parley/settlement/events.h"
+#include "parley/settlement/evm/deployment.h"
+#include "parley/settlement/evm/evm_client.h"
 #include "parley/settlement/remote_sim_ledger.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/store/store.h"
 #include "payment/payment_app.h"
+#include "testing/anvil.h"
 #include "testing/status_matchers.h"
 #include "tictactoe/tictactoe_app.h"
 
@@ -205,6 +208,98 @@ std::unique_ptr<SettlementBackend> MakeRemoteSim() {
   return backend;
 }
 
+// The EVM backend: the contracts on a real anvil, deployed afresh for each
+// test, with two test tokens as the assets (so that gas, paid in ether, does
+// not blur the balances). One anvil serves the whole suite; its block time
+// stands still but for AdvanceTicks.
+class EvmBackend : public SettlementBackend {
+ public:
+  Status Init() {
+    static Anvil* anvil = [] {
+      auto* a = new Anvil;  // lives until the process ends, then is killed with it
+      Status s = a->Start();
+      EXPECT_TRUE(s.ok()) << s.ToString();
+      return a;
+    }();
+    PARLEY_ASSIGN_OR_RETURN(auto chain, evm::EthClient::Open(anvil->endpoint()));
+    chain_ = std::make_unique<evm::EthClient>(std::move(chain));
+    PARLEY_RETURN_IF_ERROR(chain_->Rpc("anvil_setBlockTimestampInterval", {0}).status());
+    PARLEY_ASSIGN_OR_RETURN(auto deployer,
+                            crypto::PrivateKey::FromHex(Anvil::kDevKeys[0].substr(2)));
+    deployer_ = std::make_unique<evm::TxSender>(*chain_, deployer, Anvil::kChainId, FastTx());
+    PARLEY_ASSIGN_OR_RETURN(evm::Deployment d, evm::DeployContracts(*deployer_));
+    adjudicator_ = d.adjudicator;
+    PARLEY_ASSIGN_OR_RETURN(token_, evm::DeployTestToken(*deployer_, "Parley Test", "PT"));
+    PARLEY_ASSIGN_OR_RETURN(second_token_, evm::DeployTestToken(*deployer_, "Parley Gold", "PG"));
+    PARLEY_ASSIGN_OR_RETURN(
+        admin_, evm::EvmClient::Create(*chain_, adjudicator_, deployer, {.tx = FastTx()}));
+    return Status::Ok();
+  }
+  ~EvmBackend() override {
+    clients_.clear();  // their pollers stop before the chain client goes
+    admin_.reset();
+  }
+
+  std::string BackendName() const override { return "evm"; }
+  const channel::SignatureScheme& Scheme() const override { return admin_->scheme(); }
+  std::string Asset() const override { return evm::AssetName(token_); }
+  std::string SecondAsset() const override { return evm::AssetName(second_token_); }
+  Funder& FunderFor(const crypto::PrivateKey& key) override { return ClientFor(key); }
+  Adjudicator& AdjudicatorFor(const crypto::PrivateKey& key) override { return ClientFor(key); }
+  Status Mint(const crypto::PublicKey& account, const std::string& asset,
+              const Amount& amount) override {
+    PARLEY_ASSIGN_OR_RETURN(crypto::EthAddress token, evm::AssetAddress(asset));
+    return evm::MintTestToken(*deployer_, token, crypto::EthereumAddress(account), amount);
+  }
+  Amount Balance(const crypto::PublicKey& account, const std::string& asset) const override {
+    auto token = evm::AssetAddress(asset);
+    if (!token.ok()) return 0;
+    auto balance = evm::TokenBalance(*chain_, *token, crypto::EthereumAddress(account));
+    EXPECT_TRUE(balance.ok()) << balance.status().ToString();
+    return balance.ok() ? *balance : Amount(0);
+  }
+  Status AdvanceTicks(Tick ticks) override {
+    PARLEY_ASSIGN_OR_RETURN(evm::Block latest, chain_->GetBlock(evm::BlockTag::Latest()));
+    PARLEY_RETURN_IF_ERROR(chain_->SetNextBlockTimestamp(latest.timestamp + ticks));
+    return chain_->Mine(1);
+  }
+
+ private:
+  static evm::TxOptions FastTx() { return {.confirmations = 1}; }
+
+  evm::EvmClient& ClientFor(const crypto::PrivateKey& key) {
+    auto& client = clients_[key.public_key()];
+    if (!client) {
+      // Ether for gas.
+      std::string address = crypto::AddressToHex(crypto::EthereumAddress(key.public_key()));
+      Status funded = chain_->Rpc("anvil_setBalance", {address, "0x3635c9adc5dea00000"}).status();
+      EXPECT_TRUE(funded.ok()) << funded.ToString();
+      auto created =
+          evm::EvmClient::Create(*chain_, adjudicator_, key,
+                                 {.tx = FastTx(), .poll_interval = std::chrono::milliseconds(20)});
+      EXPECT_TRUE(created.ok()) << created.status().ToString();
+      client = std::move(*created);
+    }
+    return *client;
+  }
+
+  std::unique_ptr<evm::EthClient> chain_;
+  std::unique_ptr<evm::TxSender> deployer_;
+  crypto::EthAddress adjudicator_{};
+  crypto::EthAddress token_{};
+  crypto::EthAddress second_token_{};
+  std::unique_ptr<evm::EvmClient> admin_;
+  std::map<crypto::PublicKey, std::unique_ptr<evm::EvmClient>> clients_;
+};
+
+std::unique_ptr<SettlementBackend> MakeEvm() {
+  auto backend = std::make_unique<EvmBackend>();
+  Status s = backend->Init();
+  EXPECT_TRUE(s.ok()) << "evm backend: " << s.ToString();
+  if (!s.ok()) return nullptr;
+  return backend;
+}
+
 struct BackendFactory {
   const char* name;
   std::unique_ptr<SettlementBackend> (*make)();
@@ -216,6 +311,7 @@ void PrintTo(const BackendFactory& factory, std::ostream* os) { *os << factory.n
 const BackendFactory kBackends[] = {
     {"Sim", &MakeSim},
     {"RemoteSim", &MakeRemoteSim},
+    {"Evm", &MakeEvm},
 };
 
 // ---------------------------------------------------------------------------

@@ -20,21 +20,11 @@
 
 #include "parley/v1/api.grpc.pb.h"
 #include "parley/v1/ledger.grpc.pb.h"
+#include "testing/free_port.h"
 
 namespace parley::e2e {
 
-// A TCP port on 127.0.0.1 that nothing listens on right now.
-inline int FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address);
-  socklen_t length = sizeof address;
-  getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length);
-  close(fd);
-  return ntohs(address.sin_port);
-}
+using testing_support::FreePort;
 
 inline std::string Local(int port) { return "127.0.0.1:" + std::to_string(port); }
 

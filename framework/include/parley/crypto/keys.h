@@ -61,6 +61,7 @@ class PrivateKey {
 
  private:
   friend Result<std::array<uint8_t, 64>> SchnorrSign(const PrivateKey&, ByteView, const Hash32&);
+  friend std::array<uint8_t, 65> EcdsaSign(const PrivateKey&, const Hash32&);
   PrivateKey() = default;
 
   std::array<uint8_t, 96> keypair_{};  // secp256k1_keypair
