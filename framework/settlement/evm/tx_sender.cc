@@ -94,6 +94,7 @@ Result<Receipt> TxSender::Send(const std::optional<crypto::EthAddress>& to, cons
     return Status::Internal("transaction " + ToHex(*hash) +
                             " reverted on chain although its simulation passed");
   }
+  if (options_.on_receipt) options_.on_receipt(receipt);
   return receipt;
 }
 

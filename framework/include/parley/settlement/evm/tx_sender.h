@@ -11,6 +11,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <mutex>
 #include <optional>
 
@@ -27,6 +28,9 @@ struct TxOptions {
   std::chrono::milliseconds receipt_timeout = std::chrono::seconds(60);
   // Gas allowed beyond the estimate, in percent (default: 25).
   uint64_t gas_margin_percent = 25;
+  // Called with the receipt of every transaction confirmed, e.g. to account
+  // for gas (default: none).
+  std::function<void(const Receipt&)> on_receipt;
 };
 
 // The Status for revert data of a Parley contract: the custom errors
