@@ -45,7 +45,8 @@ class EvmClient::Impl {
         adjudicator_(adjudicator),
         scheme_(chain_id, adjudicator),
         sender_(chain, std::move(key), chain_id, options.tx),
-        poller_(chain, adjudicator, options.tx.confirmations, options.poll_interval) {}
+        poller_(chain, adjudicator, options.tx.confirmations, options.poll_interval,
+                options.event_cursor) {}
 
   Status Deposit(const channel::Params& params, ParticipantIndex participant,
                  const std::string& asset, const Amount& amount) {

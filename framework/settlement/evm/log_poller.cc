@@ -4,6 +4,7 @@
 
 #include "contract_abi.h"
 #include "parley/crypto/hash.h"
+#include "parley/util/codec.h"
 
 namespace parley::settlement::evm {
 
@@ -95,11 +96,25 @@ Result<std::optional<Event>> DecodeEvent(const Log& log) {
 }
 
 LogPoller::LogPoller(const EthClient& chain, const crypto::EthAddress& contract,
-                     uint64_t confirmations, std::chrono::milliseconds interval)
+                     uint64_t confirmations, std::chrono::milliseconds interval,
+                     store::Store* cursor_store)
     : chain_(chain),
       contract_(contract),
       confirmations_(std::max<uint64_t>(confirmations, 1)),
-      interval_(interval) {}
+      interval_(interval),
+      cursor_store_(cursor_store),
+      cursor_key_("evm/cursor/" + crypto::AddressToHex(contract)) {
+  if (cursor_store_ == nullptr) return;
+  auto stored = cursor_store_->Get(cursor_key_);
+  if (!stored.ok()) return;  // a first start
+  Reader r(*stored, "evm event cursor");
+  uint64_t block = 0;
+  if (r.U64(&block).ok() && r.Finish().ok()) {
+    resume_from_ = block + 1;
+  } else {
+    spdlog::warn("evm: the stored event cursor does not decode; starting from the next block");
+  }
+}
 
 LogPoller::~LogPoller() {
   {
@@ -118,6 +133,7 @@ uint64_t LogPoller::Subscribe(const channel::ChannelId& channel, Adjudicator::Ha
     spdlog::warn("evm: subscribing without the chain's height: {}", head.status().ToString());
   std::lock_guard lock(mutex_);
   uint64_t from = head.ok() ? *head + 1 : 0;
+  if (resume_from_) from = std::min(from, *resume_from_);
   if (subscriptions_.empty() && scanned_.empty()) next_block_ = from;
   uint64_t id = next_subscription_++;
   subscriptions_[id] = {channel, from, std::move(handler)};
@@ -194,6 +210,13 @@ Status LogPoller::PollOnce() {
       }
     }
     for (const auto& handler : handlers) handler(**event);
+  }
+  if (cursor_store_ != nullptr) {
+    Writer w;
+    w.U64(last);
+    store::WriteBatch batch;
+    batch.Put(cursor_key_, w.Take());
+    PARLEY_RETURN_IF_ERROR(cursor_store_->Write(batch));
   }
   std::lock_guard lock(mutex_);
   next_block_ = last + 1;

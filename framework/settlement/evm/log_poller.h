@@ -11,6 +11,7 @@
 
 #include "parley/settlement/adjudicator.h"
 #include "parley/settlement/evm/eth_client.h"
+#include "parley/store/store.h"
 
 namespace parley::settlement::evm {
 
@@ -26,8 +27,12 @@ Result<channel::SignedState> DisputedStateOf(const Log& log);
 
 class LogPoller {
  public:
+  // With a `cursor_store`, the newest block whose events were delivered is
+  // kept there, and after a restart subscriptions start from the block after
+  // it rather than from the next one: events that came while the process was
+  // down are delivered too.
   LogPoller(const EthClient& chain, const crypto::EthAddress& contract, uint64_t confirmations,
-            std::chrono::milliseconds interval);
+            std::chrono::milliseconds interval, store::Store* cursor_store);
   ~LogPoller();  // stops the thread
 
   // Events of `channel` from the next block on.
@@ -52,6 +57,9 @@ class LogPoller {
   crypto::EthAddress contract_;
   uint64_t confirmations_;
   std::chrono::milliseconds interval_;
+  store::Store* cursor_store_;
+  std::string cursor_key_;
+  std::optional<uint64_t> resume_from_;  // from the cursor store
 
   std::mutex mutex_;  // guards what follows
   std::condition_variable wake_;

@@ -11,6 +11,7 @@
 #include "contract_abi.h"
 #include "parley/crypto/random.h"
 #include "parley/settlement/evm/deployment.h"
+#include "parley/store/store.h"
 #include "payment/payment_app.h"
 #include "testing/anvil.h"
 #include "testing/status_matchers.h"
@@ -219,6 +220,48 @@ TEST_F(EvmClientTest, EventsOfANewBranchAreDeliveredAfterAReorg) {
   ASSERT_OK(dispute.status());
   EXPECT_EQ(dispute->state.state.version, 2u);
   bob_->Unsubscribe(subscription);
+}
+
+// With an event cursor, a client that restarts delivers the events that came
+// while it was down; without one, a new client starts at the next block.
+TEST_F(EvmClientTest, AfterARestartSubscriptionsCatchUpFromTheStoredCursor) {
+  Params p = Channel(apps::PaymentApp::kId);
+  ASSERT_NO_FATAL_FAILURE(Fund(p));
+  channel::ChannelId id = alice_->scheme().ComputeChannelId(p);
+  auto cursor = store::NewMemoryStore();
+  auto watcher = [&] {
+    auto client = EvmClient::Create(
+        *chain_, adjudicator_, bob_key_,
+        {.poll_interval = std::chrono::milliseconds(20), .event_cursor = cursor.get()});
+    EXPECT_OK(client.status());
+    return std::move(*client);
+  };
+  {
+    auto before = watcher();
+    Events events;
+    uint64_t s = before->Subscribe(id, [&](const Event& e) { events.Add(e); });
+    ASSERT_OK(alice_->Register(p, Sign(Payment(p, 1, 100, 100), {&alice_key_, &bob_key_})));
+    ASSERT_EQ(events.WaitFor(1).size(), 1u);
+    before->Unsubscribe(s);
+  }  // the process stops
+
+  ASSERT_OK(alice_->Register(p, Sign(Payment(p, 2, 150, 50), {&alice_key_, &bob_key_})));
+
+  auto after = watcher();
+  Events events;
+  uint64_t s = after->Subscribe(id, [&](const Event& e) { events.Add(e); });
+  std::vector<Event> seen = events.WaitFor(1);
+  ASSERT_GE(seen.size(), 1u);
+  EXPECT_EQ(seen.back().kind, EventKind::kRegistered);
+  EXPECT_EQ(seen.back().version, 2u);
+  after->Unsubscribe(s);
+
+  // No cursor: only what happens from now on.
+  Events fresh;
+  uint64_t f = bob_->Subscribe(id, [&](const Event& e) { fresh.Add(e); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  EXPECT_TRUE(fresh.WaitFor(0).empty());
+  bob_->Unsubscribe(f);
 }
 
 }  // namespace

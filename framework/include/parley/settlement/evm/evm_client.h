@@ -21,6 +21,7 @@
 #include "parley/settlement/evm/eth_client.h"
 #include "parley/settlement/evm/evm_scheme.h"
 #include "parley/settlement/evm/tx_sender.h"
+#include "parley/store/store.h"
 
 namespace parley::settlement::evm {
 
@@ -28,6 +29,11 @@ struct EvmClientOptions {
   TxOptions tx;
   // How often the logs are read for subscribers (default: 100 ms).
   std::chrono::milliseconds poll_interval = std::chrono::milliseconds(100);
+  // Where the newest block whose events were delivered is kept, so that
+  // after a restart subscriptions catch up from there: events that came while
+  // the process was down are delivered too (default: none; subscriptions start
+  // at the next block). Must outlive the client.
+  store::Store* event_cursor = nullptr;
 };
 
 class EvmClient : public Funder, public Adjudicator {
