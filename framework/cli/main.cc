@@ -7,6 +7,7 @@
 
 #include "chess_commands.h"
 #include "cli_common.h"
+#include "evm_commands.h"
 #include "parley/channel/amount.h"
 #include "parley/crypto/keys.h"
 #include "parley/v1/api.grpc.pb.h"
@@ -93,7 +94,9 @@ int main(int argc, char** argv) {
   open_cmd->add_option("--deposit", deposits, "MINE:THEIRS in base units")->required();
   open_cmd->add_option("--challenge", challenge, "dispute period in ledger ticks")
       ->capture_default_str();
-  open_cmd->add_option("--asset", *open.mutable_asset(), "asset name (default native)");
+  open_cmd->add_option("--asset", *open.mutable_asset(),
+                       "asset name (default: the node's, native on the sim, eth on an EVM chain; "
+                       "or an ERC-20 token's address 0x...)");
   open_cmd->callback([&] {
     size_t colon = deposits.find(':');
     if (colon == std::string::npos) Die("--deposit '" + deposits + "' is not MINE:THEIRS");
@@ -151,6 +154,7 @@ int main(int argc, char** argv) {
   ChessCommands chess(cli, o);
   TipCommands tips(cli, o);       // tip | tips open | leaderboard | cashout
   StreamCommands stream(cli, o);  // stream open | start | show | stop
+  EvmCommands evm(cli, o);        // evm deploy | send-eth | balance
 
   // pay
   std::string amount;

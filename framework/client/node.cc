@@ -534,6 +534,15 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
   };
   auto index = IndexOf(entry.channel.params(), from);
   if (!index.ok()) return reject(index.status());
+  if (entry.channel.phase() == Phase::kFunding) {
+    // The peer saw the deposits before this node did (each learns of them
+    // from the ledger on its own, e.g. polling an EVM chain's logs): look at
+    // the ledger now instead of refusing the update.
+    Status funding = AdvanceFunding(entry);
+    if (!funding.ok()) {
+      spdlog::warn("channel {}: funding: {}", ShortId(m.channel), funding.ToString());
+    }
+  }
 
   Channel next = entry.channel;
   bool had_pending = next.pending().has_value();

@@ -10,13 +10,17 @@
 #include <filesystem>
 #include <fstream>
 #include <mutex>
+#include <optional>
 #include <set>
 
 #include "chess/chess_app.h"
+#include "parley/channel/amount.h"
 #include "parley/client/node.h"
+#include "parley/crypto/ecdsa.h"
 #include "parley/crypto/key_file.h"
 #include "parley/rpc/api_service.h"
 #include "parley/rpc/ledger_service.h"
+#include "parley/settlement/evm/evm_client.h"
 #include "parley/settlement/remote_sim_ledger.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/store/store.h"
@@ -73,6 +77,76 @@ bool Dial(wire::GrpcTransport& transport, const std::string& line) {
   return true;
 }
 
+// What --chain evm://HOST:PORT and --adjudicator name.
+struct EvmChain {
+  std::string endpoint;  // http://HOST:PORT
+  crypto::EthAddress adjudicator{};
+};
+
+// The EVM chain of `config`, nullopt if it names none; InvalidArgument for a
+// malformed one.
+Result<std::optional<EvmChain>> ParseEvmChain(const DaemonConfig& config) {
+  if (!config.chain.starts_with("evm://")) {
+    if (!config.adjudicator.empty()) {
+      return Status::InvalidArgument("--adjudicator is for an EVM chain: --chain evm://HOST:PORT");
+    }
+    return std::optional<EvmChain>();
+  }
+  if (!config.devchain.empty()) {
+    return Status::InvalidArgument(
+        "--devchain hosts a sim ledger; a node on an EVM chain (--chain evm://...) cannot host "
+        "one");
+  }
+  std::string host_port = config.chain.substr(6);
+  size_t colon = host_port.rfind(':');
+  if (host_port.empty() || colon == std::string::npos || colon == 0 ||
+      colon + 1 == host_port.size() || host_port.find('/') != std::string::npos) {
+    return Status::InvalidArgument("--chain '" + config.chain +
+                                   "' is not evm://HOST:PORT (the chain's JSON-RPC over HTTP)");
+  }
+  if (config.adjudicator.empty()) {
+    return Status::InvalidArgument(
+        "--chain evm:// needs --adjudicator 0x...: the address of the Adjudicator contract "
+        "(parley evm deploy deploys one and prints it)");
+  }
+  auto adjudicator = crypto::AddressFromHex(config.adjudicator);
+  if (!adjudicator.ok()) return adjudicator.status().WithContext("--adjudicator");
+  return std::optional<EvmChain>(EvmChain{"http://" + host_port, *adjudicator});
+}
+
+// Reaches the chain and the Adjudicator, as the node key's account (which
+// pays for gas and deposits), and says which account that is. `eth` receives
+// the chain client, which must outlive the returned one. The node's store
+// keeps the event cursor, so that events missed while down are delivered.
+Result<std::unique_ptr<settlement::evm::EvmClient>> JoinEvmChain(
+    const EvmChain& chain, const crypto::PrivateKey& key, store::Store& store,
+    std::unique_ptr<settlement::evm::EthClient>& eth) {
+  namespace evm = settlement::evm;
+  auto opened = evm::EthClient::Open(chain.endpoint);
+  if (!opened.ok()) return opened.status().WithContext("--chain " + chain.endpoint);
+  eth = std::make_unique<evm::EthClient>(std::move(*opened));
+  auto client = evm::EvmClient::Create(*eth, chain.adjudicator, key, {.event_cursor = &store});
+  if (!client.ok()) {
+    return client.status().WithContext("cannot use the Adjudicator " +
+                                       crypto::AddressToHex(chain.adjudicator) + " on " +
+                                       chain.endpoint);
+  }
+  const std::string account = crypto::AddressToHex((*client)->address());
+  auto balance = eth->GetBalance((*client)->address());
+  std::string wei = balance.ok() ? channel::ToString(*balance) : balance.status().ToString();
+  std::printf(
+      "parleyd evm: chain %llu at %s, adjudicator %s; this node's account %s (%s wei) "
+      "pays deposits and gas\n",
+      static_cast<unsigned long long>((*client)->scheme().chain_id()), chain.endpoint.c_str(),
+      crypto::AddressToHex(chain.adjudicator).c_str(), account.c_str(), wei.c_str());
+  std::fflush(stdout);
+  if (balance.ok() && *balance == 0) {
+    spdlog::warn("the node's account {} has no ether: fund it to pay for deposits and gas",
+                 account);
+  }
+  return std::move(*client);
+}
+
 // Blocks SIGTERM and SIGINT in this and every later thread, so that the main
 // loop receives them with sigtimedwait.
 sigset_t BlockShutdownSignals() {
@@ -95,13 +169,17 @@ Status Run(const DaemonConfig& config) {
     return Status::IoError("cannot create data directory " + config.data_dir + ": " + ec.message());
   if (config.devchain.empty() && config.chain.empty()) {
     return Status::InvalidArgument(
-        "no ledger: give --devchain HOST:PORT to host one, or --chain sim://HOST:PORT to join one");
+        "no ledger: give --devchain HOST:PORT to host one, --chain sim://HOST:PORT to join one, "
+        "or --chain evm://HOST:PORT --adjudicator 0x... to settle on an EVM chain");
   }
-  if (!config.chain.empty() && !config.chain.starts_with("sim://")) {
+  const bool on_evm = config.chain.starts_with("evm://");
+  if (!config.chain.empty() && !config.chain.starts_with("sim://") && !on_evm) {
     return Status::InvalidArgument("--chain '" + config.chain +
-                                   "' is not supported; use sim://HOST:PORT");
+                                   "' is not supported; use sim://HOST:PORT or evm://HOST:PORT");
   }
-  PARLEY_ASSIGN_OR_RETURN(auto max_deposit, channel::ParseAmount(config.max_deposit));
+  PARLEY_ASSIGN_OR_RETURN(auto evm_chain, ParseEvmChain(config));
+  auto max_deposit = channel::ParseAmount(config.max_deposit);
+  if (!max_deposit.ok()) return max_deposit.status().WithContext("--max-deposit");
 
   PARLEY_ASSIGN_OR_RETURN(auto key, crypto::LoadOrCreateKeyFile(config.data_dir + "/node.key"));
   PARLEY_ASSIGN_OR_RETURN(auto store, store::OpenRocksDb(config.data_dir + "/node"));
@@ -111,7 +189,8 @@ Status Run(const DaemonConfig& config) {
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::ChessApp>()));
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::TippingApp>()));
   PARLEY_RETURN_IF_ERROR(apps.Register(std::make_shared<apps::StreamingApp>()));
-  channel::Bip340Scheme scheme("sim");
+  channel::Bip340Scheme sim_scheme("sim");
+  const channel::SignatureScheme* scheme = &sim_scheme;
 
   // The ledger: hosted here, joined remotely, or both (hosting and using it).
   std::unique_ptr<store::Store> ledger_store;
@@ -128,12 +207,19 @@ Status Run(const DaemonConfig& config) {
   }
   std::unique_ptr<settlement::SimClient> local_chain;
   std::unique_ptr<settlement::RemoteSimLedger> remote_chain;
+  std::unique_ptr<settlement::evm::EthClient> eth;  // outlives evm_client
+  std::unique_ptr<settlement::evm::EvmClient> evm_client;
   settlement::Funder* funder;
   settlement::Adjudicator* adjudicator;
   if (config.chain.empty()) {
     local_chain = std::make_unique<settlement::SimClient>(*ledger, key.public_key());
     funder = local_chain.get();
     adjudicator = local_chain.get();
+  } else if (evm_chain) {
+    PARLEY_ASSIGN_OR_RETURN(evm_client, JoinEvmChain(*evm_chain, key, *store, eth));
+    funder = evm_client.get();
+    adjudicator = evm_client.get();
+    scheme = &evm_client->scheme();
   } else {
     remote_chain = std::make_unique<settlement::RemoteSimLedger>(config.chain.substr(6), key);
     funder = remote_chain.get();
@@ -144,8 +230,8 @@ Status Run(const DaemonConfig& config) {
                           wire::GrpcTransport::Start(key, {.listen_address = config.listen}));
   rpc::EventHub events;
   auto node =
-      std::make_unique<client::Node>(key, *store, *transport, *funder, *adjudicator, scheme, apps,
-                                     client::NodeOptions{.max_deposit_on_proposal = max_deposit});
+      std::make_unique<client::Node>(key, *store, *transport, *funder, *adjudicator, *scheme, apps,
+                                     client::NodeOptions{.max_deposit_on_proposal = *max_deposit});
   // Whatever happens from here on, no transport thread may reach the node
   // once it is gone: the transport stops first (this guard dies before node).
   struct StopTransportFirst {
@@ -162,8 +248,21 @@ Status Run(const DaemonConfig& config) {
   }
 
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  rpc::ApiService api({*node, *transport, *adjudicator, events, config.listen, "sim",
-                       [&peers](const std::string& line) { peers.Add(line); }});
+  rpc::ApiContext api_context{*node,
+                              *transport,
+                              *adjudicator,
+                              events,
+                              config.listen,
+                              std::string(scheme->name()),
+                              on_evm ? std::string(settlement::evm::kEtherAsset) : "native",
+                              nullptr,
+                              [&peers](const std::string& line) { peers.Add(line); }};
+  if (on_evm) {
+    api_context.check_asset = [](const std::string& asset) {
+      return settlement::evm::AssetAddress(asset).status();
+    };
+  }
+  rpc::ApiService api(std::move(api_context));
   int api_port = 0;
   auto api_server = Serve(config.api, &api, &api_port);
   if (!api_server) return Status::IoError("cannot serve the API on " + config.api);

@@ -12,7 +12,8 @@ struct DaemonConfig {
   std::string listen = "127.0.0.1:7700";  // where peers connect
   std::string api = "127.0.0.1:7701";     // where clients (the parley CLI) connect
   std::string devchain;                   // host the sim ledger here, HOST:PORT
-  std::string chain;                      // or join one: sim://HOST:PORT
+  std::string chain;                      // or join one: sim://HOST:PORT, or evm://HOST:PORT
+  std::string adjudicator;                // with evm://: the Adjudicator contract, 0x...
   uint64_t tick_ms = 1000;                // a hosted devchain's clock: one tick per this
   bool devchain_dev_calls = false;        // let anyone Mint and Advance on the hosted devchain
   std::string max_deposit = "0";          // most this node deposits into a peer's channel

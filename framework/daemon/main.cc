@@ -15,7 +15,12 @@ int main(int argc, char** argv) {
   cli.add_option("--listen", config.listen, "HOST:PORT for peers")->capture_default_str();
   cli.add_option("--api", config.api, "HOST:PORT for clients")->capture_default_str();
   cli.add_option("--devchain", config.devchain, "host the sim ledger on HOST:PORT");
-  cli.add_option("--chain", config.chain, "join a devchain: sim://HOST:PORT");
+  cli.add_option("--chain", config.chain,
+                 "join a ledger: a devchain sim://HOST:PORT, or an EVM chain's JSON-RPC "
+                 "evm://HOST:PORT (with --adjudicator)");
+  cli.add_option("--adjudicator", config.adjudicator,
+                 "with --chain evm://: the address of the Adjudicator contract "
+                 "(parley evm deploy prints it)");
   cli.add_flag("--devchain-dev-calls", config.devchain_dev_calls,
                "let any client Mint funds and Advance the clock of the hosted devchain "
                "(tests and demos only)");

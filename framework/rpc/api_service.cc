@@ -171,7 +171,11 @@ grpc::Status ApiService::OpenChannel(grpc::ServerContext*, const v1::OpenChannel
       .my_deposit = *mine,
       .peer_deposit = *theirs,
       .initial_app_data = Bytes(r->initial_app_data().begin(), r->initial_app_data().end())};
-  if (!r->asset().empty()) request.asset = r->asset();
+  request.asset = r->asset().empty() ? c_.default_asset : r->asset();
+  if (c_.check_asset) {
+    Status asset_ok = c_.check_asset(request.asset);
+    if (!asset_ok.ok()) return ToGrpc(asset_ok.WithContext("asset"));
+  }
   if (r->challenge_duration() != 0) request.challenge_duration = r->challenge_duration();
   auto id = c_.node.OpenChannel(request);
   if (!id.ok()) return ToGrpc(id.status());

@@ -13,6 +13,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -116,6 +117,53 @@ inline int RunCli(const std::vector<std::string>& args, std::string* output) {
   while ((n = fread(buffer, 1, sizeof buffer, pipe)) > 0) output->append(buffer, n);
   int status = pclose(pipe);
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// API calls the e2e tests share.
+inline v1::ChannelInfo Channel(Daemon& d, const std::string& id) {
+  v1::GetChannelRequest r;
+  r.set_channel_id(id);
+  v1::ChannelInfo info;
+  grpc::ClientContext context;
+  d.api().GetChannel(&context, r, &info);
+  return info;
+}
+
+// Polls the channel until `done` holds; false after `timeout`.
+inline bool WaitUntil(Daemon& d, const std::string& id,
+                      const std::function<bool(const v1::ChannelInfo&)>& done,
+                      std::chrono::milliseconds timeout = std::chrono::seconds(30)) {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (std::chrono::steady_clock::now() < deadline) {
+    if (done(Channel(d, id))) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
+inline bool Idle(const v1::ChannelInfo& c) {
+  return !c.update_in_flight() && c.queued_actions() == 0;
+}
+
+inline grpc::Status Pay(Daemon& d, const std::string& id, uint64_t amount) {
+  v1::PayRequest r;
+  r.set_channel_id(id);
+  r.set_amount(std::to_string(amount));
+  v1::ChannelInfo info;
+  grpc::ClientContext context;
+  return d.api().Pay(&context, r, &info);
+}
+
+// Calls one of the API's calls that take a channel id.
+inline grpc::Status OnChannel(Daemon& d, const std::string& id,
+                              grpc::Status (v1::Api::Stub::*call)(grpc::ClientContext*,
+                                                                  const v1::ChannelRequest&,
+                                                                  v1::ChannelInfo*)) {
+  v1::ChannelRequest r;
+  r.set_channel_id(id);
+  v1::ChannelInfo info;
+  grpc::ClientContext context;
+  return (d.api().*call)(&context, r, &info);
 }
 
 }  // namespace parley::e2e

@@ -41,6 +41,12 @@ struct ApiContext {
   EventHub& events;
   std::string peer_address;  // where peers reach this node
   std::string backend;       // e.g. "sim"
+  // The asset of a channel whose OpenChannel request names none: "native" on
+  // the sim, "eth" on an EVM chain.
+  std::string default_asset = "native";
+  // If set, OpenChannel refuses an asset for which it returns an error (an
+  // asset the backend has no name for), with that error.
+  std::function<Status(const std::string&)> check_asset;
   // Called with NODE_ID@HOST:PORT of every peer a client connects to, so the
   // daemon can dial it again after a restart. May be empty.
   std::function<void(const std::string&)> remember_peer;
