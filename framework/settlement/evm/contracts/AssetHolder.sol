@@ -15,7 +15,9 @@ interface IERC20Balance {
 //
 // Before a channel concludes, holdings[id][asset][i] is what participant i
 // has deposited; conclusion replaces it by what i is paid, and a withdrawal
-// sets it to 0. Ether is asset address(0).
+// sets it to 0. Ether is asset address(0). Tokens that take a fee on transfer
+// or change balances on their own are not supported: holdings count what was
+// sent, not what arrived.
 abstract contract AssetHolder {
     using Text for uint256;
 
@@ -55,10 +57,13 @@ abstract contract AssetHolder {
             if (balance < amount) {
                 revert FailedPrecondition(string.concat("the account holds ", balance.decimal(), " of the token, not the ", amount.decimal(), " to deposit"));
             }
-            callToken(asset, abi.encodeWithSignature("transferFrom(address,address,uint256)", msg.sender, address(this), amount));
         }
+        // Effects before the token is called, so that a token calling back finds them done.
         holdings[id][asset][participant] += amount;
         emit Deposited(id, participant, asset, amount);
+        if (asset != address(0)) {
+            callToken(asset, abi.encodeWithSignature("transferFrom(address,address,uint256)", msg.sender, address(this), amount));
+        }
     }
 
     // Each participant's holding of `asset` in the channel (see above).
