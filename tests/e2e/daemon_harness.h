@@ -120,6 +120,22 @@ inline int RunCli(const std::vector<std::string>& args, std::string* output) {
 }
 
 // API calls the e2e tests share.
+inline v1::NodeInfo Info(Daemon& d) {
+  v1::NodeInfo info;
+  grpc::ClientContext context;
+  EXPECT_TRUE(d.api().GetInfo(&context, v1::GetInfoRequest(), &info).ok());
+  return info;
+}
+
+// `from` dials `to`, whose node id is `to_id`.
+inline grpc::Status ConnectPeer(Daemon& from, Daemon& to, const std::string& to_id) {
+  v1::ConnectPeerRequest connect;
+  connect.set_address(to_id + "@" + to.listen_address());
+  v1::PeerInfo peer;
+  grpc::ClientContext context;
+  return from.api().ConnectPeer(&context, connect, &peer);
+}
+
 inline v1::ChannelInfo Channel(Daemon& d, const std::string& id) {
   v1::GetChannelRequest r;
   r.set_channel_id(id);

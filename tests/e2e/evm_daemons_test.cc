@@ -67,18 +67,7 @@ class EvmDaemonsTest : public ::testing::Test {
                           {crypto::AddressToHex(b_account_), "0x8ac7230489e80000"})  // 10 ether
                     .ok());
 
-    v1::ConnectPeerRequest connect;
-    connect.set_address(b_id_ + "@" + b_->listen_address());
-    v1::PeerInfo peer;
-    grpc::ClientContext context;
-    ASSERT_TRUE(a_->api().ConnectPeer(&context, connect, &peer).ok());
-  }
-
-  v1::NodeInfo Info(Daemon& d) {
-    v1::NodeInfo info;
-    grpc::ClientContext context;
-    EXPECT_TRUE(d.api().GetInfo(&context, v1::GetInfoRequest(), &info).ok());
-    return info;
+    ASSERT_TRUE(ConnectPeer(*a_, *b_, b_id_).ok());
   }
 
   grpc::Status OpenChannel(const std::string& asset, uint64_t mine, uint64_t theirs,

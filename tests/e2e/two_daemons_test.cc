@@ -36,18 +36,7 @@ class TwoDaemonsTest : public ::testing::Test {
     b_id_ = Info(*b_).node_id();
     Mint(a_id_, 10'000);
     Mint(b_id_, 10'000);
-    v1::ConnectPeerRequest connect;
-    connect.set_address(b_id_ + "@" + b_->listen_address());
-    v1::PeerInfo peer;
-    grpc::ClientContext context;
-    ASSERT_TRUE(a_->api().ConnectPeer(&context, connect, &peer).ok());
-  }
-
-  v1::NodeInfo Info(Daemon& d) {
-    v1::NodeInfo info;
-    grpc::ClientContext context;
-    EXPECT_TRUE(d.api().GetInfo(&context, v1::GetInfoRequest(), &info).ok());
-    return info;
+    ASSERT_TRUE(ConnectPeer(*a_, *b_, b_id_).ok());
   }
   void Mint(const std::string& node_id, uint64_t amount) {
     v1::MintRequest r;
