@@ -1,5 +1,7 @@
 #include "parley/channel/channel.h"
 
+#include <algorithm>
+
 #include "parley/channel/encoding.h"
 
 namespace parley::channel {
@@ -41,8 +43,10 @@ void Write(Writer& w, const ChannelRecord& record) {
   w.U32(record.self);
   w.U8(static_cast<uint8_t>(record.phase));
   Write(w, record.latest);
-  w.Bool(record.pending.has_value());
-  if (record.pending) Write(w, *record.pending);
+  // A count where a presence flag used to be: records written before
+  // pipelining (0 or 1 pending proposal) read the same.
+  w.U8(static_cast<uint8_t>(record.pending.size()));
+  for (const SignedState& proposal : record.pending) Write(w, proposal);
   w.Bool(record.last_signed_version.has_value());
   w.U64(record.last_signed_version.value_or(0));
   w.Fixed(record.last_signed_hash);
@@ -61,14 +65,15 @@ Status Read(Reader& r, ChannelRecord* record) {
   }
   record->phase = static_cast<Phase>(phase);
   PARLEY_RETURN_IF_ERROR(Read(r, &record->latest));
-  bool has_pending;
-  PARLEY_RETURN_IF_ERROR(r.Bool(&has_pending));
-  record->pending.reset();
-  if (has_pending) {
-    SignedState pending;
-    PARLEY_RETURN_IF_ERROR(Read(r, &pending));
-    record->pending = std::move(pending);
+  uint8_t pending_count;
+  PARLEY_RETURN_IF_ERROR(r.U8(&pending_count));
+  if (pending_count > kMaxPendingProposals) {
+    return Status::InvalidArgument("a channel record holds at most " +
+                                   std::to_string(kMaxPendingProposals) +
+                                   " pending proposals, not " + std::to_string(pending_count));
   }
+  record->pending.assign(pending_count, SignedState{});
+  for (SignedState& proposal : record->pending) PARLEY_RETURN_IF_ERROR(Read(r, &proposal));
   bool has_signed;
   uint64_t last_signed;
   PARLEY_RETURN_IF_ERROR(r.Bool(&has_signed));
@@ -152,12 +157,19 @@ Result<Channel> Channel::Restore(ChannelRecord record, const SignatureScheme& sc
   ChannelId id = scheme.ComputeChannelId(record.params);
   if (record.params.backend != scheme.name() || record.params.app != app.id() ||
       record.latest.state.channel_id != id || record.self >= record.params.participants.size() ||
-      record.latest.sigs.size() != record.params.participants.size() ||
-      (record.pending && (record.pending->sigs.size() != record.params.participants.size() ||
-                          record.pending->state.channel_id != id ||
-                          record.pending->state.version <= record.latest.state.version))) {
+      record.latest.sigs.size() != record.params.participants.size()) {
     return Status::Corruption("stored channel " + ToHex(record.latest.state.channel_id) +
                               " does not match its params, backend or app");
+  }
+  uint64_t below = record.latest.state.version;
+  for (const SignedState& proposal : record.pending) {
+    bool in_order = proposal.state.version > below;
+    below = proposal.state.version;
+    if (proposal.sigs.size() != record.params.participants.size() ||
+        proposal.state.channel_id != id || !in_order) {
+      return Status::Corruption("stored channel " + ToHex(id) +
+                                " has pending proposals out of order or of another channel");
+    }
   }
   return Channel(std::move(record), id, &scheme, &app);
 }
@@ -227,7 +239,7 @@ Status Channel::MarkFunded() {
   return Status::Ok();
 }
 
-Status Channel::CheckTransition(const State& next, ParticipantIndex actor,
+Status Channel::CheckTransition(const State& base, const State& next, ParticipantIndex actor,
                                 bool exact_version) const {
   if (record_.phase != Phase::kOpen) {
     return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
@@ -243,8 +255,12 @@ Status Channel::CheckTransition(const State& next, ParticipantIndex actor,
                                       " (current " + std::to_string(current_version()) + ")");
   }
   PARLEY_RETURN_IF_ERROR(ValidateState(next, record_.params.participants.size()));
-  PARLEY_RETURN_IF_ERROR(CheckConserved(latest().state.allocation, next.allocation));
-  Status app_ok = app_->ValidTransition(record_.params, latest().state, next, actor);
+  if (base.is_final) {
+    return Status::FailedPrecondition("version " + std::to_string(base.version) +
+                                      " is final: nothing follows it");
+  }
+  PARLEY_RETURN_IF_ERROR(CheckConserved(base.allocation, next.allocation));
+  Status app_ok = app_->ValidTransition(record_.params, base, next, actor);
   if (!app_ok.ok()) {
     return app_ok.WithContext("app '" + app_->id() + "' refuses the transition to version " +
                               std::to_string(next.version));
@@ -252,18 +268,31 @@ Status Channel::CheckTransition(const State& next, ParticipantIndex actor,
   return Status::Ok();
 }
 
-Result<SignedState> Channel::ProposeUpdate(const State& next, const crypto::PrivateKey& key) {
-  if (record_.pending) {
-    return Status::FailedPrecondition("version " + std::to_string(record_.pending->state.version) +
-                                      " is still awaiting the peer's answer");
+Status Channel::CheckNothingPending(const char* what) const {
+  if (record_.pending.empty()) return Status::Ok();
+  return Status::FailedPrecondition(std::string(what) + ": version " +
+                                    std::to_string(record_.pending.front().state.version) +
+                                    " of this node awaits the peer's answer first");
+}
+
+const State& Channel::ProposalBase() const {
+  return record_.pending.empty() ? latest().state : record_.pending.back().state;
+}
+
+Result<SignedState> Channel::ProposeUpdate(const State& next, const crypto::PrivateKey& key,
+                                           size_t max_in_flight) {
+  size_t limit = std::min(std::max<size_t>(max_in_flight, 1), kMaxPendingProposals);
+  if (record_.pending.size() >= limit) {
+    return Status::FailedPrecondition(std::to_string(record_.pending.size()) +
+                                      " proposal(s) of this node already await the peer's answer");
   }
-  PARLEY_RETURN_IF_ERROR(CheckTransition(next, record_.self));
+  PARLEY_RETURN_IF_ERROR(CheckTransition(ProposalBase(), next, record_.self));
   Channel after = *this;
   PARLEY_ASSIGN_OR_RETURN(Signature sig, after.SignGuarded(next, key));
   SignedState proposal{next,
                        std::vector<std::optional<Signature>>(record_.params.participants.size())};
   proposal.sigs[record_.self] = std::move(sig);
-  after.record_.pending = proposal;
+  after.record_.pending.push_back(proposal);
   *this = std::move(after);
   return proposal;
 }
@@ -285,27 +314,35 @@ Status Channel::CheckSignedByPeer(const State& next, ParticipantIndex from, cons
   return Status::Ok();
 }
 
-Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex from,
-                                          const Signature& sig, const crypto::PrivateKey& key) {
+Result<Signature> Channel::HandleProposal(const State& next, const Hash32& base,
+                                          ParticipantIndex from, const Signature& sig,
+                                          const crypto::PrivateKey& key) {
   // Nothing that a forger sends changes anything: the signature comes first.
   PARLEY_RETURN_IF_ERROR(CheckSignedByPeer(next, from, sig, "proposal"));
   // A proposal this node already countersigned, sent again (the peer did not
   // get the answer): the same signature again, nothing new signed.
   if (next == latest().state && latest().sigs[record_.self]) return *latest().sigs[record_.self];
-  if (record_.pending && next.version == record_.pending->state.version) {
+  auto crossed =
+      std::find_if(record_.pending.begin(), record_.pending.end(),
+                   [&](const SignedState& p) { return p.state.version == next.version; });
+  if (crossed != record_.pending.end()) {
     if (from < record_.self) {
-      record_.pending.reset();  // lost the tie-break; the peer rejects ours
+      // Lost the tie-break: the peer rejects ours, and those built on it.
+      record_.pending.erase(crossed, record_.pending.end());
       return Status::Aborted("proposals for version " + std::to_string(next.version) +
                              " crossed; the peer has the lower index and retries first");
     }
     return Status::Aborted("proposals for version " + std::to_string(next.version) +
                            " crossed; this node has the lower index and retries first");
   }
-  Status verdict =
-      record_.pending
-          ? Status::FailedPrecondition("version " + std::to_string(record_.pending->state.version) +
-                                       " of this node awaits the peer's answer first")
-          : CheckTransition(next, from);
+  Status verdict = CheckNothingPending("the peer's proposal must wait");
+  if (verdict.ok() && base != scheme_->StateHash(latest().state)) {
+    verdict =
+        Status::FailedPrecondition("the proposal of version " + std::to_string(next.version) +
+                                   " builds on a state other than this node's latest, version " +
+                                   std::to_string(latest().state.version));
+  }
+  if (verdict.ok()) verdict = CheckTransition(latest().state, next, from);
   // The peer has signed this version: whatever the verdict, it is used up.
   record_.current_version = std::max(record_.current_version, next.version);
   if (!verdict.ok()) return verdict;
@@ -323,32 +360,34 @@ Result<Signature> Channel::HandleProposal(const State& next, ParticipantIndex fr
 }
 
 Status Channel::HandleAccept(uint64_t version, ParticipantIndex from, const Signature& sig) {
-  if (!record_.pending || record_.pending->state.version != version ||
-      version <= latest().state.version) {
+  if (record_.pending.empty() || record_.pending.front().state.version != version) {
     return Status::FailedPrecondition("no proposal of this node awaits an answer at version " +
                                       std::to_string(version));
   }
   PARLEY_RETURN_IF_ERROR(CheckParticipant(from, "the signer"));
   if (from == record_.self) return Status::InvalidArgument("an answer cannot come from this node");
-  const State& state = record_.pending->state;
+  const State& state = record_.pending.front().state;
   if (!scheme_->Verify(record_.params.participants[from], scheme_->StateHash(state), sig)) {
     return Status::PermissionDenied("the peer's signature on version " + std::to_string(version) +
                                     " does not verify");
   }
-  SignedState completed = *record_.pending;
+  bool is_final = state.is_final;
+  SignedState completed = std::move(record_.pending.front());
+  record_.pending.erase(record_.pending.begin());
   completed.sigs[from] = sig;
   record_.latest = std::move(completed);
-  record_.pending.reset();
-  if (state.is_final) record_.phase = Phase::kFinal;
+  if (is_final) record_.phase = Phase::kFinal;
   return Status::Ok();
 }
 
 Status Channel::HandleReject(uint64_t version) {
-  if (!record_.pending || record_.pending->state.version != version) {
+  auto refused = std::find_if(record_.pending.begin(), record_.pending.end(),
+                              [&](const SignedState& p) { return p.state.version == version; });
+  if (refused == record_.pending.end()) {
     return Status::FailedPrecondition("no proposal of this node awaits an answer at version " +
                                       std::to_string(version));
   }
-  record_.pending.reset();
+  record_.pending.erase(refused, record_.pending.end());
   return Status::Ok();
 }
 
@@ -381,11 +420,8 @@ Result<SignedState> Channel::SignForceMove(const State& from, const State& next,
 }
 
 Result<SignedState> Channel::MakeOffer(const State& next, const crypto::PrivateKey& key) {
-  if (record_.pending) {
-    return Status::FailedPrecondition("version " + std::to_string(record_.pending->state.version) +
-                                      " is still awaiting the peer's answer");
-  }
-  PARLEY_RETURN_IF_ERROR(CheckTransition(next, record_.self));
+  PARLEY_RETURN_IF_ERROR(CheckNothingPending("no offer now"));
+  PARLEY_RETURN_IF_ERROR(CheckTransition(latest().state, next, record_.self));
   Channel after = *this;
   SignedState offer{next,
                     std::vector<std::optional<Signature>>(record_.params.participants.size())};
@@ -397,7 +433,7 @@ Result<SignedState> Channel::MakeOffer(const State& next, const crypto::PrivateK
 
 Status Channel::HandleOffer(const State& next, ParticipantIndex from, const Signature& sig) {
   PARLEY_RETURN_IF_ERROR(CheckSignedByPeer(next, from, sig, "offer"));
-  PARLEY_RETURN_IF_ERROR(CheckTransition(next, from, /*exact_version=*/false));
+  PARLEY_RETURN_IF_ERROR(CheckTransition(latest().state, next, from, /*exact_version=*/false));
   if (record_.offer) {  // offers only improve: the app must accept the step from the best one
     PARLEY_RETURN_IF_ERROR(app_->ValidTransition(record_.params, record_.offer->state, next, from)
                                .WithContext("offer version " + std::to_string(next.version) +
@@ -459,14 +495,24 @@ Result<Channel::SyncOutcome> Channel::AdoptSigned(const SignedState& theirs) {
     record_.last_signed_version = theirs.state.version;
     record_.last_signed_hash = scheme_->StateHash(theirs.state);
   }
-  if (record_.pending && record_.pending->state.version <= theirs.state.version) {
-    record_.pending.reset();
-  }
+  DropPendingSettledBy(theirs.state);
   if (record_.offer && record_.offer->state.version <= theirs.state.version) {
     record_.offer.reset();  // settled: the state both signed pays at least as much
   }
   if (theirs.state.is_final && record_.phase == Phase::kOpen) record_.phase = Phase::kFinal;
   return SyncOutcome::kAdopted;
+}
+
+void Channel::DropPendingSettledBy(const State& adopted) {
+  auto& pending = record_.pending;
+  auto above = std::find_if(pending.begin(), pending.end(), [&](const SignedState& p) {
+    return p.state.version > adopted.version;
+  });
+  // Those at or below its version are settled. Those above it still stand
+  // only if they build on it: if it is this node's own proposal of its
+  // version, which the peer countersigned.
+  bool builds_on_it = above != pending.begin() && std::prev(above)->state == adopted;
+  pending.erase(pending.begin(), builds_on_it ? above : pending.end());
 }
 
 Status Channel::MarkDisputed() {
@@ -475,7 +521,7 @@ Status Channel::MarkDisputed() {
                                       " channel cannot be disputed");
   }
   record_.phase = Phase::kDisputed;
-  record_.pending.reset();
+  record_.pending.clear();
   return Status::Ok();
 }
 
@@ -485,7 +531,7 @@ Status Channel::MarkConcluded() {
                                       " channel cannot be concluded");
   }
   record_.phase = Phase::kConcluded;
-  record_.pending.reset();
+  record_.pending.clear();
   return Status::Ok();
 }
 

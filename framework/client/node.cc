@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "node_entry.h"
 #include "parley/crypto/random.h"
 #include "parley/util/codec.h"
@@ -216,10 +218,13 @@ Status Node::OnChannel(const ChannelId& id, const std::function<Status(Entry&)>&
 }
 
 void Node::ResendPending(Entry& entry) {
-  const auto& pending = entry.channel.pending();
-  if (!pending) return;
-  Queue(entry.Peer(), wire::UpdateProposal{entry.channel.id(), pending->state,
-                                           *pending->sigs[entry.channel.self()]});
+  const Channel& c = entry.channel;
+  const channel::State* base = &c.latest().state;
+  for (const channel::SignedState& proposal : c.pending()) {
+    Queue(entry.Peer(), wire::UpdateProposal{c.id(), proposal.state, *proposal.sigs[c.self()],
+                                             c.BaseHash(*base)});
+    base = &proposal.state;
+  }
 }
 
 void Node::OfferLatest(Entry& entry) {
@@ -307,12 +312,27 @@ Status Node::Update(const ChannelId& id, Bytes action) {
 }
 
 Status Node::ProposeQueued(Entry& entry) {
+  size_t window =
+      std::clamp<size_t>(options_.max_updates_in_flight, 1, channel::kMaxPendingProposals);
+  Status first_failure;
+  while (entry.channel.pending().size() < window && !entry.closing_in_flight && !entry.yielding &&
+         entry.channel.phase() == Phase::kOpen &&
+         (!entry.queued.empty() || entry.close_requested)) {
+    size_t in_flight = entry.channel.pending().size();
+    Status s = ProposeNext(entry);
+    if (first_failure.ok()) first_failure = s;
+    if (entry.channel.pending().size() == in_flight) break;  // nothing went out
+  }
+  return first_failure;
+}
+
+Status Node::ProposeNext(Entry& entry) {
   Channel& c = entry.channel;
-  if (c.pending() || entry.yielding || c.phase() != Phase::kOpen) return Status::Ok();
-  if (entry.queued.empty() && !entry.close_requested) return Status::Ok();
   PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(c.params().app));
 
-  channel::State next = c.latest().state;
+  const channel::State& base = c.ProposalBase();
+  Hash32 base_hash = c.BaseHash(base);
+  channel::State next = base;
   std::vector<Bytes> applied;
   Status first_failure;
   while (!entry.queued.empty() && applied.size() < kMaxBatch) {
@@ -333,7 +353,7 @@ Status Node::ProposeQueued(Entry& entry) {
   next.is_final = next.is_final || closing;
 
   Channel after = c;
-  auto proposal = after.ProposeUpdate(next, key_);
+  auto proposal = after.ProposeUpdate(next, key_, channel::kMaxPendingProposals);
   Status proposed = proposal.ok() ? Commit(entry, std::move(after))  // durable before it is sent
                                   : proposal.status();
   if (!proposed.ok()) {  // the actions are dropped, and a close is no longer under way
@@ -342,10 +362,10 @@ Status Node::ProposeQueued(Entry& entry) {
           std::to_string(applied.size()) + " action(s) dropped: " + proposed.message()});
     return proposed;
   }
-  entry.in_flight = std::move(applied);
+  entry.in_flight.push_back(std::move(applied));
   entry.closing_in_flight = closing;
   entry.close_requested = false;
-  Queue(entry.Peer(), wire::UpdateProposal{c.id(), next, *proposal->sigs[c.self()]});
+  Queue(entry.Peer(), wire::UpdateProposal{c.id(), next, *proposal->sigs[c.self()], base_hash});
   return first_failure;
 }
 
@@ -545,14 +565,15 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
   }
 
   Channel next = entry.channel;
-  bool had_pending = next.pending().has_value();
-  auto sig = next.HandleProposal(m.state, *index, m.sig, key_);
+  size_t pending_before = next.pending().size();
+  auto sig = next.HandleProposal(m.state, m.base, *index, m.sig, key_);
   if (!(next.record() == entry.channel.record())) {
     PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));  // durable before the answer
   }
   if (!sig.ok()) {
-    if (had_pending && !entry.channel.pending()) {  // lost the tie-break: retry after the peer
-      entry.Requeue();
+    size_t lost = pending_before - entry.channel.pending().size();
+    if (lost > 0) {  // lost the tie-break: retry after the peer
+      entry.Requeue(lost);
       entry.yielding = true;
     }
     return reject(sig.status());
@@ -568,8 +589,7 @@ Status Node::OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::
   Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.HandleAccept(m.version, signer, m.sig));
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-  entry.in_flight.clear();
-  entry.closing_in_flight = false;
+  entry.Settle(1);
   Emit({NodeEvent::Kind::kUpdated, m.channel, m.version, ""});
   return ProposeQueued(entry);
 }
@@ -577,12 +597,16 @@ Status Node::OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::
 Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::UpdateReject& m) {
   PARLEY_RETURN_IF_ERROR(IndexOf(entry.channel.params(), from).status());
   Channel next = entry.channel;
+  size_t pending_before = next.pending().size();
   PARLEY_RETURN_IF_ERROR(next.HandleReject(m.version));
+  size_t dropped = pending_before - next.pending().size();
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
   if (m.code == StatusCode::kAborted) {
-    entry.Requeue();  // proposals crossed; ours goes again at the next version
+    entry.Requeue(dropped);  // proposals crossed; ours go again at the next versions
   } else {
-    entry.in_flight.clear();
+    // The refused proposal's actions fail; those built on it go again.
+    entry.Requeue(dropped - 1);
+    if (!entry.in_flight.empty()) entry.in_flight.pop_back();
     entry.closing_in_flight = false;
     Emit({NodeEvent::Kind::kUpdateFailed, m.channel, m.version,
           "the peer refused version " + std::to_string(m.version) + ": " + m.reason});
@@ -636,13 +660,16 @@ Status Node::AdoptState(const ChannelId& id, const channel::SignedState& state) 
 }
 
 Status Node::AdoptNewer(Entry& entry, Channel next, const std::string& how) {
-  bool settled_pending = entry.channel.pending() && !next.pending();
+  uint64_t adopted = next.latest().state.version;
+  const auto& before = entry.channel.pending();
+  size_t settled = std::count_if(before.begin(), before.end(), [&](const channel::SignedState& p) {
+    return p.state.version <= adopted;
+  });
+  size_t moot = before.size() - settled - next.pending().size();
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
   const Channel& c = entry.channel;
-  if (settled_pending) {  // its actions are in a state both have signed
-    entry.in_flight.clear();
-    entry.closing_in_flight = false;
-  }
+  entry.Requeue(moot);    // built on a state the adopted one replaced
+  entry.Settle(settled);  // their actions are in a state both have signed
   Emit({NodeEvent::Kind::kUpdated, c.id(), c.latest().state.version, how});
   ResendPending(entry);                 // if one is still above the adopted state
   if (c.phase() == Phase::kDisputed) {  // refute with it while we can
@@ -663,7 +690,7 @@ ChannelInfo Node::Info(const Entry& entry) const {
                      .self = c.self(),
                      .phase = c.phase(),
                      .latest = c.latest().state,
-                     .update_in_flight = c.pending().has_value(),
+                     .update_in_flight = !c.pending().empty(),
                      .queued_actions = entry.queued.size(),
                      .offer = c.offer() ? std::optional(c.offer()->state) : std::nullopt,
                      .offer_from_peer = c.offer() && !c.offer()->sigs[c.self()]};

@@ -2,6 +2,7 @@
 // Private to framework/client.
 #pragma once
 
+#include <algorithm>
 #include <deque>
 #include <mutex>
 #include <string>
@@ -21,19 +22,33 @@ struct Node::Entry {
   const wire::PeerId peer;  // fixed for the channel's life: readable without the lock
   std::mutex mutex;         // guards everything below
   channel::Channel channel;
-  std::deque<Bytes> queued;      // actions not proposed yet
-  std::vector<Bytes> in_flight;  // the actions inside channel.pending()
+  std::deque<Bytes> queued;  // actions not proposed yet
+  // The actions inside each of channel.pending(), in the same order.
+  std::deque<std::vector<Bytes>> in_flight;
   bool close_requested = false;
-  bool closing_in_flight = false;  // channel.pending() is the final state
+  bool closing_in_flight = false;  // the last of channel.pending() is the final state
   bool yielding = false;           // lost a tie-break: wait for the peer's next proposal
 
   const wire::PeerId& Peer() const { return peer; }
-  // Puts the in-flight actions back at the front of the queue.
-  void Requeue() {
-    queued.insert(queued.begin(), in_flight.begin(), in_flight.end());
-    in_flight.clear();
-    close_requested = close_requested || closing_in_flight;
-    closing_in_flight = false;
+  size_t InFlightActions() const {
+    size_t n = 0;
+    for (const auto& actions : in_flight) n += actions.size();
+    return n;
+  }
+  // The oldest `count` proposals are in a fully signed state now.
+  void Settle(size_t count) {
+    in_flight.erase(in_flight.begin(), in_flight.begin() + std::min(count, in_flight.size()));
+    if (in_flight.empty()) closing_in_flight = false;
+  }
+  // Puts the actions of the newest `count` proposals back at the front of
+  // the queue, in order: those proposals are gone.
+  void Requeue(size_t count) {
+    for (; count > 0 && !in_flight.empty(); --count) {
+      queued.insert(queued.begin(), in_flight.back().begin(), in_flight.back().end());
+      in_flight.pop_back();
+      close_requested = close_requested || closing_in_flight;
+      closing_in_flight = false;  // the final state is always the newest
+    }
   }
 };
 

@@ -80,7 +80,7 @@ void Node::HandleLedgerEvent(Entry& entry, const settlement::Event& event) {
         }
       }
       if (c.phase() != Phase::kDisputed) {
-        size_t dropped = entry.in_flight.size() + entry.queued.size();
+        size_t dropped = entry.InFlightActions() + entry.queued.size();
         entry.in_flight.clear();
         entry.queued.clear();
         if (dropped > 0) {

@@ -49,6 +49,7 @@ struct ToFrameVisitor {
     p->set_channel_id(Str(m.channel));
     p->set_state(Str(channel::Encode(m.state)));
     p->set_signature(Str(m.sig));
+    p->set_base_state_hash(Str(m.base));
   }
   void operator()(const UpdateAccept& m) {
     auto* p = f.mutable_update_accept();
@@ -114,6 +115,8 @@ Result<Message> FromFrame(const v1::Frame& f) {
       PARLEY_ASSIGN_OR_RETURN(m.channel, ReadId(p.channel_id()));
       PARLEY_ASSIGN_OR_RETURN(m.state, channel::Decode<channel::State>(View(p.state()), "state"));
       PARLEY_ASSIGN_OR_RETURN(m.sig, ReadSig(p.signature()));
+      PARLEY_ASSIGN_OR_RETURN(
+          m.base, Hash32FromBytes(p.base_state_hash(), "the hash of a proposal's base"));
       return Message(std::move(m));
     }
     case v1::Frame::kOffer: {

@@ -24,6 +24,7 @@ struct Encoder {
     w.Fixed(m.channel);
     channel::Write(w, m.state);
     w.Var(m.sig);
+    w.Fixed(m.base);
   }
   void operator()(const UpdateAccept& m) {
     w.Fixed(m.channel);
@@ -63,7 +64,8 @@ Status ReadFields(Reader& r, ChannelReject* m) {
 Status ReadFields(Reader& r, UpdateProposal* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
   PARLEY_RETURN_IF_ERROR(channel::Read(r, &m->state));
-  return r.Var(channel::kMaxSignatureSize, &m->sig);
+  PARLEY_RETURN_IF_ERROR(r.Var(channel::kMaxSignatureSize, &m->sig));
+  return r.Fixed(&m->base);
 }
 Status ReadFields(Reader& r, UpdateAccept* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));

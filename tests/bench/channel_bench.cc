@@ -110,9 +110,10 @@ class UpdateRig {
   void Update() {
     channel::State next =
         app_.ApplyAction(alice_->params(), alice_->latest().state, 0, pay_).value();
+    Hash32 base = alice_->BaseHash(alice_->latest().state);
     auto proposal = alice_->ProposeUpdate(next, alice_key_).value();
     Check(alice_store_->Put(alice_->record()));  // persisted before it is sent
-    auto answer = bob_->HandleProposal(next, 0, *proposal.sigs[0], bob_key_).value();
+    auto answer = bob_->HandleProposal(next, base, 0, *proposal.sigs[0], bob_key_).value();
     Check(bob_store_->Put(bob_->record()));  // persisted before the answer
     Check(alice_->HandleAccept(next.version, 1, answer));
     Check(alice_store_->Put(alice_->record()));

@@ -20,7 +20,7 @@ class BadInputTest : public TwoPartyChannelTest {
 
   // Bob handles a proposal from participant `from`; returns the Status.
   Status BobHandles(const State& state, ParticipantIndex from, const Signature& sig) {
-    return bob_->HandleProposal(state, from, sig, bob_key_).status();
+    return bob_->HandleProposal(state, LatestHash(*bob_), from, sig, bob_key_).status();
   }
 
   void ExpectRefused(const Status& status, StatusCode code, const std::string& words) {
@@ -117,13 +117,13 @@ TEST_F(BadInputTest, AForgedCrossingProposalChangesNothing) {
   ExpectRefused(BobHandles(forged, 0, SignAs(mallory, forged)), StatusCode::kPermissionDenied,
                 "does not verify");
   ExpectUnchanged();
-  EXPECT_TRUE(bob_->pending());
+  EXPECT_FALSE(bob_->pending().empty());
 }
 
 TEST_F(BadInputTest, AProposalSentAgainGetsTheSameSignature) {
   // Version 1 is already countersigned by Bob; Alice sends it again.
   const SignedState& latest = bob_->latest();
-  auto again = bob_->HandleProposal(latest.state, 0, *latest.sigs[0], bob_key_);
+  auto again = bob_->HandleProposal(latest.state, LatestHash(*bob_), 0, *latest.sigs[0], bob_key_);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(*again, *latest.sigs[1]);
   ExpectUnchanged();

@@ -47,6 +47,9 @@ class TwoPartyChannelTest : public ::testing::Test {
     return *next;
   }
 
+  // What a proposal built on `c`'s latest state names as its base.
+  static Hash32 LatestHash(const Channel& c) { return c.BaseHash(c.latest().state); }
+
   Signature SignAs(const crypto::PrivateKey& key, const State& state) {
     return scheme_.Sign(key, scheme_.StateHash(state));
   }
@@ -60,7 +63,8 @@ class TwoPartyChannelTest : public ::testing::Test {
     State next = Pay(from.latest().state, proposer, amount);
     auto proposal = from.ProposeUpdate(next, from_key);
     ASSERT_TRUE(proposal.ok()) << proposal.status().ToString();
-    auto answer = to.HandleProposal(next, proposer, *proposal->sigs[proposer], to_key);
+    auto answer =
+        to.HandleProposal(next, LatestHash(from), proposer, *proposal->sigs[proposer], to_key);
     ASSERT_TRUE(answer.ok()) << answer.status().ToString();
     ASSERT_TRUE(from.HandleAccept(next.version, 1 - proposer, *answer).ok());
   }

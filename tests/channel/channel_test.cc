@@ -48,7 +48,7 @@ TEST_F(TwoPartyChannelTest, UpdatesAreCoSignedAndVersioned) {
   EXPECT_TRUE(alice_->latest().FullySigned());
   EXPECT_TRUE(VerifySignatures(scheme_, params_, alice_->latest(), true).ok());
   EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances, (std::vector<Amount>{74, 126}));
-  EXPECT_FALSE(alice_->pending());
+  EXPECT_TRUE(alice_->pending().empty());
   EXPECT_EQ(alice_->current_version(), 3u);
 }
 
@@ -69,7 +69,8 @@ TEST_F(TwoPartyChannelTest, AFinalStateMakesTheChannelFinal) {
   final_state.is_final = true;
   auto proposal = alice_->ProposeUpdate(final_state, alice_key_);
   ASSERT_TRUE(proposal.ok());
-  auto answer = bob_->HandleProposal(final_state, 0, *proposal->sigs[0], bob_key_);
+  auto answer =
+      bob_->HandleProposal(final_state, LatestHash(*bob_), 0, *proposal->sigs[0], bob_key_);
   ASSERT_TRUE(answer.ok());
   EXPECT_EQ(bob_->phase(), Phase::kFinal);
   ASSERT_TRUE(alice_->HandleAccept(1, 1, *answer).ok());
@@ -92,13 +93,13 @@ TEST_F(TwoPartyChannelTest, CrossingProposalsResolveByLowerIndex) {
   ASSERT_TRUE(pa.ok() && pb.ok());
 
   // Alice gets Bob's: she has the lower index and keeps her proposal.
-  auto at_alice = alice_->HandleProposal(bobs, 1, *pb->sigs[1], alice_key_);
+  auto at_alice = alice_->HandleProposal(bobs, LatestHash(*alice_), 1, *pb->sigs[1], alice_key_);
   EXPECT_EQ(at_alice.status().code(), StatusCode::kAborted);
-  EXPECT_TRUE(alice_->pending());
+  EXPECT_FALSE(alice_->pending().empty());
   // Bob gets Alice's: he lost, drops his own, and cannot sign hers.
-  auto at_bob = bob_->HandleProposal(alices, 0, *pa->sigs[0], bob_key_);
+  auto at_bob = bob_->HandleProposal(alices, LatestHash(*bob_), 0, *pa->sigs[0], bob_key_);
   EXPECT_EQ(at_bob.status().code(), StatusCode::kAborted);
-  EXPECT_FALSE(bob_->pending());
+  EXPECT_TRUE(bob_->pending().empty());
   // Alice learns her version 1 was refused.
   ASSERT_TRUE(alice_->HandleReject(1).ok());
   EXPECT_EQ(alice_->NextVersion(), 2u);
@@ -107,7 +108,7 @@ TEST_F(TwoPartyChannelTest, CrossingProposalsResolveByLowerIndex) {
   alices.version = 2;
   auto retry = alice_->ProposeUpdate(alices, alice_key_);
   ASSERT_TRUE(retry.ok());
-  auto answer = bob_->HandleProposal(alices, 0, *retry->sigs[0], bob_key_);
+  auto answer = bob_->HandleProposal(alices, LatestHash(*bob_), 0, *retry->sigs[0], bob_key_);
   ASSERT_TRUE(answer.ok()) << answer.status().ToString();
   ASSERT_TRUE(alice_->HandleAccept(2, 1, *answer).ok());
   Update(1, 20);
@@ -125,7 +126,8 @@ TEST_F(TwoPartyChannelTest, ARefusedProposalUsesUpItsVersionOnBothSides) {
   auto proposal = bob_->ProposeUpdate(theft, bob_key_);
   ASSERT_FALSE(proposal.ok());  // Bob's own node refuses to propose it...
   // ...but a modified node can sign and send it anyway.
-  auto answer = alice_->HandleProposal(theft, 1, SignAs(bob_key_, theft), alice_key_);
+  auto answer =
+      alice_->HandleProposal(theft, LatestHash(*alice_), 1, SignAs(bob_key_, theft), alice_key_);
   EXPECT_EQ(answer.status().code(), StatusCode::kPermissionDenied);
   EXPECT_EQ(alice_->current_version(), 1u);
   EXPECT_EQ(alice_->latest().state.version, 0u);
@@ -198,7 +200,7 @@ TEST_F(TwoPartyChannelTest, NeverSignsAStateBeyondTheDecoderLimits) {
   auto proposal = alice_->ProposeUpdate(next, alice_key_);
   EXPECT_EQ(proposal.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(proposal.status().message().find("exceeds the limit"), std::string::npos);
-  EXPECT_FALSE(alice_->pending());
+  EXPECT_TRUE(alice_->pending().empty());
 }
 
 TEST_F(TwoPartyChannelTest, SyncAdoptsANewerFullySignedStateOnly) {
@@ -221,7 +223,7 @@ TEST_F(TwoPartyChannelTest, SyncAdoptsANewerFullySignedStateOnly) {
   ASSERT_TRUE(behind->ProposeUpdate(next, alice_key_).ok());
   EXPECT_EQ(*behind->AdoptSigned(bob_->latest()), Channel::SyncOutcome::kAdopted);
   EXPECT_EQ(behind->latest(), bob_->latest());
-  EXPECT_FALSE(behind->pending());
+  EXPECT_TRUE(behind->pending().empty());
   EXPECT_EQ(behind->NextVersion(), 4u);
   EXPECT_EQ(behind->record().last_signed_version, std::optional<uint64_t>(3));
 }
@@ -270,7 +272,7 @@ TEST_F(TwoPartyChannelTest, LedgerPhasesFollowInOrder) {
   ASSERT_TRUE(alice_->ProposeUpdate(next, alice_key_).ok());
   ASSERT_TRUE(alice_->MarkDisputed().ok());
   EXPECT_EQ(alice_->phase(), Phase::kDisputed);
-  EXPECT_FALSE(alice_->pending());  // no off-chain updates in a dispute
+  EXPECT_TRUE(alice_->pending().empty());  // no off-chain updates in a dispute
   ASSERT_TRUE(alice_->MarkConcluded().ok());
   EXPECT_EQ(alice_->MarkDisputed().code(), StatusCode::kFailedPrecondition);
   ASSERT_TRUE(alice_->MarkWithdrawn().ok());

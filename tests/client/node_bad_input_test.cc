@@ -40,7 +40,8 @@ class NodeBadInputTest : public TwoNodeTest {
     State next = Info(*alice_, id_).latest;
     next.version += 1;
     next.allocation.assets[0].balances = {89, 111};
-    return {id_, next, Sign(alice_->key, next)};
+    Hash32 base = ledger_->scheme().StateHash(Info(*alice_, id_).latest);
+    return {id_, next, Sign(alice_->key, next), base};
   }
   channel::Signature Sign(const crypto::PrivateKey& key, const State& state) {
     return ledger_->scheme().Sign(key, ledger_->scheme().StateHash(state));
@@ -146,6 +147,17 @@ TEST_F(NodeBadInputTest, StaleVersion) {
   ExpectRefused(BobReceives(m), StatusCode::kFailedPrecondition, "not the next version");
   EXPECT_EQ(StoredAtBob(), before_);
   ExpectStillServing();
+}
+
+TEST_F(NodeBadInputTest, AProposalBuiltOnAStateBobDoesNotHold) {
+  wire::UpdateProposal m = HonestProposal();
+  m.base[0] ^= 0x01;  // e.g. on a proposal of Alice's that Bob refused
+  ExpectRefused(BobReceives(m), StatusCode::kFailedPrecondition, "builds on a state other than");
+  channel::ChannelRecord after = StoredAtBob();
+  EXPECT_EQ(after.latest, before_.latest);
+  EXPECT_EQ(after.last_signed_version, before_.last_signed_version);  // Bob signed nothing
+  EXPECT_EQ(after.current_version, before_.current_version + 1);      // Alice used that version
+  ExpectStillServing({other_});  // as for TransitionTheAppRejects below
 }
 
 TEST_F(NodeBadInputTest, TransitionTheAppRejects) {

@@ -321,6 +321,7 @@ TEST_F(TwoDaemonsTest, BadPeersDoNotStopTheDaemon) {
     f.mutable_update_proposal()->set_state(wire::ToBytes(state));
     auto sig = scheme.Sign(stranger, scheme.StateHash(state));
     f.mutable_update_proposal()->set_signature(std::string(sig.begin(), sig.end()));
+    f.mutable_update_proposal()->set_base_state_hash(std::string(32, '\0'));
     ASSERT_TRUE(peer.Write(f));
   };
   propose(crypto::RandomHash32(), 1);

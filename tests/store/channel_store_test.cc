@@ -62,9 +62,12 @@ class ChannelStoreTest : public testing::Test {
       State next = state;
       next.version = version + 1;
       next.allocation.assets[0].balances = {Amount(50), Amount(50)};
-      record.pending = Sign(next, /*both=*/false);
+      State after_next = next;  // pipelined: a second proposal built on the first
+      after_next.version = version + 2;
+      after_next.allocation.assets[0].balances = {Amount(40), Amount(60)};
+      record.pending = {Sign(next, /*both=*/false), Sign(after_next, /*both=*/false)};
     }
-    if (with_last_signed) record.last_signed_version = version + (with_pending ? 1 : 0);
+    if (with_last_signed) record.last_signed_version = version + (with_pending ? 2 : 0);
     return record;
   }
 
@@ -81,7 +84,7 @@ class ChannelStoreTest : public testing::Test {
     auto got = channels_.Get(record.latest.state.channel_id);
     ASSERT_TRUE(got.ok()) << got.status().ToString();
     EXPECT_EQ(*got, record);
-    EXPECT_EQ(got->pending.has_value(), record.pending.has_value());
+    EXPECT_EQ(got->pending.size(), record.pending.size());
     EXPECT_EQ(got->last_signed_version, record.last_signed_version);
   }
 
@@ -94,8 +97,8 @@ class ChannelStoreTest : public testing::Test {
 
 TEST_F(ChannelStoreTest, RoundTripWithPendingAndLastSignedVersion) {
   ChannelRecord record = MakeRecord(7, /*with_pending=*/true, /*with_last_signed=*/true);
-  ASSERT_TRUE(record.pending.has_value());
-  ASSERT_EQ(record.last_signed_version, 8u);
+  ASSERT_EQ(record.pending.size(), 2u);
+  ASSERT_EQ(record.last_signed_version, 9u);
   ExpectRoundTrip(record);
 }
 

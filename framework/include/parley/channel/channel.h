@@ -14,14 +14,21 @@
 // crosses the peer's proposal for the same version, uses that version up:
 // both sides move on to the next. Of two crossing proposals, the lower
 // participant index wins: it retries first, and the other waits for it.
-// While its own proposal awaits an answer, a node signs nothing else, so its
-// latest state can only move forward.
+// While its own proposals await an answer, a node signs no proposal of the
+// peer's, so its latest state can only move forward.
+//
+// Pipelining. A node may have several proposals in flight, each built on the
+// one before it (the first on latest()); the peer answers them in order. Each
+// proposal names the state it builds on (its hash), and the peer countersigns
+// only a proposal that builds on its own latest state: once it refuses one,
+// it refuses those built on it too.
 //
 // This version runs the update protocol between two participants; Params and
 // the ledger accept up to kMaxParticipants.
 #pragma once
 
 #include <optional>
+#include <vector>
 
 #include "parley/channel/app.h"
 #include "parley/channel/scheme.h"
@@ -29,6 +36,9 @@
 #include "parley/crypto/keys.h"
 
 namespace parley::channel {
+
+// The most proposals of one node a record holds at once.
+inline constexpr size_t kMaxPendingProposals = 64;
 
 enum class Phase : uint8_t {
   kProposing = 0,  // the initial state is being signed
@@ -49,8 +59,9 @@ struct ChannelRecord {
   // The highest fully signed state; in kProposing, the initial state as far
   // as it is signed.
   SignedState latest;
-  // This node's own update proposal, signed by it, awaiting the peer.
-  std::optional<SignedState> pending;
+  // This node's own update proposals, signed by it, awaiting the peer: in
+  // version order, each built on the one before it, the first on latest.
+  std::vector<SignedState> pending;
   // The guard: the highest version this node has signed, and the hash of the
   // state it signed there (all zero if it signed that version by a route that
   // kept no hash). Only that same state may be signed at that version again.
@@ -95,32 +106,42 @@ class Channel {
   Status MarkFunded();
 
   // This node proposes `next`: it must be for NextVersion(), conserve funds
-  // and be accepted by the app with this node as actor. Returns the state
-  // signed by this node and keeps it as pending().
-  Result<SignedState> ProposeUpdate(const State& next, const crypto::PrivateKey& key);
+  // and be accepted by the app with this node as actor, from the state it
+  // builds on (ProposalBase()). At most `max_in_flight` proposals await the
+  // peer at once. Returns the state signed by this node and appends it to
+  // pending().
+  Result<SignedState> ProposeUpdate(const State& next, const crypto::PrivateKey& key,
+                                    size_t max_in_flight = 1);
+  // The state a new proposal builds on: the last pending one, or latest().
+  const State& ProposalBase() const;
+  // What a proposal carries to name the state it builds on.
+  Hash32 BaseHash(const State& base) const { return scheme_->StateHash(base); }
 
-  // A peer proposes `next`, signed by `from`. Returns this node's signature;
-  // `next` becomes latest(). The same proposal again (the peer did not get
-  // the answer) gets the same signature back. Rejections:
+  // A peer proposes `next`, built on the state whose hash is `base`, signed
+  // by `from`. Returns this node's signature; `next` becomes latest(). The
+  // same proposal again (the peer did not get the answer) gets the same
+  // signature back. Rejections:
   //   - PermissionDenied for a bad signature or a non-participant,
   //     InvalidArgument for another channel: nothing changes.
   //   - Aborted if it crosses this node's pending proposal for the same
-  //     version. If `from` has the lower index, this node's pending proposal
-  //     is dropped (it lost; the peer will reject it).
+  //     version. If `from` has the lower index, that proposal and those
+  //     built on it are dropped (they lost; the peer will reject them).
   //   - FailedPrecondition for a version other than current+1, the wrong
-  //     phase, or while this node's own proposal awaits an answer;
-  //     InvalidArgument for a broken state, changed totals or a transition
-  //     the app refuses.
+  //     phase, a base other than latest() (the peer built on a state this
+  //     node refused or never saw), or while this node's own proposals await
+  //     an answer; InvalidArgument for a broken state, changed totals or a
+  //     transition the app refuses.
   // The exception to "unchanged on failure": once `from`'s signature
   // verifies, current_version() rises to next.version if it is higher, even
   // if the content is refused, because the peer has used that version (this
   // is how two sides that disagree on the current version meet again).
   // Persist the record before answering.
-  Result<Signature> HandleProposal(const State& next, ParticipantIndex from, const Signature& sig,
-                                   const crypto::PrivateKey& key);
-  // The peer countersigned our pending proposal for `version`.
+  Result<Signature> HandleProposal(const State& next, const Hash32& base, ParticipantIndex from,
+                                   const Signature& sig, const crypto::PrivateKey& key);
+  // The peer countersigned our oldest pending proposal, of `version`.
   Status HandleAccept(uint64_t version, ParticipantIndex from, const Signature& sig);
-  // The peer refused our pending proposal for `version`; it is dropped.
+  // The peer refused our pending proposal for `version`: it is dropped, with
+  // the proposals built on it.
   Status HandleReject(uint64_t version);
 
   // Force-move (DESIGN.md §3): during a dispute of a turn-based app, this
@@ -161,8 +182,9 @@ class Channel {
   // Resync after a reconnection: `theirs` is the peer's latest fully signed
   // state. PermissionDenied unless every signature (this node's among them)
   // verifies; InvalidArgument for another channel or a broken state; nothing
-  // changes then, nor for kKnown and kConflict. A newer state is adopted: a
-  // pending proposal at or below its version is dropped, as it is settled. A
+  // changes then, nor for kKnown and kConflict. A newer state is adopted:
+  // pending proposals at or below its version are dropped, as settled, and
+  // so are those above it unless they build on it. A
   // channel still being proposed adopts its fully signed initial state and
   // moves to funding (the peer's accept was lost).
   Result<SyncOutcome> AdoptSigned(const SignedState& theirs);
@@ -177,7 +199,7 @@ class Channel {
   const Params& params() const { return record_.params; }
   Phase phase() const { return record_.phase; }
   const SignedState& latest() const { return record_.latest; }
-  const std::optional<SignedState>& pending() const { return record_.pending; }
+  const std::vector<SignedState>& pending() const { return record_.pending; }
   const std::optional<SignedState>& offer() const { return record_.offer; }
   uint64_t current_version() const { return record_.current_version; }
   uint64_t NextVersion() const { return record_.current_version + 1; }
@@ -189,11 +211,17 @@ class Channel {
 
   static Status CheckInitial(const Params& params, const State& initial,
                              const SignatureScheme& scheme, const App& app);
-  // Checks shared by our own and the peer's proposals.
-  // With `exact_version` the state must be NextVersion(); otherwise any
-  // version above the current one.
-  Status CheckTransition(const State& next, ParticipantIndex actor,
+  // Checks shared by our own and the peer's proposals: `next` follows
+  // `base`. With `exact_version` the state must be NextVersion(); otherwise
+  // any version above the current one.
+  Status CheckTransition(const State& base, const State& next, ParticipantIndex actor,
                          bool exact_version = true) const;
+  // Refuses while this node's own proposals await the peer; `what` names
+  // the step refused.
+  Status CheckNothingPending(const char* what) const;
+  // After adopting the peer's `adopted` state: drops the pending proposals it
+  // settles or makes moot.
+  void DropPendingSettledBy(const State& adopted);
   Status CheckParticipant(ParticipantIndex index, const char* role) const;
   // `next` comes from participant `from`, not this node, is of this channel,
   // and `sig` is `from`'s on it; `what` ("proposal", "offer") names it.

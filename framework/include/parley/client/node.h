@@ -72,6 +72,10 @@ struct NodeOptions {
   size_t max_channels = 10'000;
   // Actions waiting in one channel's queue; Update refuses more.
   size_t max_queued_actions = 100'000;
+  // Proposals of one channel that may await the peer's answer at once
+  // (pipelining; at most channel::kMaxPendingProposals). With 1, an update
+  // waits for the one before it and queued actions share the next state.
+  size_t max_updates_in_flight = 1;
 };
 
 struct NodeEvent {
@@ -257,8 +261,14 @@ class Node {
   // Acts on what the ledger holds for a channel, as if its events had
   // arrived: for disputes raised while the node was down.
   void CatchUpWithLedger(Entry& entry);
-  // Proposes the queued actions as one state, if the channel is idle.
+  // Proposes the queued actions while fewer than max_updates_in_flight
+  // proposals await the peer (each proposal takes what is queued, up to a
+  // batch).
   Status ProposeQueued(Entry& entry);
+  // Proposes one state: the queued actions (up to a batch) on top of the
+  // last pending proposal or the latest state; or the final state of a
+  // requested close.
+  Status ProposeNext(Entry& entry);
   // Deposits this node's missing share and opens the channel once funded.
   Status AdvanceFunding(Entry& entry);
   void HandleLedgerEvent(Entry& entry, const settlement::Event& event);

@@ -29,10 +29,13 @@ struct ChannelReject {
   channel::ChannelId channel{};
   std::string reason;
 };
+// `base` is the hash of the state the proposal builds on: the responder
+// countersigns only a proposal built on its own latest state.
 struct UpdateProposal {
   channel::ChannelId channel{};
   channel::State state;
   channel::Signature sig;
+  Hash32 base{};
 };
 struct UpdateAccept {
   channel::ChannelId channel{};
