@@ -163,23 +163,17 @@ Status Node::ForceMove(const ChannelId& id, Bytes action) {
 Status Node::Settle(const ChannelId& id) {
   return OnChannel(id, [&](Entry& entry) -> Status {
     const Channel& c = entry.channel;
-    if (c.phase() == Phase::kWithdrawn) {
-      return Status::FailedPrecondition("channel " + ShortId(id) + " is already withdrawn");
-    }
+    // Paid already: by an earlier call, or by the peer's settling when the
+    // ledger pays every participant at once.
+    if (c.phase() == Phase::kWithdrawn) return Status::Ok();
     if (c.phase() != Phase::kFinal && c.phase() != Phase::kDisputed &&
         c.phase() != Phase::kConcluded) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
                                         channel::PhaseName(c.phase()) +
                                         "; close or force-close it first");
     }
-    auto dispute = adjudicator_.GetDispute(id);
-    if (!dispute.ok()) {
-      PARLEY_RETURN_IF_ERROR(adjudicator_.Register(c.params(), c.latest()));
-      dispute = adjudicator_.GetDispute(id);
-      if (!dispute.ok()) return dispute.status();
-    }
-    if (!dispute->concluded) PARLEY_RETURN_IF_ERROR(adjudicator_.Conclude(c.params()));
-    return adjudicator_.Withdraw(c.params(), c.self());  // the watcher records both
+    // The watcher records what the ledger did.
+    return adjudicator_.ConcludeAndWithdraw(c.params(), c.latest(), c.self());
   });
 }
 

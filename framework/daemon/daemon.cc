@@ -77,21 +77,54 @@ bool Dial(wire::GrpcTransport& transport, const std::string& line) {
   return true;
 }
 
-// What --chain evm://HOST:PORT and --adjudicator name.
+// What --chain evm://HOST:PORT, --adjudicator and the --evm-* options name.
 struct EvmChain {
   std::string endpoint;  // http://HOST:PORT
   crypto::EthAddress adjudicator{};
+  uint64_t confirmations = 1;
+  std::chrono::milliseconds poll_interval{100};
 };
+
+constexpr uint64_t kMaxConfirmations = 64;
+constexpr uint64_t kMinPollMs = 10;
+constexpr uint64_t kMaxPollMs = 60'000;
+
+// The --evm-* options of `config` into `chain`, the defaults for those not
+// given; InvalidArgument for a value out of range.
+Status ReadEvmOptions(const DaemonConfig& config, EvmChain& chain) {
+  chain.confirmations = config.evm_confirmations.value_or(chain.confirmations);
+  if (chain.confirmations == 0 || chain.confirmations > kMaxConfirmations) {
+    return Status::InvalidArgument("--evm-confirmations " + std::to_string(chain.confirmations) +
+                                   " is out of range: give 1 (a transaction counts once mined) "
+                                   "to " +
+                                   std::to_string(kMaxConfirmations));
+  }
+  uint64_t poll_ms = config.evm_poll_ms.value_or(chain.poll_interval.count());
+  if (poll_ms < kMinPollMs || poll_ms > kMaxPollMs) {
+    return Status::InvalidArgument("--evm-poll-ms " + std::to_string(poll_ms) +
+                                   " is out of range: give " + std::to_string(kMinPollMs) + " to " +
+                                   std::to_string(kMaxPollMs) + " ms");
+  }
+  chain.poll_interval = std::chrono::milliseconds(poll_ms);
+  return Status::Ok();
+}
 
 // The EVM chain of `config`, nullopt if it names none; InvalidArgument for a
 // malformed one.
 Result<std::optional<EvmChain>> ParseEvmChain(const DaemonConfig& config) {
   if (!config.chain.starts_with("evm://")) {
-    if (!config.adjudicator.empty()) {
-      return Status::InvalidArgument("--adjudicator is for an EVM chain: --chain evm://HOST:PORT");
+    for (const auto& [given, flag] : {std::pair{!config.adjudicator.empty(), "--adjudicator"},
+                                      {config.evm_confirmations.has_value(), "--evm-confirmations"},
+                                      {config.evm_poll_ms.has_value(), "--evm-poll-ms"}}) {
+      if (given) {
+        return Status::InvalidArgument(std::string(flag) +
+                                       " is for an EVM chain: --chain evm://HOST:PORT");
+      }
     }
     return std::optional<EvmChain>();
   }
+  EvmChain chain;
+  PARLEY_RETURN_IF_ERROR(ReadEvmOptions(config, chain));
   if (!config.devchain.empty()) {
     return Status::InvalidArgument(
         "--devchain hosts a sim ledger; a node on an EVM chain (--chain evm://...) cannot host "
@@ -111,7 +144,9 @@ Result<std::optional<EvmChain>> ParseEvmChain(const DaemonConfig& config) {
   }
   auto adjudicator = crypto::AddressFromHex(config.adjudicator);
   if (!adjudicator.ok()) return adjudicator.status().WithContext("--adjudicator");
-  return std::optional<EvmChain>(EvmChain{"http://" + host_port, *adjudicator});
+  chain.endpoint = "http://" + host_port;
+  chain.adjudicator = *adjudicator;
+  return std::optional<EvmChain>(chain);
 }
 
 // Reaches the chain and the Adjudicator, as the node key's account (which
@@ -125,7 +160,10 @@ Result<std::unique_ptr<settlement::evm::EvmClient>> JoinEvmChain(
   auto opened = evm::EthClient::Open(chain.endpoint);
   if (!opened.ok()) return opened.status().WithContext("--chain " + chain.endpoint);
   eth = std::make_unique<evm::EthClient>(std::move(*opened));
-  auto client = evm::EvmClient::Create(*eth, chain.adjudicator, key, {.event_cursor = &store});
+  auto client = evm::EvmClient::Create(*eth, chain.adjudicator, key,
+                                       {.tx = {.confirmations = chain.confirmations},
+                                        .poll_interval = chain.poll_interval,
+                                        .event_cursor = &store});
   if (!client.ok()) {
     return client.status().WithContext("cannot use the Adjudicator " +
                                        crypto::AddressToHex(chain.adjudicator) + " on " +

@@ -1,6 +1,8 @@
 // Daemon: wires one node together (DESIGN.md §4) and runs it until a signal.
 #pragma once
 
+#include <cstdint>
+#include <optional>
 #include <string>
 
 #include "parley/util/status.h"
@@ -14,9 +16,15 @@ struct DaemonConfig {
   std::string devchain;                   // host the sim ledger here, HOST:PORT
   std::string chain;                      // or join one: sim://HOST:PORT, or evm://HOST:PORT
   std::string adjudicator;                // with evm://: the Adjudicator contract, 0x...
-  uint64_t tick_ms = 1000;                // a hosted devchain's clock: one tick per this
-  bool devchain_dev_calls = false;        // let anyone Mint and Advance on the hosted devchain
-  std::string max_deposit = "0";          // most this node deposits into a peer's channel
+  // With evm://: the blocks a transaction needs (its own and those on top)
+  // before the node counts it, which is also how deep events are read
+  // (default 1), and how often the chain's logs are read for events
+  // (default 100 ms).
+  std::optional<uint64_t> evm_confirmations;
+  std::optional<uint64_t> evm_poll_ms;
+  uint64_t tick_ms = 1000;          // a hosted devchain's clock: one tick per this
+  bool devchain_dev_calls = false;  // let anyone Mint and Advance on the hosted devchain
+  std::string max_deposit = "0";    // most this node deposits into a peer's channel
 };
 
 // Runs until SIGTERM or SIGINT, then shuts down cleanly. A Status for what

@@ -50,10 +50,12 @@ class GasReport {
   }
 
   void Run() {
-    std::printf("%-52s %9s %4s  %s\n", "operation", "gas", "txs", "go-nitro, for scale");
+    std::printf("%-76s %9s %4s  %s\n", "operation", "gas", "txs", "go-nitro, for scale");
     PaymentChannelInEther();
+    CooperativeCloseCallByCall();
     TokenDeposit();
     Dispute();
+    DisputeCallByCall();
     ForceMove();
   }
 
@@ -69,7 +71,7 @@ class GasReport {
   void Measure(const char* label, const char* nitro, const std::function<Status()>& operation) {
     meter_ = {};
     Must(operation(), label);
-    std::printf("%-52s %9llu %4d  %s\n", label, static_cast<unsigned long long>(meter_.gas),
+    std::printf("%-76s %9llu %4d  %s\n", label, static_cast<unsigned long long>(meter_.gas),
                 meter_.transactions, nitro);
   }
 
@@ -96,6 +98,20 @@ class GasReport {
     return out;
   }
 
+  // A payment channel with 1000 wei from each side.
+  Params FundedChannel() {
+    Params p = NewChannel(apps::PaymentApp::kId);
+    Must(alice_->Deposit(p, 0, "eth", 1000), "deposit");
+    Must(bob_->Deposit(p, 1, "eth", 1000), "deposit");
+    return p;
+  }
+
+  State FinalState(const Params& p) {
+    State s = StateOf(p, 7, "eth", 700, 1300);
+    s.is_final = true;
+    return s;
+  }
+
   void Advance(uint64_t seconds) {
     Block latest = Must(chain_->GetBlock(BlockTag::Latest()), "latest block");
     Must(chain_->SetNextBlockTimestamp(latest.timestamp + seconds), "advancing time");
@@ -108,11 +124,17 @@ class GasReport {
             [&] { return alice_->Deposit(p, 0, "eth", 1000); });
     Measure("deposit, ether (second participant)", "",
             [&] { return bob_->Deposit(p, 1, "eth", 1000); });
-    State final_state = StateOf(p, 7, "eth", 700, 1300);
-    final_state.is_final = true;
-    Measure("cooperative close: register final + conclude + 2 withdrawals", "happy exit 111,514",
+    Measure("cooperative close: concludeFinal pays both", "happy exit 111,514",
+            [&] { return alice_->ConcludeAndWithdraw(p, SignBy(FinalState(p), true, true), 0); });
+  }
+
+  // What the one-transaction close replaces.
+  void CooperativeCloseCallByCall() {
+    Params p = FundedChannel();
+    SignedState final_state = SignBy(FinalState(p), true, true);
+    Measure("cooperative close, call by call: register final + conclude + 2 withdrawals", "",
             [&]() -> Status {
-              PARLEY_RETURN_IF_ERROR(alice_->Register(p, SignBy(final_state, true, true)));
+              PARLEY_RETURN_IF_ERROR(alice_->Register(p, final_state));
               PARLEY_RETURN_IF_ERROR(alice_->Conclude(p));
               PARLEY_RETURN_IF_ERROR(alice_->Withdraw(p, 0));
               return alice_->Withdraw(p, 1);
@@ -127,14 +149,21 @@ class GasReport {
   }
 
   void Dispute() {
-    Params p = NewChannel(apps::PaymentApp::kId);
-    Must(alice_->Deposit(p, 0, "eth", 1000), "deposit");
-    Must(bob_->Deposit(p, 1, "eth", 1000), "deposit");
+    Params p = FundedChannel();
     Measure("register (start a dispute)", "challenge 113,146", [&] {
       return alice_->Register(p, SignBy(StateOf(p, 3, "eth", 900, 1100), true, true));
     });
+    SignedState latest = SignBy(StateOf(p, 5, "eth", 800, 1200), true, true);
     Measure("refute (register a higher version)", "checkpoint 73,936",
-            [&] { return bob_->Register(p, SignBy(StateOf(p, 5, "eth", 800, 1200), true, true)); });
+            [&] { return bob_->Register(p, latest); });
+    Advance(kChallenge);
+    Measure("conclude after the timeout, paying both (concludeAndWithdrawAll)", "",
+            [&] { return bob_->ConcludeAndWithdraw(p, latest, 1); });
+  }
+
+  void DisputeCallByCall() {
+    Params p = FundedChannel();
+    Must(alice_->Register(p, SignBy(StateOf(p, 3, "eth", 900, 1100), true, true)), "register");
     Advance(kChallenge);
     Measure("conclude after the timeout", "", [&] { return bob_->Conclude(p); });
     Measure("withdraw (one participant)", "", [&] { return bob_->Withdraw(p, 1); });
@@ -176,6 +205,8 @@ class GasReport {
 int main() {
   parley::settlement::evm::GasReport report;
   report.Run();
-  std::printf("(go-nitro's sad exit, challenge to withdrawal: 195,172)\n");
+  std::printf(
+      "(go-nitro's sad exit, challenge to withdrawal: 195,172; ours is register + "
+      "concludeAndWithdrawAll)\n");
   return 0;
 }

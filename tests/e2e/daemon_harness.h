@@ -72,6 +72,13 @@ class Daemon {
     return false;
   }
 
+  // Starts a stopped daemon again, on the same data directory and ports, and
+  // waits for the new process's ready line rather than the old log's.
+  bool Restart() {
+    std::filesystem::remove(log_);
+    return Start();
+  }
+
   // Sends `signal` and waits for the process; the exit status, or -1.
   int Stop(int signal = SIGTERM) {
     if (pid_ <= 0) return -1;

@@ -1,9 +1,9 @@
 // End to end on a real EVM chain: an anvil, the contracts deployed with
 // `parley evm deploy`, and two parleyd processes on `--chain evm://`, driven
-// through the client API. Channels are funded in ether; the nodes' own
-// accounts pay the gas, so each node's balance is checked to the wei against
-// the channel's outcome plus the gas its transactions paid (read from their
-// receipts).
+// through the client API. Channels are funded in ether or in a test token;
+// the nodes' own accounts pay the gas, so each node's ether balance is
+// checked to the wei against the channel's outcome plus the gas its
+// transactions paid (read from their receipts).
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -11,7 +11,12 @@
 #include "e2e/daemon_harness.h"
 #include "parley/channel/amount.h"
 #include "parley/crypto/ecdsa.h"
+#include "parley/crypto/key_file.h"
+#include "parley/settlement/evm/deployment.h"
 #include "parley/settlement/evm/eth_client.h"
+#include "parley/settlement/evm/evm_client.h"
+#include "parley/store/channel_store.h"
+#include "parley/store/store.h"
 #include "testing/anvil.h"
 #include "testing/temp_dir.h"
 
@@ -21,6 +26,7 @@ namespace {
 using namespace std::chrono_literals;
 using channel::Amount;
 using settlement::evm::EthClient;
+using settlement::evm::EvmClient;
 
 class EvmDaemonsTest : public ::testing::Test {
  protected:
@@ -47,7 +53,8 @@ class EvmDaemonsTest : public ::testing::Test {
       *daemon = std::make_unique<Daemon>(
           dir_.path() / name,
           std::vector<std::string>{"--chain", "evm://" + host_port, "--adjudicator", adjudicator_,
-                                   "--max-deposit", "1000000000000000000"});
+                                   "--max-deposit", "1000000000000000000", "--evm-poll-ms", "50",
+                                   "--evm-confirmations", "1"});
       ASSERT_TRUE((*daemon)->Start()) << (*daemon)->Log();
     }
     a_id_ = Info(*a_).node_id();
@@ -71,20 +78,24 @@ class EvmDaemonsTest : public ::testing::Test {
   }
 
   grpc::Status OpenChannel(const std::string& asset, uint64_t mine, uint64_t theirs,
-                           v1::ChannelInfo* info) {
+                           v1::ChannelInfo* info, const std::string& app = "payment",
+                           const std::string& initial_app_data = "") {
     v1::OpenChannelRequest r;
     r.set_peer(b_id_);
-    r.set_app("payment");
+    r.set_app(app);
     r.set_asset(asset);
+    r.set_initial_app_data(initial_app_data);
     r.set_my_deposit(std::to_string(mine));
     r.set_peer_deposit(std::to_string(theirs));
     r.set_challenge_duration(10);  // seconds of block time
     grpc::ClientContext context;
     return a_->api().OpenChannel(&context, r, info);
   }
-  std::string Open(uint64_t mine, uint64_t theirs) {
+  // A channel between A and B, in the node's default asset (ether) unless
+  // `asset` names another.
+  std::string Open(uint64_t mine, uint64_t theirs, const std::string& asset = "") {
     v1::ChannelInfo info;
-    grpc::Status s = OpenChannel("", mine, theirs, &info);  // the node's default asset
+    grpc::Status s = OpenChannel(asset, mine, theirs, &info);
     EXPECT_TRUE(s.ok()) << s.error_message();
     // As the CLI does: A may pay once it sees the channel open, B may see it
     // a poll later, and takes the payment all the same.
@@ -93,7 +104,37 @@ class EvmDaemonsTest : public ::testing::Test {
     return info.channel_id();
   }
 
+  // Update or ForceMove with a one-byte action (a tic-tac-toe cell).
+  grpc::Status Act(Daemon& d, const std::string& id,
+                   grpc::Status (v1::Api::Stub::*call)(grpc::ClientContext*,
+                                                       const v1::UpdateRequest&, v1::ChannelInfo*),
+                   uint8_t action) {
+    v1::UpdateRequest r;
+    r.set_channel_id(id);
+    r.set_action(std::string(1, static_cast<char>(action)));
+    v1::ChannelInfo info;
+    grpc::ClientContext context;
+    return (d.api().*call)(&context, r, &info);
+  }
+
   uint64_t BlockNumber() { return chain_->BlockNumber().value(); }
+  // Block time moves on by `seconds` in a new block (anvil mines only on
+  // transactions otherwise).
+  void AdvanceChainTime(uint64_t seconds) {
+    auto latest = chain_->GetBlock(settlement::evm::BlockTag::Latest());
+    ASSERT_TRUE(latest.ok()) << latest.status().ToString();
+    ASSERT_TRUE(chain_->SetNextBlockTimestamp(latest->timestamp + seconds).ok());
+    ASSERT_TRUE(chain_->Mine(1).ok());
+  }
+  // Calls Withdraw until the chain lets the channel conclude (the node sees
+  // the new block a poll later); true once it did.
+  bool WithdrawWhenConcludable(Daemon& d, const std::string& id) {
+    for (int i = 0; i < 100; ++i) {
+      if (OnChannel(d, id, &v1::Api::Stub::Withdraw).ok()) return true;
+      std::this_thread::sleep_for(50ms);
+    }
+    return false;
+  }
   Amount BalanceAt(const crypto::EthAddress& account, uint64_t block) {
     auto balance = chain_->GetBalance(account, block);
     EXPECT_TRUE(balance.ok()) << balance.status().ToString();
@@ -122,6 +163,26 @@ class EvmDaemonsTest : public ::testing::Test {
       }
     }
     return paid;
+  }
+
+  // What a stopped daemon's store holds about a channel.
+  channel::ChannelRecord StoredChannel(const std::string& daemon, const std::string& id) {
+    auto store =
+        store::OpenRocksDb((dir_.path() / daemon / "node").string(), {.create_if_missing = false});
+    EXPECT_TRUE(store.ok()) << store.status().ToString();
+    if (!store.ok()) return {};
+    auto record = store::ChannelStore(**store).Get(FixedFromHex<32>(id).value());
+    EXPECT_TRUE(record.ok()) << record.status().ToString();
+    return record.ok() ? *record : channel::ChannelRecord{};
+  }
+  // A client of the chain acting as the daemon's account, with its node key.
+  std::unique_ptr<EvmClient> ClientWithKeyOf(const std::string& daemon) {
+    auto key = crypto::ReadKeyFile((dir_.path() / daemon / "node.key").string());
+    EXPECT_TRUE(key.ok()) << key.status().ToString();
+    if (!key.ok()) return nullptr;
+    auto client = EvmClient::Create(*chain_, crypto::AddressFromHex(adjudicator_).value(), *key);
+    EXPECT_TRUE(client.ok()) << client.status().ToString();
+    return client.ok() ? std::move(*client) : nullptr;
   }
 
   TempDir dir_{"parley-e2e-evm-"};
@@ -165,11 +226,16 @@ TEST_F(EvmDaemonsTest, PaymentsInEtherThenACooperativeCloseSettleToTheWei) {
   for (Daemon* d : {a_.get(), b_.get()}) {
     ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "final"; })) << d->Log();
   }
+  // A's withdrawal settles the channel in one transaction that pays both;
+  // B's finds its share paid and sends nothing.
+  const uint64_t closed = BlockNumber();
   for (Daemon* d : {a_.get(), b_.get()}) {
     grpc::Status s = OnChannel(*d, id, &v1::Api::Stub::Withdraw);
     ASSERT_TRUE(s.ok()) << s.error_message() << "\n" << d->Log();
     ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
   }
+  EXPECT_EQ(BlockNumber(), closed + 1);
+  EXPECT_EQ(GasPaid(b_account_, closed, closed + 1), 0);
 
   // Each account moved by exactly its channel outcome less its deposit, once
   // the gas its own transactions paid is added back.
@@ -195,20 +261,195 @@ TEST_F(EvmDaemonsTest, ForceCloseSettlesOnChainWhenThePeerStopsAnswering) {
   grpc::Status early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << early.error_message();
   // The challenge lasts 10 s of block time: the next block comes 11 s later.
-  auto latest = chain_->GetBlock(settlement::evm::BlockTag::Latest());
-  ASSERT_TRUE(latest.ok());
-  ASSERT_TRUE(chain_->SetNextBlockTimestamp(latest->timestamp + 11).ok());
-  ASSERT_TRUE(chain_->Mine(1).ok());
-  bool settled = false;
-  for (int i = 0; i < 100 && !settled; ++i) {
-    settled = OnChannel(*a_, id, &v1::Api::Stub::Withdraw).ok();
-    if (!settled) std::this_thread::sleep_for(50ms);
-  }
-  ASSERT_TRUE(settled) << a_->Log();
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.phase() == "withdrawn"; })) << a_->Log();
   const uint64_t end = BlockNumber();
   // A paid 100000 of its 500000 deposit to B: 400000 comes back.
   EXPECT_EQ(BalanceAt(a_account_, end) + GasPaid(a_account_, start, end), a_before + 400'000);
+}
+
+TEST_F(EvmDaemonsTest, AStaleRegistrationIsRefutedAndTheLatestStateSettles) {
+  const uint64_t start = BlockNumber();
+  const Amount a_before = BalanceAt(a_account_, start);
+  const Amount b_before = BalanceAt(b_account_, start);
+  std::string id = Open(500'000, 500'000);
+  ASSERT_TRUE(Pay(*a_, id, 100'000).ok());
+  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.version() == 1; })) << b_->Log();
+
+  // B's operator turns cheat. The state B likes best (version 1: B has
+  // 600000) is the latest in its store now; it keeps a copy, and B's node
+  // goes on. The copy is read from the stopped node's store, so the stale
+  // state is one both nodes really signed.
+  ASSERT_EQ(b_->Stop(SIGTERM), 0);
+  channel::ChannelRecord kept = StoredChannel("b", id);
+  ASSERT_EQ(kept.latest.state.version, 1u);
+  ASSERT_TRUE(kept.latest.FullySigned());
+  ASSERT_TRUE(b_->Restart()) << b_->Log();
+  for (int i = 0; i < 5; ++i) {
+    grpc::Status paid = Pay(*b_, id, 50'000);
+    ASSERT_TRUE(paid.ok()) << "payment " << i << ": " << paid.error_message();
+    ASSERT_TRUE(WaitUntil(*b_, id, Idle)) << b_->Log();
+  }
+  ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.version() == 6; })) << a_->Log();
+
+  // Then it stops its node, which would refute the stale state itself, and
+  // registers the kept state with the node's key.
+  b_->Stop(SIGKILL);
+  std::unique_ptr<EvmClient> cheat = ClientWithKeyOf("b");
+  ASSERT_NE(cheat, nullptr);
+  ASSERT_TRUE(cheat->Register(kept.params, kept.latest).ok());
+  auto registered = cheat->GetDispute(kept.latest.state.channel_id);
+  ASSERT_TRUE(registered.ok()) << registered.status().ToString();
+
+  // A's watcher answers with the latest state, within the same timeout.
+  bool refuted = false;
+  for (int i = 0; i < 200 && !refuted; ++i) {
+    auto dispute = cheat->GetDispute(kept.latest.state.channel_id);
+    refuted = dispute.ok() && dispute->state.state.version == 6;
+    if (refuted) {
+      EXPECT_EQ(dispute->timeout, registered->timeout);  // refuting keeps the timeout
+    } else {
+      std::this_thread::sleep_for(50ms);
+    }
+  }
+  ASSERT_TRUE(refuted) << a_->Log();
+
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
+  ASSERT_TRUE(b_->Restart()) << b_->Log();  // B comes back for what is left to it
+  grpc::Status b_withdrew = OnChannel(*b_, id, &v1::Api::Stub::Withdraw);
+  ASSERT_TRUE(b_withdrew.ok()) << b_withdrew.error_message() << "\n" << b_->Log();
+  for (Daemon* d : {a_.get(), b_.get()}) {
+    ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
+  }
+
+  // The latest state: A 400000 + 250000, B 600000 - 250000. B's account also
+  // paid the gas of the stale registration.
+  const uint64_t end = BlockNumber();
+  EXPECT_EQ(BalanceAt(a_account_, end) + GasPaid(a_account_, start, end),
+            a_before - 500'000 + 650'000);
+  EXPECT_EQ(BalanceAt(b_account_, end) + GasPaid(b_account_, start, end),
+            b_before - 500'000 + 350'000);
+}
+
+TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesThePot) {
+  const uint64_t start = BlockNumber();
+  const Amount a_before = BalanceAt(a_account_, start);
+  const Amount b_before = BalanceAt(b_account_, start);
+  v1::ChannelInfo info;
+  grpc::Status opened =
+      OpenChannel("", 1'000'000, 1'000'000, &info, "tictactoe", std::string(9, '\0'));
+  ASSERT_TRUE(opened.ok()) << opened.error_message();
+  const std::string id = info.channel_id();
+  ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.phase() == "open"; })) << a_->Log();
+  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.phase() == "open"; })) << b_->Log();
+
+  // A (X) takes the centre, B (O) a corner: the pot is B's until A moves.
+  ASSERT_TRUE(Act(*a_, id, &v1::Api::Stub::Update, 4).ok());
+  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.version() == 1; })) << b_->Log();
+  ASSERT_TRUE(Act(*b_, id, &v1::Api::Stub::Update, 0).ok());
+  ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.version() == 2; })) << a_->Log();
+  EXPECT_EQ(Channel(*a_, id).balances(0).amounts(1), "2000000");
+
+  // B goes silent. A registers version 2 and, once the dispute phase is
+  // over, makes its move on chain (Adjudicator.progress): the pot is A's.
+  b_->Stop(SIGKILL);
+  ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::ForceClose).ok()) << a_->Log();
+  ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.phase() == "disputed"; })) << a_->Log();
+  grpc::Status early = Act(*a_, id, &v1::Api::Stub::ForceMove, 8);
+  EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << early.error_message();
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  grpc::Status moved = Act(*a_, id, &v1::Api::Stub::ForceMove, 8);
+  ASSERT_TRUE(moved.ok()) << moved.error_message() << "\n" << a_->Log();
+  std::unique_ptr<EvmClient> reader = ClientWithKeyOf("b");
+  ASSERT_NE(reader, nullptr);
+  auto on_chain = reader->GetDispute(FixedFromHex<32>(id).value());
+  ASSERT_TRUE(on_chain.ok()) << on_chain.status().ToString();
+  EXPECT_TRUE(on_chain->progressing);
+  EXPECT_EQ(on_chain->state.state.version, 3u);
+  EXPECT_EQ(on_chain->state.state.app_data, (Bytes{2, 0, 0, 0, 1, 0, 0, 0, 1}));
+  EXPECT_EQ(on_chain->state.state.allocation.assets[0].balances,
+            (std::vector<Amount>{2'000'000, 0}));
+
+  // B does not answer within its move window: A takes the pot.
+  grpc::Status too_early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
+  EXPECT_EQ(too_early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
+  ASSERT_TRUE(b_->Restart()) << b_->Log();
+  grpc::Status b_withdrew = OnChannel(*b_, id, &v1::Api::Stub::Withdraw);
+  ASSERT_TRUE(b_withdrew.ok()) << b_withdrew.error_message() << "\n" << b_->Log();
+  for (Daemon* d : {a_.get(), b_.get()}) {
+    ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
+  }
+  const uint64_t end = BlockNumber();
+  EXPECT_EQ(BalanceAt(a_account_, end) + GasPaid(a_account_, start, end),
+            a_before - 1'000'000 + 2'000'000);
+  EXPECT_EQ(BalanceAt(b_account_, end) + GasPaid(b_account_, start, end), b_before - 1'000'000);
+}
+
+TEST_F(EvmDaemonsTest, AChannelInAnErc20TokenSettlesTheTokenExactly) {
+  auto dev = crypto::PrivateKey::FromHex(Anvil::kDevKeys[2].substr(2));
+  ASSERT_TRUE(dev.ok());
+  settlement::evm::TxSender minter(*chain_, *dev, Anvil::kChainId);
+  auto token = settlement::evm::DeployTestToken(minter, "Parley Test", "PT");
+  ASSERT_TRUE(token.ok()) << token.status().ToString();
+  for (const auto& account : {a_account_, b_account_}) {
+    ASSERT_TRUE(settlement::evm::MintTestToken(minter, *token, account, 1'000'000).ok());
+  }
+  auto tokens_of = [&](const crypto::EthAddress& account) {
+    auto balance = settlement::evm::TokenBalance(*chain_, *token, account);
+    EXPECT_TRUE(balance.ok()) << balance.status().ToString();
+    return balance.ok() ? *balance : Amount(0);
+  };
+
+  const std::string asset = settlement::evm::AssetName(*token);
+  std::string id = Open(600'000, 400'000, asset);
+  EXPECT_EQ(Channel(*a_, id).balances(0).asset(), asset);
+  EXPECT_EQ(tokens_of(a_account_), 400'000);  // the deposits are in the channel
+  EXPECT_EQ(tokens_of(b_account_), 600'000);
+  ASSERT_TRUE(Pay(*a_, id, 123'456).ok());
+  ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.version() == 1; })) << b_->Log();
+  ASSERT_TRUE(Pay(*b_, id, 1'000).ok());
+  ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.version() == 2; })) << a_->Log();
+
+  ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::CloseChannel).ok());
+  for (Daemon* d : {a_.get(), b_.get()}) {
+    ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "final"; })) << d->Log();
+  }
+  for (Daemon* d : {a_.get(), b_.get()}) {
+    grpc::Status s = OnChannel(*d, id, &v1::Api::Stub::Withdraw);
+    ASSERT_TRUE(s.ok()) << s.error_message() << "\n" << d->Log();
+    ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
+  }
+  EXPECT_EQ(tokens_of(a_account_), 1'000'000 - 123'456 + 1'000);
+  EXPECT_EQ(tokens_of(b_account_), 1'000'000 + 123'456 - 1'000);
+}
+
+// The EVM options are checked before the node reaches for the chain: a
+// value out of range, or an option without --chain evm://, stops parleyd
+// with the reason.
+TEST(EvmDaemonOptionsTest, OutOfRangeOrMisplacedEvmOptionsStopTheDaemonWithTheReason) {
+  TempDir dir("parley-e2e-evm-options-");
+  const std::vector<std::string> evm = {"--chain", "evm://127.0.0.1:1", "--adjudicator",
+                                        "0x0000000000000000000000000000000000000001"};
+  auto with = [](std::vector<std::string> flags, std::vector<std::string> more) {
+    flags.insert(flags.end(), more.begin(), more.end());
+    return flags;
+  };
+  const std::vector<std::pair<std::vector<std::string>, std::string>> cases = {
+      {with(evm, {"--evm-confirmations", "0"}), "--evm-confirmations 0 is out of range: give 1"},
+      {with(evm, {"--evm-confirmations", "65"}), "--evm-confirmations 65 is out of range"},
+      {with(evm, {"--evm-poll-ms", "5"}), "--evm-poll-ms 5 is out of range: give 10 to 60000 ms"},
+      {{"--devchain", Local(FreePort()), "--evm-poll-ms", "100"},
+       "--evm-poll-ms is for an EVM chain: --chain evm://HOST:PORT"},
+  };
+  for (size_t i = 0; i < cases.size(); ++i) {
+    Daemon d(dir.path() / std::to_string(i), cases[i].first);
+    EXPECT_FALSE(d.Start()) << cases[i].second;
+    EXPECT_NE(d.Log().find(cases[i].second), std::string::npos) << d.Log();
+  }
 }
 
 }  // namespace

@@ -1011,6 +1011,42 @@ TEST_F(SimLedgerTest, EventsArriveOnTheCallingThreadBeforeTheCallReturns) {
 // ---------------------------------------------------------------------------
 // Outcomes the shared suite leaves to the backend.
 
+// Adjudicator::ConcludeAndWithdraw as the sim has it, the default: the calls
+// one by one, paying the caller's participant alone.
+TEST_F(SimLedgerTest, ConcludeAndWithdrawRegistersConcludesAndPaysTheCallerAlone) {
+  TestChannel ch = MakeChannel();
+  ASSERT_NO_FATAL_FAILURE(Fund(ch, 70, 30));
+  SimClient alice(*ledger_, alice_.public_key());
+  ASSERT_OK(
+      alice.ConcludeAndWithdraw(ch.params, SignAll(ch, PaymentState(ch, 3, 60, 40, true)), 0));
+  auto dispute = ledger_->GetDispute(ch.id);
+  ASSERT_OK(dispute.status());
+  EXPECT_TRUE(dispute->concluded);
+  EXPECT_EQ(dispute->state.state.version, 3u);
+  EXPECT_EQ(Bal(alice_), 60);
+  EXPECT_EQ(Bal(bob_), 0);  // Bob withdraws for himself
+  EXPECT_CODE(alice.ConcludeAndWithdraw(ch.params, dispute->state, 0),
+              StatusCode::kFailedPrecondition);  // paid already
+  SimClient bob(*ledger_, bob_.public_key());
+  ASSERT_OK(bob.ConcludeAndWithdraw(ch.params, dispute->state, 1));
+  EXPECT_EQ(Bal(bob_), 40);
+}
+
+TEST_F(SimLedgerTest, ConcludeAndWithdrawOfANonFinalStateWaitsForTheTimeout) {
+  TestChannel ch = MakeChannel();
+  ASSERT_NO_FATAL_FAILURE(Fund(ch, 70, 30));
+  SimClient alice(*ledger_, alice_.public_key());
+  SignedState latest = SignAll(ch, PaymentState(ch, 3, 60, 40));
+  Status early = alice.ConcludeAndWithdraw(ch.params, latest, 0);
+  EXPECT_CODE(early, StatusCode::kFailedPrecondition);
+  EXPECT_THAT(early.message(), HasSubstr("from tick 10"));
+  EXPECT_EQ(ledger_->GetDispute(ch.id)->state.state.version, 3u);  // registered all the same
+  ASSERT_OK(ledger_->Advance(kDuration));
+  ASSERT_OK(alice.ConcludeAndWithdraw(ch.params, latest, 0));
+  EXPECT_EQ(Bal(alice_), 60);
+  EXPECT_EQ(Bal(bob_), 0);
+}
+
 TEST_F(SimLedgerTest, ExcessDepositsReturnInProportionToTheDeposits) {
   TestChannel ch = MakeChannel();
   ASSERT_NO_FATAL_FAILURE(Fund(ch, 70, 30));

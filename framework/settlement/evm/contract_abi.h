@@ -19,6 +19,10 @@ inline std::string Progress() {
   return "progress(" + P() + "," + S() + "," + S() + ",uint256,bytes)";
 }
 inline std::string Conclude() { return "conclude(" + P() + "," + S() + ")"; }
+inline std::string ConcludeAndWithdrawAll() {
+  return "concludeAndWithdrawAll(" + P() + "," + S() + ")";
+}
+inline std::string ConcludeFinal() { return "concludeFinal(" + P() + "," + S() + ",bytes[])"; }
 inline std::string Withdraw() { return "withdraw(" + P() + ",uint256)"; }
 inline const char* kDispute = "dispute(bytes32)";
 // What dispute(bytes32) returns: (stateHash, version, timeout, progressing,

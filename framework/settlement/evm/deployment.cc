@@ -28,6 +28,16 @@ Result<crypto::EthAddress> Create(TxSender& sender, const ContractArtifact& arti
   return *receipt->contract_address;
 }
 
+Result<bool> HasCodeAt(const EthClient& chain, const crypto::EthAddress& contract,
+                       const BlockTag& block) {
+  PARLEY_ASSIGN_OR_RETURN(nlohmann::json code,
+                          chain.Rpc("eth_getCode", {crypto::AddressToHex(contract), block.rpc()}));
+  if (!code.is_string()) {
+    return Status::InvalidArgument("eth_getCode from " + chain.endpoint() + " is not a string");
+  }
+  return code.get<std::string>().size() > 2;  // "0x" for no code
+}
+
 }  // namespace
 
 Result<Deployment> DeployContracts(TxSender& sender) {
@@ -41,6 +51,26 @@ Result<Deployment> DeployContracts(TxSender& sender) {
       Create(sender, kAdjudicator, {Type::Array(Type::String()), Type::Array(Type::Address())},
              {apps, rules}));
   return d;
+}
+
+Result<uint64_t> FindDeploymentBlock(const EthClient& chain, const crypto::EthAddress& contract) {
+  PARLEY_ASSIGN_OR_RETURN(uint64_t high, chain.BlockNumber());
+  PARLEY_ASSIGN_OR_RETURN(bool deployed, HasCodeAt(chain, contract, high));
+  if (!deployed) {
+    return Status::NotFound("no contract at " + crypto::AddressToHex(contract) + " on " +
+                            chain.endpoint());
+  }
+  uint64_t low = 0;  // invariant: code at `high`; none before `low`
+  while (low < high) {
+    uint64_t middle = low + (high - low) / 2;
+    PARLEY_ASSIGN_OR_RETURN(bool there, HasCodeAt(chain, contract, middle));
+    if (there) {
+      high = middle;
+    } else {
+      low = middle + 1;
+    }
+  }
+  return high;
 }
 
 Result<crypto::EthAddress> DeployTestToken(TxSender& sender, const std::string& name,

@@ -299,6 +299,18 @@ Result<std::optional<Receipt>> EthClient::GetTransactionReceipt(const Hash32& tx
   return Typed<std::optional<Receipt>>("eth_getTransactionReceipt", json::array({Data(tx_hash)}));
 }
 
+Result<Bytes> EthClient::GetTransactionInput(const Hash32& tx_hash) const {
+  PARLEY_ASSIGN_OR_RETURN(json tx,
+                          rpc_->Call("eth_getTransactionByHash", json::array({Data(tx_hash)})));
+  if (tx.is_null()) {
+    return Status::NotFound("no transaction " + Data(tx_hash) + " on " + endpoint());
+  }
+  Bytes input;
+  Status parsed = Field(tx, "input", &input);
+  if (!parsed.ok()) return Malformed("eth_getTransactionByHash", parsed);
+  return input;
+}
+
 Result<Receipt> EthClient::WaitForReceipt(const Hash32& tx_hash, uint64_t confirmations,
                                           std::chrono::milliseconds timeout) const {
   using Clock = std::chrono::steady_clock;

@@ -1,8 +1,12 @@
 #include "parley/settlement/evm/evm_client.h"
 
+#include <spdlog/spdlog.h>
+
 #include "contract_abi.h"
+#include "dispute_reader.h"
 #include "log_poller.h"
 #include "parley/settlement/evm/abi.h"
+#include "parley/settlement/evm/deployment.h"
 
 namespace parley::settlement::evm {
 
@@ -25,6 +29,20 @@ Status CheckParams(const channel::Params& params) {
   return CheckExpressible(params);
 }
 
+// Every participant's signature of `state`, in order; PermissionDenied
+// naming the first that is missing.
+Result<std::vector<channel::Signature>> AllSignatures(const channel::SignedState& state) {
+  std::vector<channel::Signature> sigs;
+  for (size_t i = 0; i < state.sigs.size(); ++i) {
+    if (!state.sigs[i]) {
+      return Status::PermissionDenied("the signature of participant " + std::to_string(i) +
+                                      " is missing");
+    }
+    sigs.push_back(*state.sigs[i]);
+  }
+  return sigs;
+}
+
 Status CheckAssetName(const std::string& asset) {
   if (asset.size() > channel::kMaxNameLength) {
     return Status::InvalidArgument("the asset name '" + asset.substr(0, 16) + "...' has " +
@@ -40,10 +58,11 @@ Status CheckAssetName(const std::string& asset) {
 class EvmClient::Impl {
  public:
   Impl(const EthClient& chain, const crypto::EthAddress& adjudicator, crypto::PrivateKey key,
-       uint64_t chain_id, const EvmClientOptions& options)
+       uint64_t chain_id, uint64_t deployment_block, const EvmClientOptions& options)
       : chain_(chain),
         adjudicator_(adjudicator),
         scheme_(chain_id, adjudicator),
+        disputes_(chain, adjudicator, scheme_, deployment_block),
         sender_(chain, std::move(key), chain_id, options.tx),
         poller_(chain, adjudicator, options.tx.confirmations, options.poll_interval,
                 options.event_cursor) {}
@@ -86,19 +105,7 @@ class EvmClient::Impl {
   }
 
   Status Register(const channel::Params& params, const channel::SignedState& signed_state) {
-    PARLEY_RETURN_IF_ERROR(CheckParams(params));
-    PARLEY_ASSIGN_OR_RETURN(Value state, StateValue(signed_state.state));
-    std::vector<channel::Signature> sigs;
-    for (size_t i = 0; i < signed_state.sigs.size(); ++i) {
-      if (!signed_state.sigs[i]) {
-        return Status::PermissionDenied("the signature of participant " + std::to_string(i) +
-                                        " is missing");
-      }
-      sigs.push_back(*signed_state.sigs[i]);
-    }
-    PARLEY_ASSIGN_OR_RETURN(Bytes call, Encode(contract::Register(), {ParamsValue(params), state,
-                                                                      SignaturesValue(sigs)}));
-    return sender_.Send(adjudicator_, call).status();
+    return SendSigned(contract::Register(), params, signed_state);
   }
 
   Status Progress(const channel::Params& params, const channel::SignedState& to,
@@ -129,17 +136,32 @@ class EvmClient::Impl {
   }
 
   Status Conclude(const channel::Params& params) {
+    return ConcludeRegistered(contract::Conclude(), params);
+  }
+
+  // Concludes and pays everyone in one transaction (concludeFinal with
+  // nothing registered, concludeAndWithdrawAll with a registered state), or
+  // withdraws `self`'s share of a concluded channel; true once `self` is
+  // paid. False if the channel did not conclude so: it cannot yet, or a
+  // transfer to another participant fails.
+  Result<bool> PayAtOnce(const channel::Params& params, const channel::SignedState& latest,
+                         ParticipantIndex self) {
     PARLEY_RETURN_IF_ERROR(CheckParams(params));
-    channel::ChannelId id = scheme_.ComputeChannelId(params);
-    auto registered = GetDispute(id);
-    if (registered.status().code() == StatusCode::kNotFound) {
-      return Status::FailedPrecondition("nothing is registered for channel " + ToHex(id) +
-                                        "; register a state first");
+    if (self >= params.participants.size()) {
+      return Status::InvalidArgument("the channel has no participant " + std::to_string(self));
     }
-    PARLEY_RETURN_IF_ERROR(registered.status());
-    PARLEY_ASSIGN_OR_RETURN(Value state, StateValue(registered->state.state));
-    PARLEY_ASSIGN_OR_RETURN(Bytes call, Encode(contract::Conclude(), {ParamsValue(params), state}));
-    return sender_.Send(adjudicator_, call).status();
+    channel::ChannelId id = scheme_.ComputeChannelId(params);
+    PARLEY_ASSIGN_OR_RETURN(DisputeSlot slot, disputes_.Slot(id));
+    if (!slot.concluded) {
+      Status paid = slot.registered()
+                        ? ConcludeRegistered(contract::ConcludeAndWithdrawAll(), params)
+                        : SendSigned(contract::ConcludeFinal(), params, latest);
+      if (paid.ok()) return true;
+      PARLEY_ASSIGN_OR_RETURN(slot, disputes_.Slot(id));  // the peer's may have come first
+      if (!slot.concluded) return false;
+    }
+    if (!slot.paid(self)) PARLEY_RETURN_IF_ERROR(Withdraw(params, self));
+    return true;
   }
 
   Status Withdraw(const channel::Params& params, ParticipantIndex participant) {
@@ -150,21 +172,7 @@ class EvmClient::Impl {
   }
 
   Result<Dispute> GetDispute(const channel::ChannelId& channel) const {
-    PARLEY_ASSIGN_OR_RETURN(Bytes call,
-                            Encode(contract::kDispute, {Bytes(channel.begin(), channel.end())}));
-    PARLEY_ASSIGN_OR_RETURN(Bytes reply, sender_.Call(adjudicator_, call));
-    PARLEY_ASSIGN_OR_RETURN(auto values, abi::Decode({contract::DisputeType()}, reply));
-    const auto& fields = std::get<Value::List>(values[0].data);
-    const Bytes& state_hash = std::get<Bytes>(fields[0].data);
-    if (std::all_of(state_hash.begin(), state_hash.end(), [](uint8_t b) { return b == 0; })) {
-      return Status::NotFound("no dispute for channel " + ToHex(channel));
-    }
-    Dispute d;
-    PARLEY_ASSIGN_OR_RETURN(d.state, RegisteredState(channel, state_hash));
-    d.timeout = static_cast<Tick>(std::get<Amount>(fields[2].data));
-    d.progressing = std::get<bool>(fields[3].data);
-    d.concluded = std::get<bool>(fields[4].data);
-    return d;
+    return disputes_.Read(channel);
   }
 
   Tick Now() const {
@@ -185,27 +193,36 @@ class EvmClient::Impl {
   LogPoller& poller() { return poller_; }
 
  private:
-  // The registered state whose hash the contract holds, from the newest
-  // Registered or Progressed event of the channel.
-  Result<channel::SignedState> RegisteredState(const channel::ChannelId& channel,
-                                               const Bytes& state_hash) const {
-    PARLEY_ASSIGN_OR_RETURN(
-        std::vector<Log> logs,
-        chain_.GetLogs({.addresses = {adjudicator_},
-                        .topics = {{RegisteredTopic(), ProgressedTopic()}, {channel}}}));
-    for (auto log = logs.rbegin(); log != logs.rend(); ++log) {
-      auto state = DisputedStateOf(*log);
-      if (!state.ok()) continue;
-      Hash32 hash = scheme_.StateHash(state->state);
-      if (std::equal(hash.begin(), hash.end(), state_hash.begin(), state_hash.end())) return state;
+  // Calls `signature`(params, state, sigs) with a fully signed state.
+  Status SendSigned(const std::string& signature, const channel::Params& params,
+                    const channel::SignedState& signed_state) {
+    PARLEY_RETURN_IF_ERROR(CheckParams(params));
+    PARLEY_ASSIGN_OR_RETURN(Value state, StateValue(signed_state.state));
+    PARLEY_ASSIGN_OR_RETURN(std::vector<channel::Signature> sigs, AllSignatures(signed_state));
+    PARLEY_ASSIGN_OR_RETURN(Bytes call,
+                            Encode(signature, {ParamsValue(params), state, SignaturesValue(sigs)}));
+    return sender_.Send(adjudicator_, call).status();
+  }
+
+  // Calls `signature`(params, the registered state).
+  Status ConcludeRegistered(const std::string& signature, const channel::Params& params) {
+    PARLEY_RETURN_IF_ERROR(CheckParams(params));
+    channel::ChannelId id = scheme_.ComputeChannelId(params);
+    auto registered = GetDispute(id);
+    if (registered.status().code() == StatusCode::kNotFound) {
+      return Status::FailedPrecondition("nothing is registered for channel " + ToHex(id) +
+                                        "; register a state first");
     }
-    return Status::Internal("the chain holds a dispute of channel " + ToHex(channel) +
-                            " but no event carries its state");
+    PARLEY_RETURN_IF_ERROR(registered.status());
+    PARLEY_ASSIGN_OR_RETURN(Value state, StateValue(registered->state.state));
+    PARLEY_ASSIGN_OR_RETURN(Bytes call, Encode(signature, {ParamsValue(params), state}));
+    return sender_.Send(adjudicator_, call).status();
   }
 
   const EthClient& chain_;
   crypto::EthAddress adjudicator_;
   EvmScheme scheme_;
+  DisputeReader disputes_;
   mutable TxSender sender_;
   LogPoller poller_;
 };
@@ -222,8 +239,16 @@ Result<std::unique_ptr<EvmClient>> EvmClient::Create(const EthClient& chain,
                                       " on " + chain.endpoint() +
                                       ": deploy the contracts first (parley evm deploy)");
   }
-  return std::unique_ptr<EvmClient>(
-      new EvmClient(std::make_unique<Impl>(chain, adjudicator, std::move(key), chain_id, options)));
+  auto deployed = FindDeploymentBlock(chain, adjudicator);
+  if (!deployed.ok()) {
+    spdlog::warn(
+        "evm: cannot find the block the adjudicator was deployed in ({}); disputes are looked "
+        "up from the chain's first block until each one's start is known",
+        deployed.status().ToString());
+  }
+  uint64_t deployment_block = deployed.ok() ? *deployed : 0;
+  return std::unique_ptr<EvmClient>(new EvmClient(std::make_unique<Impl>(
+      chain, adjudicator, std::move(key), chain_id, deployment_block, options)));
 }
 
 EvmClient::EvmClient(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -250,6 +275,14 @@ Status EvmClient::Progress(const channel::Params& params, const channel::SignedS
 Status EvmClient::Conclude(const channel::Params& params) { return impl_->Conclude(params); }
 Status EvmClient::Withdraw(const channel::Params& params, ParticipantIndex participant) {
   return impl_->Withdraw(params, participant);
+}
+Status EvmClient::ConcludeAndWithdraw(const channel::Params& params,
+                                      const channel::SignedState& latest, ParticipantIndex self) {
+  PARLEY_ASSIGN_OR_RETURN(bool paid, impl_->PayAtOnce(params, latest, self));
+  if (paid) return Status::Ok();
+  // The calls one by one say why the channel cannot conclude, or pay `self`
+  // alone.
+  return Adjudicator::ConcludeAndWithdraw(params, latest, self);
 }
 Result<Dispute> EvmClient::GetDispute(const channel::ChannelId& channel) const {
   return impl_->GetDispute(channel);

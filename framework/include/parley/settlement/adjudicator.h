@@ -20,6 +20,7 @@
 #include "parley/channel/types.h"
 #include "parley/settlement/events.h"
 #include "parley/util/clock.h"
+#include "parley/util/status.h"
 
 namespace parley::settlement {
 
@@ -74,7 +75,29 @@ class Adjudicator {
   // Anyone may call it; FailedPrecondition if not concluded or already paid.
   virtual Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) = 0;
 
-  // The dispute on the ledger, or NotFound.
+  // Everything left to pay participant `self` its share of the channel whose
+  // latest fully signed state is `latest`: registers it if nothing is
+  // registered (a final state concludes at once), concludes once allowed,
+  // and withdraws. The default makes these calls one by one and pays `self`
+  // alone. A backend may need fewer and pay every participant at once
+  // (EvmClient: one transaction); the others then see Withdrawn events for
+  // their shares, and their own calls of this return Ok.
+  virtual Status ConcludeAndWithdraw(const channel::Params& params,
+                                     const channel::SignedState& latest,
+                                     channel::ParticipantIndex self) {
+    auto dispute = GetDispute(latest.state.channel_id);
+    if (!dispute.ok()) {
+      PARLEY_RETURN_IF_ERROR(Register(params, latest));
+      dispute = GetDispute(latest.state.channel_id);
+      if (!dispute.ok()) return dispute.status();
+    }
+    if (!dispute->concluded) PARLEY_RETURN_IF_ERROR(Conclude(params));
+    return Withdraw(params, self);
+  }
+
+  // The dispute on the ledger, or NotFound. A channel concluded without a
+  // dispute (EvmClient's one-transaction close) shows its final state,
+  // concluded, with timeout 0.
   virtual Result<Dispute> GetDispute(const channel::ChannelId& channel) const = 0;
 
   // Calls `handler` for every later event of `channel`, on the thread that

@@ -27,9 +27,9 @@ contract Adjudicator is AssetHolder {
     using Text for uint256;
 
     struct Dispute {
-        bytes32 stateHash; // of the registered or progressed state; 0: no dispute
+        bytes32 stateHash; // of the registered or progressed state; 0 after concludeFinal
         uint64 version;
-        uint64 timeout; // end of the dispute phase, or of the last move's window
+        uint64 timeout; // end of the dispute phase, or of the last move's window; 0: nothing registered
         bool progressing; // a force-move happened
         bool concluded;
         bool holdsEther; // set at conclusion, for the withdrawals
@@ -70,15 +70,10 @@ contract Adjudicator is AssetHolder {
         uint256 n = params.participants.length;
         checkState(id, n, state);
         bytes32 hash = stateHash(state);
-        if (sigs.length != n) revert PermissionDenied("one signature per participant is needed");
-        for (uint256 i = 0; i < n; i++) {
-            if (signer(hash, sigs[i]) != params.participants[i]) {
-                revert PermissionDenied(string.concat("the signature of participant ", i.decimal(), " does not verify"));
-            }
-        }
+        checkSignedByAll(params, hash, sigs);
         Dispute storage d = disputes[id];
-        if (d.stateHash != 0) {
-            if (d.concluded) revert FailedPrecondition("the channel is already concluded");
+        if (d.concluded) revert FailedPrecondition("the channel is already concluded");
+        if (d.timeout != 0) {
             if (block.timestamp >= d.timeout || d.progressing) {
                 revert FailedPrecondition(string.concat("the dispute phase ended at tick ", uint256(d.timeout).decimal(), "; registration is closed"));
             }
@@ -112,8 +107,8 @@ contract Adjudicator is AssetHolder {
             revert PermissionDenied(string.concat("the mover's signature on version ", uint256(to.version).decimal(), " does not verify"));
         }
         Dispute storage d = disputes[id];
-        if (d.stateHash == 0) revert FailedPrecondition("register a state before making a force-move");
         if (d.concluded) revert FailedPrecondition("the channel is already concluded");
+        if (d.timeout == 0) revert FailedPrecondition("register a state before making a force-move");
         if (stateHash(from) != d.stateHash) revert InvalidArgument("`from` is not the state on the ledger");
         uint256 windowEnd = concludableFrom(d, from.isFinal, true, params.challengeDuration);
         if (block.timestamp < d.timeout && !d.progressing) {
@@ -139,19 +134,34 @@ contract Adjudicator is AssetHolder {
     // Fixes the outcome of the registered state `state` once its time is up
     // (at once for a final state); AssetHolder.settle says what it pays.
     function conclude(Params calldata params, State calldata state) external {
+        concludeRegistered(params, state);
+    }
+
+    // conclude, then pays every participant its share (a Withdrawn event per
+    // participant and asset), which saves each a withdrawal.
+    function concludeAndWithdrawAll(Params calldata params, State calldata state) external {
+        (bytes32 id, Dispute storage d) = concludeRegistered(params, state);
+        payEveryone(id, params, d);
+    }
+
+    // The cooperative close in one transaction: with nothing registered, a
+    // final state every participant signed concludes the channel and pays
+    // everyone at once. No state hash is stored (the channel is over); the
+    // state is in this call's calldata, from which clients read it back.
+    function concludeFinal(Params calldata params, State calldata state, bytes[] calldata sigs) external {
         bytes32 id = checkedChannelId(params);
+        uint256 n = params.participants.length;
+        checkState(id, n, state);
+        if (!state.isFinal) revert InvalidArgument("only a final state concludes at once; register it to start a dispute");
+        checkSignedByAll(params, stateHash(state), sigs);
         Dispute storage d = disputes[id];
-        if (d.stateHash == 0) revert FailedPrecondition("nothing is registered for the channel; register a state first");
         if (d.concluded) revert FailedPrecondition("the channel is already concluded");
-        if (stateHash(state) != d.stateHash) revert InvalidArgument("this is not the state on the ledger");
-        bool forceMove = rules[keccak256(bytes(params.app))].supportsForceMove();
-        uint256 from = concludableFrom(d, state.isFinal, forceMove, params.challengeDuration);
-        if (block.timestamp < from) {
-            revert FailedPrecondition(string.concat("the channel can be concluded from tick ", from.decimal(), "; it is tick ", block.timestamp.decimal()));
-        }
-        d.holdsEther = settle(id, params.participants.length, state.allocation);
+        if (d.timeout != 0) revert FailedPrecondition("the channel is in dispute; register the final state, then conclude");
+        d.version = state.version;
+        d.holdsEther = settle(id, n, state.allocation);
         d.concluded = true;
         emit Concluded(id, state.version);
+        payEveryone(id, params, d);
     }
 
     // Pays `participant` its share of the concluded channel. Anyone may call.
@@ -168,6 +178,45 @@ contract Adjudicator is AssetHolder {
         }
         d.withdrawn |= bit;
         payOut(id, participant, params.participants[participant], d.holdsEther);
+    }
+
+    function concludeRegistered(Params calldata params, State calldata state)
+        private
+        returns (bytes32 id, Dispute storage d)
+    {
+        id = checkedChannelId(params);
+        d = disputes[id];
+        if (d.concluded) revert FailedPrecondition("the channel is already concluded");
+        if (d.timeout == 0) revert FailedPrecondition("nothing is registered for the channel; register a state first");
+        if (stateHash(state) != d.stateHash) revert InvalidArgument("this is not the state on the ledger");
+        bool forceMove = rules[keccak256(bytes(params.app))].supportsForceMove();
+        uint256 from = concludableFrom(d, state.isFinal, forceMove, params.challengeDuration);
+        if (block.timestamp < from) {
+            revert FailedPrecondition(string.concat("the channel can be concluded from tick ", from.decimal(), "; it is tick ", block.timestamp.decimal()));
+        }
+        d.holdsEther = settle(id, params.participants.length, state.allocation);
+        d.concluded = true;
+        emit Concluded(id, state.version);
+    }
+
+    // Pays every participant of the channel just concluded. The flags are set
+    // before any transfer, so a participant that calls back finds every share
+    // paid.
+    function payEveryone(bytes32 id, Params calldata params, Dispute storage d) private {
+        uint256 n = params.participants.length;
+        d.withdrawn = uint16((1 << n) - 1);
+        bool withEther = d.holdsEther;
+        for (uint256 i = 0; i < n; i++) payOut(id, i, params.participants[i], withEther);
+    }
+
+    function checkSignedByAll(Params calldata params, bytes32 hash, bytes[] calldata sigs) private pure {
+        uint256 n = params.participants.length;
+        if (sigs.length != n) revert PermissionDenied("one signature per participant is needed");
+        for (uint256 i = 0; i < n; i++) {
+            if (signer(hash, sigs[i]) != params.participants[i]) {
+                revert PermissionDenied(string.concat("the signature of participant ", i.decimal(), " does not verify"));
+            }
+        }
     }
 
     function checkedChannelId(Params calldata params) internal view override returns (bytes32) {
@@ -188,8 +237,11 @@ contract Adjudicator is AssetHolder {
         return channelId(params);
     }
 
+    // Open until a registration sets the timeout or a cooperative close
+    // concludes: both in the dispute's second slot, one storage read.
     function depositsOpen(bytes32 id) internal view override returns (bool) {
-        return disputes[id].stateHash == 0;
+        Dispute storage d = disputes[id];
+        return d.timeout == 0 && !d.concluded;
     }
 
     // The state is of this channel and its allocation well formed.

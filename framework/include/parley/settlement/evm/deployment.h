@@ -17,6 +17,12 @@ struct Deployment {
 // them, paid by `sender`'s account.
 Result<Deployment> DeployContracts(TxSender& sender);
 
+// The block in which the contract at `contract` was created, found by
+// bisection over eth_getCode at past blocks. NotFound if there is no code
+// there now; the node's error if it cannot answer for past blocks (a node
+// that keeps only recent state).
+Result<uint64_t> FindDeploymentBlock(const EthClient& chain, const crypto::EthAddress& contract);
+
 // Deploys a TestToken (an ERC-20 that `sender` mints).
 Result<crypto::EthAddress> DeployTestToken(TxSender& sender, const std::string& name,
                                            const std::string& symbol);

@@ -144,6 +144,11 @@ class EthClient {
   Result<Hash32> SendRawTransaction(ByteView signed_transaction) const;
   // eth_getTransactionReceipt: nullopt while the transaction is not mined.
   Result<std::optional<Receipt>> GetTransactionReceipt(const Hash32& tx_hash) const;
+  // eth_getTransactionByHash's "input": the data the transaction was sent
+  // with (for a contract call, its selector and arguments). NotFound if the
+  // node knows no such transaction.
+  Result<Bytes> GetTransactionInput(const Hash32& tx_hash) const;
+
   // Polls until the transaction is in a block with `confirmations` - 1
   // blocks on top (1 and 0 mean: mined), and returns its receipt, whose
   // status may say the transaction reverted. FailedPrecondition if that takes

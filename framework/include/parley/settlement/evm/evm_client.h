@@ -65,6 +65,12 @@ class EvmClient : public Funder, public Adjudicator {
                   channel::ParticipantIndex actor) override;
   Status Conclude(const channel::Params& params) override;
   Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) override;
+  // In one transaction when the channel can conclude: with nothing
+  // registered, concludeFinal of a final `latest`; with a registered state,
+  // concludeAndWithdrawAll. Both pay every participant. Ok if `self` has
+  // already been paid so.
+  Status ConcludeAndWithdraw(const channel::Params& params, const channel::SignedState& latest,
+                             channel::ParticipantIndex self) override;
   Result<Dispute> GetDispute(const channel::ChannelId& channel) const override;
   uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override;
   void Unsubscribe(uint64_t subscription) override;
