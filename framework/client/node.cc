@@ -2,8 +2,6 @@
 
 #include <spdlog/spdlog.h>
 
-#include <algorithm>
-
 #include "node_entry.h"
 #include "parley/crypto/random.h"
 #include "parley/util/codec.h"
@@ -14,18 +12,6 @@ using channel::Channel;
 using channel::ChannelId;
 using channel::ParticipantIndex;
 using channel::Phase;
-
-namespace {
-
-// How many queued actions go into one signed state at most.
-constexpr size_t kMaxBatch = 1024;
-
-// A reason a peer can decode: at most wire::kMaxReasonLength bytes.
-std::string Reason(const Status& status) {
-  return status.message().substr(0, wire::kMaxReasonLength);
-}
-
-}  // namespace
 
 const char* NodeEventKindName(NodeEvent::Kind kind) {
   switch (kind) {
@@ -217,32 +203,6 @@ Status Node::OnChannel(const ChannelId& id, const std::function<Status(Entry&)>&
   });
 }
 
-void Node::ResendPending(Entry& entry) {
-  const Channel& c = entry.channel;
-  const channel::State* base = &c.latest().state;
-  for (const channel::SignedState& proposal : c.pending()) {
-    Queue(entry.Peer(), wire::UpdateProposal{c.id(), proposal.state, *proposal.sigs[c.self()],
-                                             c.BaseHash(*base)});
-    base = &proposal.state;
-  }
-}
-
-void Node::OfferLatest(Entry& entry) {
-  const Channel& c = entry.channel;
-  if (c.latest().FullySigned()) {
-    Queue(entry.Peer(), wire::SyncState{c.id(), c.latest()});
-  } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()]) {
-    // A channel this node proposed that the peer has not signed yet: the
-    // proposal may have been lost.
-    Queue(entry.Peer(),
-          wire::ChannelProposal{c.params(), c.latest().state, *c.latest().sigs[c.self()]});
-  }
-  ResendPending(entry);
-  if (c.offer() && c.offer()->sigs[c.self()]) {  // this node's latest offer may have been lost
-    Queue(entry.Peer(), wire::StateOffer{c.id(), c.offer()->state, *c.offer()->sigs[c.self()]});
-  }
-}
-
 void Node::OnPeerConnected(const wire::PeerId& peer) {
   (void)Transact([&] {
     std::vector<Entry*> shared;
@@ -288,131 +248,6 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
   });
   if (!status.ok()) return status;
   return id;
-}
-
-Status Node::Update(const ChannelId& id, Bytes action) {
-  return OnChannel(id, [&](Entry& entry) -> Status {
-    if (entry.channel.phase() != Phase::kOpen) {
-      return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
-                                        channel::PhaseName(entry.channel.phase()) +
-                                        "; updates need an open channel");
-    }
-    if (entry.close_requested || entry.closing_in_flight) {
-      return Status::FailedPrecondition("channel " + ShortId(id) + " is closing");
-    }
-    if (entry.queued.size() >= options_.max_queued_actions) {
-      return Status::FailedPrecondition("channel " + ShortId(id) + " already has " +
-                                        std::to_string(entry.queued.size()) +
-                                        " actions waiting; retry when they are done");
-    }
-    entry.queued.push_back(std::move(action));
-    entry.yielding = false;  // a crossing lost earlier waits no longer than the next call
-    return ProposeQueued(entry);
-  });
-}
-
-Status Node::ProposeQueued(Entry& entry) {
-  size_t window =
-      std::clamp<size_t>(options_.max_updates_in_flight, 1, channel::kMaxPendingProposals);
-  Status first_failure;
-  while (entry.channel.pending().size() < window && !entry.closing_in_flight && !entry.yielding &&
-         entry.channel.phase() == Phase::kOpen &&
-         (!entry.queued.empty() || entry.close_requested)) {
-    size_t in_flight = entry.channel.pending().size();
-    Status s = ProposeNext(entry);
-    if (first_failure.ok()) first_failure = s;
-    if (entry.channel.pending().size() == in_flight) break;  // nothing went out
-  }
-  return first_failure;
-}
-
-Status Node::ProposeNext(Entry& entry) {
-  Channel& c = entry.channel;
-  PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(c.params().app));
-
-  const channel::State& base = c.ProposalBase();
-  Hash32 base_hash = c.BaseHash(base);
-  channel::State next = base;
-  std::vector<Bytes> applied;
-  Status first_failure;
-  while (!entry.queued.empty() && applied.size() < kMaxBatch) {
-    Bytes action = std::move(entry.queued.front());
-    entry.queued.pop_front();
-    auto after = app->ApplyAction(c.params(), next, c.self(), action);
-    if (!after.ok()) {
-      Emit({NodeEvent::Kind::kUpdateFailed, c.id(), 0, after.status().message()});
-      if (first_failure.ok()) first_failure = after.status();
-      continue;
-    }
-    next = std::move(after).value();
-    applied.push_back(std::move(action));
-  }
-  bool closing = entry.close_requested && entry.queued.empty();
-  if (applied.empty() && !closing) return first_failure;
-  next.version = c.NextVersion();
-  next.is_final = next.is_final || closing;
-
-  Channel after = c;
-  auto proposal = after.ProposeUpdate(next, key_, channel::kMaxPendingProposals);
-  Status proposed = proposal.ok() ? Commit(entry, std::move(after))  // durable before it is sent
-                                  : proposal.status();
-  if (!proposed.ok()) {  // the actions are dropped, and a close is no longer under way
-    entry.close_requested = false;
-    Emit({NodeEvent::Kind::kUpdateFailed, c.id(), next.version,
-          std::to_string(applied.size()) + " action(s) dropped: " + proposed.message()});
-    return proposed;
-  }
-  entry.in_flight.push_back(std::move(applied));
-  entry.closing_in_flight = closing;
-  entry.close_requested = false;
-  Queue(entry.Peer(), wire::UpdateProposal{c.id(), next, *proposal->sigs[c.self()], base_hash});
-  return first_failure;
-}
-
-Status Node::Offer(const ChannelId& id, Bytes action) {
-  return OnChannel(id, [&](Entry& entry) -> Status {
-    const Channel& c = entry.channel;
-    if (c.phase() != Phase::kOpen) {
-      return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
-                                        channel::PhaseName(c.phase()) +
-                                        "; offers need an open channel");
-    }
-    PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(c.params().app));
-    const channel::State& from = c.offer() ? c.offer()->state : c.latest().state;
-    PARLEY_ASSIGN_OR_RETURN(channel::State next,
-                            app->ApplyAction(c.params(), from, c.self(), action));
-    next.version = c.NextVersion();
-    Channel after = c;
-    PARLEY_ASSIGN_OR_RETURN(channel::SignedState offer, after.MakeOffer(next, key_));
-    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(after)));  // durable before it is sent
-    Queue(entry.Peer(), wire::StateOffer{id, offer.state, *offer.sigs[entry.channel.self()]});
-    return Status::Ok();
-  });
-}
-
-Status Node::AcceptOffer(const ChannelId& id) {
-  return OnChannel(id, [&](Entry& entry) -> Status {
-    Channel next = entry.channel;
-    PARLEY_RETURN_IF_ERROR(next.AcceptOffer(key_).status());
-    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-    const Channel& c = entry.channel;
-    Queue(entry.Peer(), wire::SyncState{id, c.latest()});
-    Emit({NodeEvent::Kind::kUpdated, id, c.latest().state.version, "accepted the peer's offer"});
-    return Status::Ok();
-  });
-}
-
-Status Node::Close(const ChannelId& id) {
-  return OnChannel(id, [&](Entry& entry) -> Status {
-    if (entry.channel.phase() != Phase::kOpen) {
-      return Status::FailedPrecondition("only an open channel can be closed cooperatively; " +
-                                        ShortId(id) + " is " +
-                                        channel::PhaseName(entry.channel.phase()));
-    }
-    entry.close_requested = true;
-    entry.yielding = false;
-    return ProposeQueued(entry);
-  });
 }
 
 Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
@@ -544,143 +379,6 @@ Status Node::OnChannelReject(Entry& entry, const wire::PeerId& from, const wire:
   }
   Emit({NodeEvent::Kind::kUpdateFailed, m.channel, 0, "the peer refused the channel: " + m.reason});
   return Status::Ok();
-}
-
-Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
-                              const wire::UpdateProposal& m) {
-  auto reject = [&](const Status& s) {
-    Queue(from, wire::UpdateReject{m.channel, m.state.version, s.code(), Reason(s)});
-    return s;
-  };
-  auto index = IndexOf(entry.channel.params(), from);
-  if (!index.ok()) return reject(index.status());
-  if (entry.channel.phase() == Phase::kFunding) {
-    // The peer saw the deposits before this node did (each learns of them
-    // from the ledger on its own, e.g. polling an EVM chain's logs): look at
-    // the ledger now instead of refusing the update.
-    Status funding = AdvanceFunding(entry);
-    if (!funding.ok()) {
-      spdlog::warn("channel {}: funding: {}", ShortId(m.channel), funding.ToString());
-    }
-  }
-
-  Channel next = entry.channel;
-  size_t pending_before = next.pending().size();
-  auto sig = next.HandleProposal(m.state, m.base, *index, m.sig, key_);
-  if (!(next.record() == entry.channel.record())) {
-    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));  // durable before the answer
-  }
-  if (!sig.ok()) {
-    size_t lost = pending_before - entry.channel.pending().size();
-    if (lost > 0) {  // lost the tie-break: retry after the peer
-      entry.Requeue(lost);
-      entry.yielding = true;
-    }
-    return reject(sig.status());
-  }
-  entry.yielding = false;
-  Queue(from, wire::UpdateAccept{m.channel, m.state.version, *sig});
-  Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.version, ""});
-  return ProposeQueued(entry);
-}
-
-Status Node::OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::UpdateAccept& m) {
-  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry.channel.params(), from));
-  Channel next = entry.channel;
-  PARLEY_RETURN_IF_ERROR(next.HandleAccept(m.version, signer, m.sig));
-  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-  entry.Settle(1);
-  Emit({NodeEvent::Kind::kUpdated, m.channel, m.version, ""});
-  return ProposeQueued(entry);
-}
-
-Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::UpdateReject& m) {
-  PARLEY_RETURN_IF_ERROR(IndexOf(entry.channel.params(), from).status());
-  Channel next = entry.channel;
-  size_t pending_before = next.pending().size();
-  PARLEY_RETURN_IF_ERROR(next.HandleReject(m.version));
-  size_t dropped = pending_before - next.pending().size();
-  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-  if (m.code == StatusCode::kAborted) {
-    entry.Requeue(dropped);  // proposals crossed; ours go again at the next versions
-  } else {
-    // The refused proposal's actions fail; those built on it go again.
-    entry.Requeue(dropped - 1);
-    if (!entry.in_flight.empty()) entry.in_flight.pop_back();
-    entry.closing_in_flight = false;
-    Emit({NodeEvent::Kind::kUpdateFailed, m.channel, m.version,
-          "the peer refused version " + std::to_string(m.version) + ": " + m.reason});
-  }
-  return ProposeQueued(entry);
-}
-
-Status Node::OnStateOffer(Entry& entry, const wire::PeerId& from, const wire::StateOffer& m) {
-  PARLEY_ASSIGN_OR_RETURN(ParticipantIndex maker, IndexOf(entry.channel.params(), from));
-  Channel next = entry.channel;
-  PARLEY_RETURN_IF_ERROR(next.HandleOffer(m.state, maker, m.sig));
-  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));  // the best offer is money: keep it
-  Emit({NodeEvent::Kind::kOffered, m.channel, m.state.version, ""});
-  return Status::Ok();
-}
-
-Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::SyncState& m) {
-  PARLEY_RETURN_IF_ERROR(IndexOf(entry.channel.params(), from).status());
-  Channel next = entry.channel;
-  PARLEY_ASSIGN_OR_RETURN(auto outcome, next.AdoptSigned(m.state));
-  switch (outcome) {
-    case Channel::SyncOutcome::kKnown:
-      ResendPending(entry);  // the peer may have (re)started and missed it
-      return Status::Ok();
-    case Channel::SyncOutcome::kConflict: {
-      // Someone signed two states of one version: keep both, and say so.
-      const channel::SignedState& ours = entry.channel.latest();
-      PARLEY_RETURN_IF_ERROR(channels_store_.PutEvidence(ours, m.state));
-      Emit({NodeEvent::Kind::kEquivocation, m.channel, ours.state.version,
-            "the peer holds a different fully signed state of version " +
-                std::to_string(ours.state.version) + "; both are kept as evidence"});
-      return Status::Ok();
-    }
-    case Channel::SyncOutcome::kAdopted:
-      return AdoptNewer(entry, std::move(next), "synced from the peer");
-  }
-  return Status::Ok();
-}
-
-Status Node::AdoptState(const ChannelId& id, const channel::SignedState& state) {
-  return OnChannel(id, [&](Entry& entry) -> Status {
-    Channel next = entry.channel;
-    PARLEY_ASSIGN_OR_RETURN(auto outcome, next.AdoptSigned(state));
-    if (outcome != Channel::SyncOutcome::kAdopted) {
-      return Status::FailedPrecondition("version " + std::to_string(state.state.version) +
-                                        " is not newer than the latest, version " +
-                                        std::to_string(entry.channel.latest().state.version));
-    }
-    return AdoptNewer(entry, std::move(next), "adopted");
-  });
-}
-
-Status Node::AdoptNewer(Entry& entry, Channel next, const std::string& how) {
-  uint64_t adopted = next.latest().state.version;
-  const auto& before = entry.channel.pending();
-  size_t settled = std::count_if(before.begin(), before.end(), [&](const channel::SignedState& p) {
-    return p.state.version <= adopted;
-  });
-  size_t moot = before.size() - settled - next.pending().size();
-  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-  const Channel& c = entry.channel;
-  entry.Requeue(moot);    // built on a state the adopted one replaced
-  entry.Settle(settled);  // their actions are in a state both have signed
-  Emit({NodeEvent::Kind::kUpdated, c.id(), c.latest().state.version, how});
-  ResendPending(entry);                 // if one is still above the adopted state
-  if (c.phase() == Phase::kDisputed) {  // refute with it while we can
-    Status refuted = adjudicator_.Register(c.params(), c.latest());
-    if (!refuted.ok()) {
-      spdlog::warn("channel {}: registering the adopted state: {}", ShortId(c.id()),
-                   refuted.ToString());
-    }
-  }
-  PARLEY_RETURN_IF_ERROR(AdvanceFunding(entry));  // an initial state completed by sync
-  return ProposeQueued(entry);
 }
 
 ChannelInfo Node::Info(const Entry& entry) const {

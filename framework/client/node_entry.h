@@ -12,6 +12,11 @@
 
 namespace parley::client {
 
+// A reason a peer can decode: at most wire::kMaxReasonLength bytes.
+inline std::string Reason(const Status& status) {
+  return status.message().substr(0, wire::kMaxReasonLength);
+}
+
 // The first 12 hex digits of a channel id, for messages and logs.
 inline std::string ShortId(const channel::ChannelId& id) { return ToHex(id).substr(0, 12); }
 
