@@ -70,35 +70,57 @@ Status Node::Update(const ChannelId& id, Bytes action) {
 }
 
 Status Node::ProposeQueued(Entry& entry) {
+  return CommitAndPropose(entry, entry.channel, /*draft_changed=*/false, [] {});
+}
+
+Status Node::CommitAndPropose(Entry& entry, Channel draft, bool draft_changed,
+                              const std::function<void()>& committed) {
   size_t window =
       std::clamp<size_t>(options_.max_updates_in_flight, 1, channel::kMaxPendingProposals);
   Status first_failure;
-  while (entry.channel.pending().size() < window && !entry.closing_in_flight && !entry.yielding &&
-         entry.channel.phase() == Phase::kOpen &&
-         (!entry.queued.empty() || entry.close_requested)) {
-    size_t in_flight = entry.channel.pending().size();
-    Status s = ProposeNext(entry);
-    if (first_failure.ok()) first_failure = s;
-    if (entry.channel.pending().size() == in_flight) break;  // nothing went out
+  std::vector<wire::UpdateProposal> proposals;
+  while (draft.pending().size() < window && !entry.closing_in_flight && !entry.yielding &&
+         draft.phase() == Phase::kOpen && (!entry.queued.empty() || entry.close_requested)) {
+    auto proposal = DraftProposal(entry, draft, first_failure);
+    if (!proposal) break;  // nothing went out
+    proposals.push_back(std::move(*proposal));
   }
+  if (!draft_changed && proposals.empty()) return first_failure;
+
+  Status durable = Commit(entry, std::move(draft));  // before anything is sent
+  if (!durable.ok()) {  // the drafted actions are dropped, and a close is no longer under way
+    for (auto p = proposals.rbegin(); p != proposals.rend(); ++p) {  // newest first
+      Emit({NodeEvent::Kind::kUpdateFailed, p->channel, p->state.version,
+            std::to_string(entry.in_flight.back().size()) +
+                " action(s) dropped: " + durable.message()});
+      entry.in_flight.pop_back();
+    }
+    if (!proposals.empty()) entry.closing_in_flight = false;
+    entry.close_requested = false;
+    return durable;
+  }
+  committed();
+  for (wire::UpdateProposal& p : proposals) Queue(entry.Peer(), std::move(p));
   return first_failure;
 }
 
-Status Node::ProposeNext(Entry& entry) {
-  Channel& c = entry.channel;
-  PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(c.params().app));
-
-  const channel::State& base = c.ProposalBase();
-  Hash32 base_hash = c.BaseHash(base);
+std::optional<wire::UpdateProposal> Node::DraftProposal(Entry& entry, Channel& draft,
+                                                        Status& first_failure) {
+  auto app = apps_.Find(draft.params().app);
+  if (!app.ok()) {
+    if (first_failure.ok()) first_failure = app.status();
+    return std::nullopt;
+  }
+  const channel::State& base = draft.ProposalBase();
+  Hash32 base_hash = draft.BaseHash(base);
   channel::State next = base;
   std::vector<Bytes> applied;
-  Status first_failure;
   while (!entry.queued.empty() && applied.size() < kMaxBatch) {
     Bytes action = std::move(entry.queued.front());
     entry.queued.pop_front();
-    auto after = app->ApplyAction(c.params(), next, c.self(), action);
+    auto after = (*app)->ApplyAction(draft.params(), next, draft.self(), action);
     if (!after.ok()) {
-      Emit({NodeEvent::Kind::kUpdateFailed, c.id(), 0, after.status().message()});
+      Emit({NodeEvent::Kind::kUpdateFailed, draft.id(), 0, after.status().message()});
       if (first_failure.ok()) first_failure = after.status();
       continue;
     }
@@ -106,25 +128,23 @@ Status Node::ProposeNext(Entry& entry) {
     applied.push_back(std::move(action));
   }
   bool closing = entry.close_requested && entry.queued.empty();
-  if (applied.empty() && !closing) return first_failure;
-  next.version = c.NextVersion();
+  if (applied.empty() && !closing) return std::nullopt;
+  next.version = draft.NextVersion();
   next.is_final = next.is_final || closing;
 
-  Channel after = c;
-  auto proposal = after.ProposeUpdate(next, key_, channel::kMaxPendingProposals);
-  Status proposed = proposal.ok() ? Commit(entry, std::move(after))  // durable before it is sent
-                                  : proposal.status();
-  if (!proposed.ok()) {  // the actions are dropped, and a close is no longer under way
+  auto signed_state = draft.ProposeUpdate(next, key_, channel::kMaxPendingProposals);
+  if (!signed_state.ok()) {  // the actions are dropped, and a close is no longer under way
     entry.close_requested = false;
-    Emit({NodeEvent::Kind::kUpdateFailed, c.id(), next.version,
-          std::to_string(applied.size()) + " action(s) dropped: " + proposed.message()});
-    return proposed;
+    Emit({NodeEvent::Kind::kUpdateFailed, draft.id(), next.version,
+          std::to_string(applied.size()) +
+              " action(s) dropped: " + signed_state.status().message()});
+    if (first_failure.ok()) first_failure = signed_state.status();
+    return std::nullopt;
   }
   entry.in_flight.push_back(std::move(applied));
   entry.closing_in_flight = closing;
   entry.close_requested = false;
-  Queue(entry.Peer(), wire::UpdateProposal{c.id(), next, *proposal->sigs[c.self()], base_hash});
-  return first_failure;
+  return wire::UpdateProposal{draft.id(), next, *signed_state->sigs[draft.self()], base_hash};
 }
 
 Status Node::Offer(const ChannelId& id, Bytes action) {
@@ -194,10 +214,10 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
   Channel next = entry.channel;
   size_t pending_before = next.pending().size();
   auto sig = next.HandleProposal(m.state, m.base, *index, m.sig, key_);
-  if (!(next.record() == entry.channel.record())) {
-    PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));  // durable before the answer
-  }
   if (!sig.ok()) {
+    if (!(next.record() == entry.channel.record())) {
+      PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
+    }
     size_t lost = pending_before - entry.channel.pending().size();
     if (lost > 0) {  // lost the tie-break: retry after the peer
       entry.Requeue(lost);
@@ -206,19 +226,23 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
     return reject(sig.status());
   }
   entry.yielding = false;
-  Queue(from, wire::UpdateAccept{m.channel, m.state.version, *sig});
-  Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.version, ""});
-  return ProposeQueued(entry);
+  // One synced write holds the countersigned state and this node's own next
+  // proposals; the answer goes out before them, as they build on it.
+  return CommitAndPropose(entry, std::move(next), /*draft_changed=*/true, [&] {
+    Queue(from, wire::UpdateAccept{m.channel, m.state.version, *sig});
+    Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.version, ""});
+  });
 }
 
 Status Node::OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::UpdateAccept& m) {
   PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry.channel.params(), from));
   Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.HandleAccept(m.version, signer, m.sig));
-  PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-  entry.Settle(1);
-  Emit({NodeEvent::Kind::kUpdated, m.channel, m.version, ""});
-  return ProposeQueued(entry);
+  // The completed state and the next proposals share one synced write.
+  return CommitAndPropose(entry, std::move(next), /*draft_changed=*/true, [&] {
+    entry.Settle(1);
+    Emit({NodeEvent::Kind::kUpdated, m.channel, m.version, ""});
+  });
 }
 
 Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::UpdateReject& m) {

@@ -265,10 +265,19 @@ class Node {
   // proposals await the peer (each proposal takes what is queued, up to a
   // batch).
   Status ProposeQueued(Entry& entry);
-  // Proposes one state: the queued actions (up to a batch) on top of the
-  // last pending proposal or the latest state; or the final state of a
-  // requested close.
-  Status ProposeNext(Entry& entry);
+  // Adds to `draft` the proposals ProposeQueued would make, persists it in
+  // one synced write (skipped when neither `draft_changed` nor a proposal
+  // was made), runs `committed`, then queues the proposals. If the write
+  // fails, the entry's channel stays as it was and the drafted actions are
+  // dropped. Returns the write's failure, else the first action's.
+  Status CommitAndPropose(Entry& entry, channel::Channel draft, bool draft_changed,
+                          const std::function<void()>& committed);
+  // Adds to `draft` one proposal: the queued actions (up to a batch) on top
+  // of its last pending proposal or latest state; or the final state of a
+  // requested close. Nothing when there is nothing to propose or it fails
+  // (the failure goes into `first_failure` unless one is there).
+  std::optional<wire::UpdateProposal> DraftProposal(Entry& entry, channel::Channel& draft,
+                                                    Status& first_failure);
   // Deposits this node's missing share and opens the channel once funded.
   Status AdvanceFunding(Entry& entry);
   void HandleLedgerEvent(Entry& entry, const settlement::Event& event);
