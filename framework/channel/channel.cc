@@ -78,6 +78,11 @@ Status Read(Reader& r, ChannelRecord* record) {
   uint64_t last_signed;
   PARLEY_RETURN_IF_ERROR(r.Bool(&has_signed));
   PARLEY_RETURN_IF_ERROR(r.U64(&last_signed));
+  if (!has_signed && last_signed != 0) {  // one record, one encoding
+    return Status::InvalidArgument(
+        "a channel record that has signed no version stores 0 as it, not " +
+        std::to_string(last_signed));
+  }
   record->last_signed_version = has_signed ? std::optional(last_signed) : std::nullopt;
   PARLEY_RETURN_IF_ERROR(r.Fixed(&record->last_signed_hash));
   PARLEY_RETURN_IF_ERROR(r.U64(&record->current_version));

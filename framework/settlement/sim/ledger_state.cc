@@ -270,7 +270,7 @@ store::WriteBatch Diff(const LedgerState& before, const LedgerState& after) {
     auto it = before.accounts.find(account);
     DiffMap(
         it == before.accounts.end() ? kNone : it->second, assets,
-        [&](const std::string& asset) {
+        [&, &account = account](const std::string& asset) {
           return std::string(kAccountPrefix) + account + "/" + asset;
         },
         EncodeAmount, batch);
