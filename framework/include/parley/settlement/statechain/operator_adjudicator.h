@@ -1,0 +1,121 @@
+// OperatorAdjudicator: the statechain operator as the adjudicator of the
+// payment channels opened on its coins (docs/statechain-protocol.md,
+// "Channels on a statecoin"). Every spend of such a coin needs the
+// operator's partial signature, so the operator enforces the dispute rules
+// of settlement::Adjudicator by what it agrees to co-sign:
+//   - Register a fully signed state; a higher version refutes it during
+//     challenge_duration blocks (the timeout is not extended).
+//   - Conclude after the timeout, or at once for a final state (which is
+//     also the cooperative close).
+//   - CoSignSplit: afterwards the operator co-signs ONLY the settlement
+//     split of the concluded state, with the nonce it pre-committed for that
+//     version, completing Alice's and Bob's partial signatures; it
+//     broadcasts the split, which pays both participants at once.
+// Backups: SignBackup co-signs the split of a checkpoint with a lock time
+// below every earlier one, so the latest checkpoint settles first if the
+// operator vanishes.
+//
+// Time is the ledger's height. No deposits (the coin funds the channel) and
+// no force-moves. This slice holds its records and the operator's share in
+// memory. Thread-safe; events are delivered after the lock is released.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+
+#include "parley/channel/scheme.h"
+#include "parley/settlement/adjudicator.h"
+#include "parley/settlement/statechain/channel_split.h"
+#include "parley/settlement/statechain/ledger.h"
+
+namespace parley::settlement::statechain {
+
+// What opening a channel on a coin hands the operator.
+struct ChannelOpening {
+  ChannelCoin coin;
+  crypto::PublicKey owner_share;  // O, which A + B must equal
+  // Alice's and Bob's proofs of possession of A and B over the channel id
+  // (two_party::ProveShare).
+  std::array<crypto::Signature, kChannelParticipants> share_proofs{};
+  // The coin's current statechain backup lock time: the channel's backups
+  // must become valid before it.
+  uint32_t coin_lock_time = 0;
+};
+
+class OperatorAdjudicator final : public Adjudicator {
+ public:
+  // The most nonces one SplitNonces call hands out.
+  static constexpr size_t kMaxNonceBatch = 1024;
+
+  // `ledger` and `scheme` must outlive the adjudicator.
+  OperatorAdjudicator(CoinLedger& ledger, const channel::SignatureScheme& scheme);
+  ~OperatorAdjudicator() override;
+
+  // Opens `params` (two participants, this scheme) on a coin whose
+  // operator share is `operator_share`. InvalidArgument for bad params or a
+  // coin whose shares are not (A, B, operator_share) with empty payouts;
+  // PermissionDenied if A + B is not O, a proof fails, or A + B + S is not
+  // the coin's output key; AlreadyExists for a channel opened before.
+  Status OpenChannel(const channel::Params& params, const ChannelOpening& opening,
+                     const crypto::PrivateKey& operator_share);
+
+  // The operator's public nonces for the settlement splits of versions
+  // first_version .. first_version + count - 1, made now or earlier (the
+  // same version always gets the same nonce). InvalidArgument for a count of
+  // 0 or above kMaxNonceBatch; FailedPrecondition once concluded.
+  Result<std::vector<crypto::multi_party::PublicNonce>> SplitNonces(
+      const channel::ChannelId& channel, uint64_t first_version, size_t count);
+
+  // After conclusion: `split` must be the settlement split of the concluded
+  // state and `signatures` Alice's and Bob's on it for that version. Signs
+  // with the version's nonce, broadcasts and returns the complete split.
+  // FailedPrecondition if not concluded or already paid; PermissionDenied
+  // for any other transaction or version, or a partial signature that does
+  // not verify. Nothing changes on failure.
+  Result<crypto::Transaction> CoSignSplit(const channel::Params& params,
+                                          const crypto::Transaction& split,
+                                          const SplitSignatures& signatures);
+
+  // A fresh operator nonce for the next backup (replacing an unused one).
+  Result<crypto::multi_party::PublicNonce> BackupNonce(const channel::ChannelId& channel);
+  // The operator's partial signature on BuildSplit(checkpoint, lock_time),
+  // with Alice's and Bob's `nonces` and the BackupNonce. PermissionDenied
+  // unless the checkpoint is fully signed; FailedPrecondition once in
+  // dispute, without a BackupNonce, for a version below the last
+  // checkpoint's, or a lock time not below the last backup's (or the
+  // coin's) or already reached.
+  Result<crypto::multi_party::PartialSignature> SignBackup(
+      const channel::Params& params, const channel::SignedState& checkpoint, uint32_t lock_time,
+      const std::array<crypto::multi_party::PublicNonce, kChannelParticipants>& nonces);
+
+  // Adjudicator. Register also refuses (FailedPrecondition) a dispute that
+  // would end at or after the last backup's lock time, and a state whose
+  // split cannot be built (InvalidArgument). Withdraw is Ok once the split
+  // paid everyone, FailedPrecondition before.
+  Status Register(const channel::Params& params, const channel::SignedState& state) override;
+  Status Progress(const channel::Params& params, const channel::SignedState& to,
+                  channel::ParticipantIndex actor) override;
+  Status Conclude(const channel::Params& params) override;
+  Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) override;
+  Result<Dispute> GetDispute(const channel::ChannelId& channel) const override;
+  uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override;
+  void Unsubscribe(uint64_t subscription) override;
+  Tick Now() const override { return ledger_.Height(); }
+
+ private:
+  struct Record;
+  Result<Record*> Find(const channel::Params& params);
+  Result<Record*> Find(const channel::ChannelId& channel);
+  void Emit(std::vector<Event> events);
+
+  CoinLedger& ledger_;
+  const channel::SignatureScheme& scheme_;
+  mutable std::mutex mu_;
+  std::map<channel::ChannelId, std::unique_ptr<Record>> records_;  // guarded by mu_
+  std::map<uint64_t, std::pair<channel::ChannelId, Handler>> handlers_;
+  uint64_t next_subscription_ = 1;
+};
+
+}  // namespace parley::settlement::statechain
