@@ -24,11 +24,13 @@
 #include "parley/settlement/remote_sim_ledger.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/store/store.h"
+#include "parley/watchtower/tower_client.h"
 #include "parley/wire/grpc_common.h"
 #include "payment/payment_app.h"
 #include "streaming/streaming_app.h"
 #include "tictactoe/tictactoe_app.h"
 #include "tipping/tipping_app.h"
+#include "tower_feed.h"
 
 namespace parley::daemon {
 namespace {
@@ -216,6 +218,10 @@ Status Run(const DaemonConfig& config) {
                                    "' is not supported; use sim://HOST:PORT or evm://HOST:PORT");
   }
   PARLEY_ASSIGN_OR_RETURN(auto evm_chain, ParseEvmChain(config));
+  if (on_evm && !config.watchtower.empty()) {
+    return Status::InvalidArgument(
+        "--watchtower: parley-watchtower watches a devchain; it cannot watch an EVM chain yet");
+  }
   auto max_deposit = channel::ParseAmount(config.max_deposit);
   if (!max_deposit.ok()) return max_deposit.status().WithContext("--max-deposit");
 
@@ -276,10 +282,22 @@ Status Run(const DaemonConfig& config) {
     wire::GrpcTransport& transport;
     ~StopTransportFirst() { transport.Stop(); }
   } stop_transport_first{*transport};
-  node->SetObserver([&events](const client::NodeEvent& e) { events.Publish(e); });
+  // With --watchtower, every new fully signed state also goes to the tower.
+  std::unique_ptr<watchtower::TowerClient> tower;
+  std::unique_ptr<TowerFeed> tower_feed;  // dies before the node
+  if (!config.watchtower.empty()) {
+    tower =
+        std::make_unique<watchtower::TowerClient>(config.watchtower, key, std::chrono::seconds(5));
+    tower_feed = std::make_unique<TowerFeed>(*node, *tower);
+  }
+  node->SetObserver([&events, feed = tower_feed.get()](const client::NodeEvent& e) {
+    events.Publish(e);
+    if (feed) feed->OnEvent(e);
+  });
   transport->SetConnectionHandler(
       [&node](const wire::PeerId& peer) { node->OnPeerConnected(peer); });
   PARLEY_RETURN_IF_ERROR(node->Start());
+  if (tower_feed) tower_feed->Start();
   PeerBook peers(config.data_dir + "/peers");
   for (const auto& line : peers.lines()) {
     if (!Dial(*transport, line)) spdlog::warn("ignoring peer line '{}'", line);
@@ -305,9 +323,10 @@ Status Run(const DaemonConfig& config) {
   auto api_server = Serve(config.api, &api, &api_port);
   if (!api_server) return Status::IoError("cannot serve the API on " + config.api);
 
-  std::printf("parleyd ready: node %s, peers on %s, api on %s%s\n",
+  std::printf("parleyd ready: node %s, peers on %s, api on %s%s%s\n",
               key.public_key().ToHex().c_str(), config.listen.c_str(), config.api.c_str(),
-              config.devchain.empty() ? "" : (", devchain on " + config.devchain).c_str());
+              config.devchain.empty() ? "" : (", devchain on " + config.devchain).c_str(),
+              config.watchtower.empty() ? "" : (", watchtower " + config.watchtower).c_str());
   std::fflush(stdout);
 
   auto next_tick = Clock::now() + std::chrono::milliseconds(config.tick_ms);
@@ -335,6 +354,7 @@ Status Run(const DaemonConfig& config) {
   if (devchain_server) {
     devchain_server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   }
+  if (tower_feed) tower_feed->Stop();
   node.reset();
   spdlog::info("stopped");
   return Status::Ok();

@@ -25,6 +25,7 @@ struct DaemonConfig {
   uint64_t tick_ms = 1000;          // a hosted devchain's clock: one tick per this
   bool devchain_dev_calls = false;  // let anyone Mint and Advance on the hosted devchain
   std::string max_deposit = "0";    // most this node deposits into a peer's channel
+  std::string watchtower;           // hand every latest state to this tower, HOST:PORT
 };
 
 // Runs until SIGTERM or SIGINT, then shuts down cleanly. A Status for what

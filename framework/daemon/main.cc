@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   cli.add_option("--max-deposit", config.max_deposit,
                  "most this node deposits into a channel a peer proposes")
       ->capture_default_str();
+  cli.add_option("--watchtower", config.watchtower,
+                 "hand every channel's latest fully signed state to the parley-watchtower at "
+                 "HOST:PORT, which refutes stale registrations while this node is offline "
+                 "(docs/operations.md)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);
