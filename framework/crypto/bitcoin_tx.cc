@@ -1,5 +1,6 @@
 #include "parley/crypto/bitcoin_tx.h"
 
+#include <algorithm>
 #include <string>
 
 #include "parley/crypto/hash.h"
@@ -197,6 +198,36 @@ Bytes Serialize(const Transaction& tx) {
 }
 
 Hash32 Txid(const Transaction& tx) { return Sha256(Sha256(SerializeWithoutWitness(tx))); }
+
+Hash32 Wtxid(const Transaction& tx) { return Sha256(Sha256(Serialize(tx))); }
+
+std::string DisplayHex(const Hash32& txid) {
+  Hash32 reversed = txid;
+  std::reverse(reversed.begin(), reversed.end());
+  return ToHex(reversed);
+}
+
+std::string ToString(const OutPoint& outpoint) {
+  return DisplayHex(outpoint.txid) + ":" + std::to_string(outpoint.index);
+}
+
+Status CheckLockTime(const Transaction& tx, uint64_t block_height) {
+  if (tx.lock_time == 0) return Status::Ok();
+  bool all_final = std::all_of(tx.inputs.begin(), tx.inputs.end(),
+                               [](const TxIn& in) { return in.sequence == kSequenceFinal; });
+  if (all_final) return Status::Ok();
+  if (tx.lock_time >= kLockTimeThreshold) {
+    return Status::InvalidArgument(
+        "nLockTime " + std::to_string(tx.lock_time) +
+        " is a Unix time, and this chain has block heights only: use a height below " +
+        std::to_string(kLockTimeThreshold) + ", or set every input's nSequence to 0xffffffff");
+  }
+  if (tx.lock_time < block_height) return Status::Ok();
+  return Status::FailedPrecondition("nLockTime " + std::to_string(tx.lock_time) +
+                                    " is not reached: the transaction may be in block " +
+                                    std::to_string(uint64_t{tx.lock_time} + 1) +
+                                    " or later, not in block " + std::to_string(block_height));
+}
 
 Result<Transaction> ParseTransaction(ByteView bytes) {
   WireReader reader(bytes);

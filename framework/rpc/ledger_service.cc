@@ -3,6 +3,7 @@
 #include <condition_variable>
 #include <deque>
 
+#include "parley/crypto/bitcoin_tx.h"
 #include "parley/crypto/schnorr.h"
 #include "parley/wire/grpc_common.h"
 
@@ -22,6 +23,13 @@ Status DevCallsRefused(const char* call) {
   return Status::PermissionDenied(std::string(call) +
                                   " is a development call; start the devchain's daemon with "
                                   "--devchain-dev-calls to allow it");
+}
+
+std::string BytesString(ByteView bytes) { return {bytes.begin(), bytes.end()}; }
+
+Result<crypto::OutPoint> FromProto(const v1::BitcoinOutPoint& outpoint) {
+  PARLEY_ASSIGN_OR_RETURN(Hash32 txid, wire::Hash32FromBytes(outpoint.txid(), "a txid"));
+  return crypto::OutPoint{.txid = txid, .index = outpoint.index()};
 }
 
 // Runs `body`, turning its Status into the gRPC status.
@@ -183,6 +191,40 @@ grpc::Status LedgerService::Subscribe(grpc::ServerContext* context, const v1::Su
   }
   ledger_.Unsubscribe(subscription);
   return grpc::Status::OK;
+}
+
+grpc::Status LedgerService::Fund(grpc::ServerContext*, const v1::FundRequest* r,
+                                 v1::FundReply* reply) {
+  return Serve([&]() -> Status {
+    if (!allow_dev_calls_) return DevCallsRefused("Fund");
+    PARLEY_ASSIGN_OR_RETURN(auto outpoint, ledger_.Fund(AsBytes(r->script_pubkey()), r->sats()));
+    reply->mutable_outpoint()->set_txid(BytesString(outpoint.txid));
+    reply->mutable_outpoint()->set_index(outpoint.index);
+    return Status::Ok();
+  });
+}
+
+grpc::Status LedgerService::BroadcastTransaction(grpc::ServerContext*,
+                                                 const v1::BroadcastTransactionRequest* r,
+                                                 v1::BroadcastTransactionReply* reply) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto tx, crypto::ParseTransaction(AsBytes(r->transaction())));
+    PARLEY_ASSIGN_OR_RETURN(auto txid, ledger_.BroadcastTransaction(tx));
+    reply->set_txid(BytesString(txid));
+    return Status::Ok();
+  });
+}
+
+grpc::Status LedgerService::GetUtxo(grpc::ServerContext*, const v1::GetUtxoRequest* r,
+                                    v1::GetUtxoReply* reply) {
+  return Serve([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(auto outpoint, FromProto(r->outpoint()));
+    PARLEY_ASSIGN_OR_RETURN(auto utxo, ledger_.GetUtxo(outpoint));
+    reply->set_sats(utxo.output.amount_sats);
+    reply->set_script_pubkey(BytesString(utxo.output.script_pubkey));
+    reply->set_height(utxo.height);
+    return Status::Ok();
+  });
 }
 
 }  // namespace parley::rpc

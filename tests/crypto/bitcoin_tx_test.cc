@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <string>
+#include <vector>
 
 #include "crypto/json_vectors.h"
 
@@ -19,6 +20,19 @@ constexpr char kGenesisCoinbaseHex[] =
     "c112de5c384df7ba0b8d578a4c702b6bf11d5fac00000000";
 constexpr char kGenesisCoinbaseTxid[] =
     "4a5e1e4baab89f3a32518a88c31bc87f618f76673e2cc77ab2127b7afdeda33b";
+
+// A mainnet segwit transaction (one P2WPKH input, one P2SH output), with its
+// txid and wtxid as printed. Source: rust-bitcoin's test
+// `decode_segwit_transaction` (bitcoin/src/blockdata/transaction.rs), which
+// asserts both hashes; the txid is the one block explorers list for it.
+constexpr char kSegwitTxHex[] =
+    "02000000000101595895ea20179de87052b4046dfe6fd515860505d6511a9004cf12a1f93cac7c0100000000ffff"
+    "ffff01deb807000000000017a9140f3444e271620c736808aa7b33e370bd87cb5a078702483045022100fb60dad8"
+    "df4af2841adc0346638c16d0b8035f5e3f3753b88db122e70c79f9370220756e6633b17fd2710e626347d28d60b0"
+    "a2d6cbb41de51740644b9fb3ba7751040121028fa937ca8cba2197a37c007176ed8941055d3bcb8627d085e94553"
+    "e62f057dcc00000000";
+constexpr char kSegwitTxid[] = "f5864806e3565c34d1b41e716f72609d00b55ea5eac5b924c9719a842ef42206";
+constexpr char kSegwitWtxid[] = "80b7d8a82d5d5bf92905b06f2014dd699e03837ca172e3a59d51426ebbe3e7f5";
 
 class BitcoinTxTest : public ::testing::Test {
  protected:
@@ -47,6 +61,29 @@ TEST_F(BitcoinTxTest, TxidOfTheGenesisCoinbase) {
   Hash32 txid = Txid(*tx);
   std::reverse(txid.begin(), txid.end());
   EXPECT_EQ(ToHex(txid), kGenesisCoinbaseTxid);
+}
+
+TEST_F(BitcoinTxTest, TxidAndWtxidOfAMainnetSegwitTransaction) {
+  Result<Transaction> tx = ParseTransactionHex(kSegwitTxHex);
+  ASSERT_TRUE(tx.ok()) << tx.status().ToString();
+  ASSERT_TRUE(tx->HasWitness());
+  EXPECT_EQ(DisplayHex(Txid(*tx)), kSegwitTxid);
+  EXPECT_EQ(DisplayHex(Wtxid(*tx)), kSegwitWtxid);
+  EXPECT_EQ(ToString(tx->inputs[0].prevout),
+            "7cac3cf9a112cf04901a51d605058615d56ffe6d04b45270e89d1720ea955859:1");
+}
+
+TEST_F(BitcoinTxTest, WithoutWitnessesTheWtxidIsTheTxid) {
+  Result<Transaction> genesis = ParseTransactionHex(kGenesisCoinbaseHex);
+  ASSERT_TRUE(genesis.ok()) << genesis.status().ToString();
+  EXPECT_EQ(DisplayHex(Wtxid(*genesis)), kGenesisCoinbaseTxid);
+  Transaction signed_tx = ParseTransaction(segwit_).value();
+  EXPECT_NE(Wtxid(signed_tx), Txid(signed_tx));
+  // Its witnesses stripped, the wtxid of the signed transaction is its txid.
+  Transaction stripped = ParseTransaction(SerializeWithoutWitness(signed_tx)).value();
+  EXPECT_EQ(Wtxid(stripped), Txid(signed_tx));
+  Transaction unsigned_tx = ParseTransaction(legacy_).value();
+  EXPECT_EQ(Wtxid(unsigned_tx), Txid(unsigned_tx));
 }
 
 TEST_F(BitcoinTxTest, BothEncodingsRoundTrip) {
@@ -130,6 +167,55 @@ TEST_F(BitcoinTxTest, RejectsMalformedEncodings) {
         << c.reason << " not in: " << tx.status().message();
   }
   EXPECT_FALSE(ParseTransactionHex("zz").ok());
+}
+
+// Bitcoin Core's IsFinalTx, for a chain of heights only.
+class LockTimeTest : public ::testing::Test {
+ protected:
+  static Transaction WithLockTime(uint32_t lock_time, std::vector<uint32_t> sequences) {
+    Transaction tx;
+    for (uint32_t sequence : sequences) tx.inputs.push_back({.sequence = sequence});
+    tx.outputs.push_back({});
+    tx.lock_time = lock_time;
+    return tx;
+  }
+};
+
+TEST_F(LockTimeTest, ZeroIsFinalInEveryBlock) {
+  for (uint64_t height : {0u, 1u, 1000u}) {
+    EXPECT_TRUE(CheckLockTime(WithLockTime(0, {0}), height).ok()) << height;
+  }
+}
+
+TEST_F(LockTimeTest, AHeightIsFinalInTheBlocksAboveIt) {
+  Transaction tx = WithLockTime(100, {kSequenceFinal, 0xfffffffe});
+  Status at = CheckLockTime(tx, 100);
+  EXPECT_EQ(at.code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(at.message().find("block 101 or later, not in block 100"), std::string::npos)
+      << at.message();
+  EXPECT_EQ(CheckLockTime(tx, 99).code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CheckLockTime(tx, 101).ok());
+  EXPECT_TRUE(CheckLockTime(tx, uint64_t{1} << 40).ok());
+  // The largest height.
+  tx.lock_time = kLockTimeThreshold - 1;
+  EXPECT_EQ(CheckLockTime(tx, kLockTimeThreshold - 1).code(), StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(CheckLockTime(tx, kLockTimeThreshold).ok());
+}
+
+TEST_F(LockTimeTest, FinalSequencesOnEveryInputTurnTheLockTimeOff) {
+  for (uint32_t lock_time : {100u, kLockTimeThreshold, 0xffffffffu}) {
+    EXPECT_TRUE(CheckLockTime(WithLockTime(lock_time, {kSequenceFinal, kSequenceFinal}), 1).ok())
+        << lock_time;
+    EXPECT_FALSE(CheckLockTime(WithLockTime(lock_time, {kSequenceFinal, 0}), 1).ok()) << lock_time;
+  }
+}
+
+TEST_F(LockTimeTest, AUnixTimeIsRefused) {
+  for (uint32_t lock_time : {kLockTimeThreshold, 1'700'000'000u}) {
+    Status s = CheckLockTime(WithLockTime(lock_time, {0}), uint64_t{1} << 40);
+    EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(s.message().find("Unix time"), std::string::npos) << s.message();
+  }
 }
 
 TEST(CompactSizeTest, UsesTheShortestEncoding) {

@@ -365,4 +365,37 @@ Result<Amount> RemoteSimLedger::Balance(const crypto::PublicKey& account,
   return AmountFromBytes(reply.amount());
 }
 
+Result<crypto::OutPoint> RemoteSimLedger::Fund(ByteView script_pubkey, int64_t sats) {
+  v1::FundRequest request;
+  request.set_script_pubkey(std::string(script_pubkey.begin(), script_pubkey.end()));
+  request.set_sats(sats);
+  v1::FundReply reply;
+  PARLEY_RETURN_IF_ERROR(impl_->Call(&v1::Ledger::Stub::Fund, request, &reply, "fund"));
+  PARLEY_ASSIGN_OR_RETURN(Hash32 txid,
+                          wire::Hash32FromBytes(reply.outpoint().txid(), "the funding txid"));
+  return crypto::OutPoint{.txid = txid, .index = reply.outpoint().index()};
+}
+
+Result<Hash32> RemoteSimLedger::BroadcastTransaction(const crypto::Transaction& tx) {
+  v1::BroadcastTransactionRequest request;
+  Bytes encoded = crypto::Serialize(tx);
+  request.set_transaction(std::string(encoded.begin(), encoded.end()));
+  v1::BroadcastTransactionReply reply;
+  PARLEY_RETURN_IF_ERROR(impl_->Call(&v1::Ledger::Stub::BroadcastTransaction, request, &reply,
+                                     "broadcast transaction"));
+  return wire::Hash32FromBytes(reply.txid(), "the broadcast txid");
+}
+
+Result<Utxo> RemoteSimLedger::GetUtxo(const crypto::OutPoint& outpoint) const {
+  v1::GetUtxoRequest request;
+  request.mutable_outpoint()->set_txid(IdBytes(outpoint.txid));
+  request.mutable_outpoint()->set_index(outpoint.index);
+  v1::GetUtxoReply reply;
+  PARLEY_RETURN_IF_ERROR(impl_->Call(&v1::Ledger::Stub::GetUtxo, request, &reply, "get utxo"));
+  return Utxo{.output = {.amount_sats = reply.sats(),
+                         .script_pubkey =
+                             Bytes(reply.script_pubkey().begin(), reply.script_pubkey().end())},
+              .height = reply.height()};
+}
+
 }  // namespace parley::settlement

@@ -2,6 +2,8 @@
 
 #include "ledger_state.h"
 #include "parley/crypto/hash.h"
+#include "utxo_set.h"
+#include "utxo_store.h"
 
 namespace parley::settlement {
 
@@ -122,7 +124,10 @@ Result<std::unique_ptr<SimLedger>> SimLedger::Open(store::Store& store,
                                                    const channel::AppRegistry& apps) {
   std::unique_ptr<SimLedger> ledger(new SimLedger(store, apps, nullptr));
   PARLEY_ASSIGN_OR_RETURN(LedgerState state, LoadLedgerState(store, ledger->scheme_));
+  // Transactions go into the block after the tick, and no further.
+  PARLEY_ASSIGN_OR_RETURN(UtxoSet utxos, LoadUtxoSet(store, state.tick + 1));
   ledger->state_ = std::make_unique<LedgerState>(std::move(state));
+  ledger->utxos_ = std::make_unique<UtxoSet>(std::move(utxos));
   return ledger;
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "parley/util/bytes.h"
@@ -14,9 +15,18 @@
 
 namespace parley::crypto {
 
+// The most satoshis an amount may hold: 21 million BTC (Bitcoin's MAX_MONEY).
+inline constexpr int64_t kMaxMoney = int64_t{21'000'000} * 100'000'000;
+// nLockTime values below it are block heights; from it on, Unix times.
+inline constexpr uint32_t kLockTimeThreshold = 500'000'000;
+// The nSequence that, on every input, turns the lock time off.
+inline constexpr uint32_t kSequenceFinal = 0xffffffff;
+
 struct OutPoint {
   Hash32 txid{};  // wire byte order
   uint32_t index = 0;
+
+  auto operator<=>(const OutPoint&) const = default;
 };
 
 struct TxIn {
@@ -29,6 +39,8 @@ struct TxIn {
 struct TxOut {
   int64_t amount_sats = 0;
   Bytes script_pubkey;
+
+  bool operator==(const TxOut&) const = default;
 };
 
 struct Transaction {
@@ -57,6 +69,23 @@ Bytes Serialize(const Transaction& tx);
 
 // SHA256d of the legacy encoding, in wire byte order.
 Hash32 Txid(const Transaction& tx);
+// SHA256d of Serialize(tx) (BIP141's wtxid), which commits to the witnesses
+// too: equal to Txid(tx) when no input has a witness.
+Hash32 Wtxid(const Transaction& tx);
+
+// A txid as block explorers and Bitcoin Core print it: hex of the reversed bytes.
+std::string DisplayHex(const Hash32& txid);
+// "<DisplayHex(txid)>:<index>", as Bitcoin Core names an outpoint.
+std::string ToString(const OutPoint& outpoint);
+
+// Whether `tx` may be in the block at height `block_height`: Bitcoin Core's
+// IsFinalTx for a chain that has heights but no block times. OK if nLockTime
+// is 0, if every input's nSequence is kSequenceFinal (which turns the lock
+// time off), or if nLockTime is a height below `block_height`.
+// FailedPrecondition, naming the first block the transaction may be in, for a
+// height not yet reached; InvalidArgument for a lock time that is a Unix time
+// (kLockTimeThreshold or more), which needs block times.
+Status CheckLockTime(const Transaction& tx, uint64_t block_height);
 
 // Parses either encoding. Returns InvalidArgument, naming the field, for
 // truncated input, trailing bytes, a non-canonical CompactSize, an unknown

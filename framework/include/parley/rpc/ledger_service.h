@@ -14,7 +14,7 @@ namespace parley::rpc {
 
 class LedgerService final : public v1::Ledger::Service {
  public:
-  // `allow_dev_calls` opens Mint and Advance to every caller: for tests and
+  // `allow_dev_calls` opens Mint, Advance and Fund to every caller: for tests and
   // single-person demos only. Without it they are PERMISSION_DENIED, and the
   // hosting daemon's timer is the only clock.
   explicit LedgerService(settlement::SimLedger& ledger, bool allow_dev_calls = false)
@@ -40,6 +40,10 @@ class LedgerService final : public v1::Ledger::Service {
   grpc::Status Now(grpc::ServerContext*, const v1::NowRequest*, v1::NowReply*) override;
   grpc::Status Subscribe(grpc::ServerContext*, const v1::SubscribeRequest*,
                          grpc::ServerWriter<v1::LedgerEvent>*) override;
+  grpc::Status Fund(grpc::ServerContext*, const v1::FundRequest*, v1::FundReply*) override;
+  grpc::Status BroadcastTransaction(grpc::ServerContext*, const v1::BroadcastTransactionRequest*,
+                                    v1::BroadcastTransactionReply*) override;
+  grpc::Status GetUtxo(grpc::ServerContext*, const v1::GetUtxoRequest*, v1::GetUtxoReply*) override;
 
  private:
   settlement::SimLedger& ledger_;

@@ -1,7 +1,8 @@
 // RemoteSimLedger: a devchain (a sim ledger served by another process over
 // gRPC, proto/parley/v1/ledger.proto) as the Funder and Adjudicator of the
-// holder of `account`. Deposits are signed by the account; everything else is
-// authorized by the states' own signatures, as on the local ledger.
+// holder of `account`, and as a BitcoinLedger. Deposits are signed by the
+// account; everything else is authorized by the states' or transactions' own
+// signatures, as on the local ledger.
 //
 // Every call waits at most `call_timeout` for the devchain; an unreachable
 // one gives IoError naming the address.
@@ -15,10 +16,11 @@
 
 #include "parley/crypto/keys.h"
 #include "parley/settlement/adjudicator.h"
+#include "parley/settlement/bitcoin_ledger.h"
 
 namespace parley::settlement {
 
-class RemoteSimLedger : public Funder, public Adjudicator {
+class RemoteSimLedger : public Funder, public Adjudicator, public BitcoinLedger {
  public:
   RemoteSimLedger(const std::string& address, crypto::PrivateKey account,
                   std::chrono::milliseconds call_timeout = std::chrono::seconds(10));
@@ -46,6 +48,14 @@ class RemoteSimLedger : public Funder, public Adjudicator {
               const channel::Amount& amount);
   Status Advance(Tick ticks);
   Result<channel::Amount> Balance(const crypto::PublicKey& account, const std::string& asset) const;
+
+  // BitcoinLedger, with the devchain's Status codes and messages. Fund is a
+  // development call, like Mint. Height() is Now(): the last height seen if
+  // the devchain cannot be reached.
+  Result<crypto::OutPoint> Fund(ByteView script_pubkey, int64_t sats) override;
+  Result<Hash32> BroadcastTransaction(const crypto::Transaction& tx) override;
+  Result<Utxo> GetUtxo(const crypto::OutPoint& outpoint) const override;
+  uint64_t Height() const override { return Now(); }
 
   class Impl;
 

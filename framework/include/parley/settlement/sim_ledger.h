@@ -10,8 +10,13 @@
 // names, the number of assets per channel and a state's app data stay within
 // the limits of parley/channel/types.h, which the loader enforces.
 //
+// It also keeps a Bitcoin UTXO set (BitcoinLedger, docs/statechain.md) whose
+// block height is the tick. It is stored in the same store, under "utxo/";
+// satoshis are not assets, and the conservation check does not cover them.
+//
 // Thread-safe. Each operation is atomic: it is applied to a copy of the
-// ledger, checked, written in one batch and only then made visible.
+// ledger (a UTXO operation is validated against the set instead), checked,
+// written in one batch and only then made visible.
 #pragma once
 
 #include <condition_variable>
@@ -23,13 +28,16 @@
 #include "parley/channel/scheme.h"
 #include "parley/crypto/keys.h"
 #include "parley/settlement/adjudicator.h"
+#include "parley/settlement/bitcoin_ledger.h"
 #include "parley/store/store.h"
 
 namespace parley::settlement {
 
 struct LedgerState;  // sim/ledger_state.h
+class UtxoSet;       // sim/utxo_set.h
+struct UtxoChange;   // sim/utxo_set.h
 
-class SimLedger {
+class SimLedger : public BitcoinLedger {
  public:
   // Opens the ledger kept in `store` (a new, empty one on first use).
   // Corruption if stored bytes do not decode, or describe a ledger these
@@ -39,11 +47,13 @@ class SimLedger {
   // disputed state is of another channel or has an invalid allocation, whose
   // assets held differ from those deposited, whose outcome pays an asset not
   // held, or whose holdings differ from the deposits (before Conclude) or the
-  // shares not yet withdrawn (after). `store` and `apps` must outlive the
-  // ledger.
+  // shares not yet withdrawn (after); or UTXO records that do not decode
+  // under their keys, or that the UTXO set's operations could not have made
+  // (sim/utxo_set.h: UtxoSet::Restore, with blocks up to the tick + 1).
+  // `store` and `apps` must outlive the ledger.
   static Result<std::unique_ptr<SimLedger>> Open(store::Store& store,
                                                  const channel::AppRegistry& apps);
-  ~SimLedger();
+  ~SimLedger() override;
 
   // The faucet: creates `amount` of `asset` in `account`. InvalidArgument,
   // changing nothing, for an amount of 0 or an asset name that is empty or
@@ -53,7 +63,18 @@ class SimLedger {
   channel::Amount Balance(const crypto::PublicKey& account, const std::string& asset) const;
 
   Tick Now() const;
+  // Also mines `ticks` blocks of the UTXO set: the first holds every
+  // transaction accepted since the last Advance.
   Status Advance(Tick ticks);
+
+  // BitcoinLedger. Height() is Now(); Fund and BroadcastTransaction put
+  // their transaction in block Now() + 1, so a transaction with nLockTime L
+  // (a height) is accepted once Now() >= L, as Bitcoin Core's mempool accepts
+  // it once the chain's tip is at L.
+  Result<crypto::OutPoint> Fund(ByteView script_pubkey, int64_t sats) override;
+  Result<Hash32> BroadcastTransaction(const crypto::Transaction& tx) override;
+  Result<Utxo> GetUtxo(const crypto::OutPoint& outpoint) const override;
+  uint64_t Height() const override { return Now(); }
 
   // The operations behind Funder and Adjudicator; `caller` pays deposits.
   // Deposit: InvalidArgument, changing nothing, for an asset name Mint
@@ -86,6 +107,11 @@ class SimLedger {
   SimLedger(store::Store& store, const channel::AppRegistry& apps,
             std::unique_ptr<LedgerState> state);
 
+  // Validates a UTXO change for the next block with `check`, writes it,
+  // then commits it to the set.
+  Result<UtxoChange> ApplyUtxo(
+      const std::function<Result<UtxoChange>(const UtxoSet&, uint64_t block_height)>& check);
+
   // Runs `change` on a copy of the state; commits it if it returns OK and
   // conservation holds, then delivers the events it produced.
   Status Apply(const std::function<Status(LedgerState&, std::vector<Event>&)>& change);
@@ -98,6 +124,7 @@ class SimLedger {
 
   mutable std::mutex mutex_;
   std::unique_ptr<LedgerState> state_;
+  std::unique_ptr<UtxoSet> utxos_;
   std::map<uint64_t, std::pair<channel::ChannelId, Adjudicator::Handler>> handlers_;
   std::map<uint64_t, int> in_flight_;  // handler calls under way, per subscription
   std::condition_variable delivered_;
