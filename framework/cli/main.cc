@@ -13,6 +13,7 @@
 #include "parley/v1/api.grpc.pb.h"
 #include "parley/v1/ledger.grpc.pb.h"
 #include "parley/wire/grpc_common.h"
+#include "statecoin_commands.h"
 #include "stream_commands.h"
 #include "tip_commands.h"
 
@@ -152,9 +153,10 @@ int main(int argc, char** argv) {
 
   // chess new | show | move | resign | offer-draw | accept-draw | decline-draw
   ChessCommands chess(cli, o);
-  TipCommands tips(cli, o);       // tip | tips open | leaderboard | cashout
-  StreamCommands stream(cli, o);  // stream open | start | show | stop
-  EvmCommands evm(cli, o);        // evm deploy | send-eth | balance
+  TipCommands tips(cli, o);             // tip | tips open | leaderboard | cashout
+  StreamCommands stream(cli, o);        // stream open | start | show | stop
+  EvmCommands evm(cli, o);              // evm deploy | send-eth | balance
+  StatecoinCommands statecoin(cli, o);  // statecoin deposit | list | address | transfer | ...
 
   // pay
   std::string amount;

@@ -28,6 +28,13 @@ const OwnedCoin* Wallet::Find(const CoinId& coin_id) const {
   return it == coins_.end() ? nullptr : &it->second;
 }
 
+void Wallet::Restore(OwnedCoin coin) {
+  const CoinId coin_id = coin.coin_id;
+  coins_.insert_or_assign(coin_id, std::move(coin));
+}
+
+void Wallet::Forget(const CoinId& coin_id) { coins_.erase(coin_id); }
+
 Result<OwnedCoin*> Wallet::Held(const CoinId& coin_id) {
   auto it = coins_.find(coin_id);
   if (it == coins_.end()) {

@@ -10,7 +10,8 @@
 // Withdrawal:   Withdraw (cooperative, any script, no lock time).
 // Unilateral:   LatestBackup, broadcast once its lock time is reached.
 //
-// Keys and coins live in memory only; not thread-safe.
+// Keys and coins live in memory; PersistentWallet (persistent_wallet.h)
+// keeps them in a Store. Not thread-safe.
 #pragma once
 
 #include <map>
@@ -69,6 +70,13 @@ class Wallet {
   const Address& address() const { return address_; }
   // The coin, or nullptr if this wallet never held it (or withdrew it).
   const OwnedCoin* Find(const CoinId& coin_id) const;
+  // Every coin held, sent or being withdrawn, by id.
+  const std::map<CoinId, OwnedCoin>& coins() const { return coins_; }
+
+  // For a wallet reloaded from storage: puts back a coin it held before.
+  void Restore(OwnedCoin coin);
+  // Drops the coin and wipes its share (after a unilateral exit).
+  void Forget(const CoinId& coin_id);
 
   // Deposit step 1: shares with the operator, each proven (no rogue keys).
   Result<DepositInfo> BeginDeposit();

@@ -1,0 +1,50 @@
+// parley statecoin ...: the owner's side of the statechain (docs/
+// statechain-protocol.md), one command per process, the wallet kept in
+// --wallet-dir.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <string>
+
+#include "cli_common.h"
+#include "statecoin_wallet.h"
+
+namespace parley::cli {
+
+// Adds to `cli`:
+//   statecoin deposit --amount SATS   a coin funded from the devchain faucet
+//   statecoin list                    the coins this wallet holds or sent
+//   statecoin address                 this wallet's receive address
+//   statecoin transfer COIN_ID ADDRESS [--out FILE]   the sealed message (hex)
+//   statecoin receive FILE|HEX        takes a coin over
+//   statecoin withdraw COIN_ID [--to SCRIPT_HEX|own]  the cooperative exit
+//   statecoin exit COIN_ID            broadcasts the latest backup
+// with options --operator, --chain and --wallet-dir, and holds their
+// arguments: keep it alive until the command has run. `o.json` is read when
+// a command runs.
+class StatecoinCommands {
+ public:
+  StatecoinCommands(CLI::App& cli, const Options& o);
+
+ private:
+  void Deposit();
+  void List();
+  void ShowAddress();
+  void Transfer();
+  void Receive();
+  void Withdraw();
+  void Exit();
+  // The wallet, or Die with why it cannot be opened.
+  std::unique_ptr<StatecoinWallet> Open() const;
+
+  const Options& o_;
+  StatecoinOptions options_;
+  int64_t amount_ = 0;
+  std::string coin_id_;
+  std::string address_;
+  std::string out_;
+  std::string message_;
+  std::string to_ = "own";
+};
+
+}  // namespace parley::cli

@@ -1,0 +1,144 @@
+#include "wallet_store.h"
+
+#include <utility>
+
+#include "parley/crypto/secure_erase.h"
+#include "parley/util/codec.h"
+
+namespace parley::settlement::statechain::wallet_store {
+
+namespace {
+
+constexpr uint8_t kCoinVersion = 1;
+// A serialized transaction of the statechain is ~150 bytes; this bounds one.
+constexpr size_t kMaxTxBytes = 100'000;
+
+void WriteSecret(Writer& w, const crypto::PrivateKey& key) {
+  std::array<uint8_t, 32> secret = key.SecretBytes();
+  w.Fixed(secret);
+  crypto::SecureErase(secret);
+}
+
+Result<crypto::PrivateKey> ReadSecret(Reader& r) {
+  std::array<uint8_t, 32> secret{};
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&secret));
+  Result<crypto::PrivateKey> key = crypto::PrivateKey::FromBytes(secret);
+  crypto::SecureErase(secret);
+  return key;
+}
+
+Result<crypto::PublicKey> ReadKey(Reader& r) {
+  std::array<uint8_t, 33> bytes{};
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
+  return crypto::PublicKey::FromBytes(bytes);
+}
+
+void WriteTx(Writer& w, const crypto::Transaction& tx) { w.Var(crypto::Serialize(tx)); }
+
+Result<crypto::Transaction> ReadTx(Reader& r) {
+  Bytes bytes;
+  PARLEY_RETURN_IF_ERROR(r.Var(kMaxTxBytes, &bytes));
+  return crypto::ParseTransaction(bytes);
+}
+
+Result<OwnedCoin> ReadCoin(Reader& r) {
+  uint8_t version = 0;
+  PARLEY_RETURN_IF_ERROR(r.U8(&version));
+  if (version != kCoinVersion) {
+    return Status::InvalidArgument("unknown coin record version " + std::to_string(version));
+  }
+  CoinId coin_id{};
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&coin_id));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, ReadSecret(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey operator_share, ReadKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey coin_key, ReadKey(r));
+  OwnedCoin coin{.coin_id = coin_id,
+                 .owner_share = share,
+                 .operator_share = operator_share,
+                 .coin_key = coin_key};
+  PARLEY_RETURN_IF_ERROR(r.U32(&coin.lock_time));
+  bool has_output = false;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&has_output));
+  if (has_output) {
+    CoinOutput output;
+    uint64_t amount = 0;
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&output.outpoint.txid));
+    PARLEY_RETURN_IF_ERROR(r.U32(&output.outpoint.index));
+    PARLEY_RETURN_IF_ERROR(r.U64(&amount));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&output.output_key));
+    output.amount_sats = static_cast<int64_t>(amount);
+    coin.output = output;
+  }
+  uint32_t count = 0;
+  PARLEY_RETURN_IF_ERROR(r.Count(kMaxBackups, &count));
+  for (uint32_t i = 0; i < count; ++i) {
+    PARLEY_ASSIGN_OR_RETURN(crypto::Transaction backup, ReadTx(r));
+    coin.backups.push_back(std::move(backup));
+  }
+  PARLEY_RETURN_IF_ERROR(r.Bool(&coin.sent));
+  bool has_withdrawal = false;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&has_withdrawal));
+  if (has_withdrawal) {
+    PARLEY_ASSIGN_OR_RETURN(coin.withdrawal, ReadTx(r));
+  }
+  PARLEY_RETURN_IF_ERROR(r.Finish());
+  return coin;
+}
+
+}  // namespace
+
+std::string CoinKey(const CoinId& coin_id) { return kCoinPrefix + ToHex(coin_id); }
+std::string SentKey(const CoinId& coin_id) { return "statecoin-wallet/sent/" + ToHex(coin_id); }
+
+Bytes EncodeKeys(const WalletKeys& keys) {
+  Writer w;
+  WriteSecret(w, keys.auth_key);
+  WriteSecret(w, keys.backup_key);
+  return w.Take();
+}
+
+Result<WalletKeys> DecodeKeys(ByteView bytes) {
+  Reader r(bytes, "wallet keys");
+  const Status corrupt =
+      Status::Corruption("the wallet's keys do not decode; restore the wallet directory");
+  Result<crypto::PrivateKey> auth = ReadSecret(r);
+  if (!auth.ok()) return corrupt;
+  Result<crypto::PrivateKey> backup = ReadSecret(r);
+  if (!backup.ok() || !r.Finish().ok()) return corrupt;
+  return WalletKeys{.auth_key = *auth, .backup_key = *backup};
+}
+
+Bytes EncodeCoin(const OwnedCoin& coin) {
+  Writer w;
+  w.U8(kCoinVersion);
+  w.Fixed(coin.coin_id);
+  WriteSecret(w, coin.owner_share);
+  w.Fixed(coin.operator_share.bytes());
+  w.Fixed(coin.coin_key.bytes());
+  w.U32(coin.lock_time);
+  w.Bool(coin.output.has_value());
+  if (coin.output) {
+    w.Fixed(coin.output->outpoint.txid);
+    w.U32(coin.output->outpoint.index);
+    w.U64(static_cast<uint64_t>(coin.output->amount_sats));
+    w.Fixed(coin.output->output_key);
+  }
+  w.U32(static_cast<uint32_t>(coin.backups.size()));
+  for (const crypto::Transaction& backup : coin.backups) WriteTx(w, backup);
+  w.Bool(coin.sent);
+  w.Bool(coin.withdrawal.has_value());
+  if (coin.withdrawal) WriteTx(w, *coin.withdrawal);
+  return w.Take();
+}
+
+Result<OwnedCoin> DecodeCoin(ByteView bytes) {
+  Reader r(bytes, "wallet coin");
+  Result<OwnedCoin> coin = ReadCoin(r);
+  if (!coin.ok()) {
+    return Status::Corruption("a coin of the wallet does not decode (" + coin.status().message() +
+                              "); restore the wallet directory");
+  }
+  return coin;
+}
+
+}  // namespace parley::settlement::statechain::wallet_store
