@@ -1,5 +1,5 @@
 // parley statecoin ...: the owner's side of the statechain (docs/
-// statechain-protocol.md), one command per process, the wallet kept in
+// statechain.md), one command per process, the wallet kept in
 // --wallet-dir.
 #pragma once
 

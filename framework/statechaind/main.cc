@@ -1,4 +1,4 @@
-// parley-statechain: the statechain operator daemon (docs/statechain-protocol.md).
+// parley-statechain: the statechain operator daemon (docs/statechain.md).
 #include <CLI/CLI.hpp>
 #include <cstdio>
 

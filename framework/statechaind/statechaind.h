@@ -1,5 +1,5 @@
 // The parley-statechain process: the statechain operator (docs/
-// statechain-protocol.md) over a RocksDB store, settling on a devchain's
+// statechain.md) over a RocksDB store, settling on a devchain's
 // UTXO set, served over gRPC. Wiring, signals and shutdown only.
 #pragma once
 

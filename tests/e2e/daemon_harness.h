@@ -29,39 +29,30 @@ using testing_support::FreePort;
 
 inline std::string Local(int port) { return "127.0.0.1:" + std::to_string(port); }
 
-class Daemon {
+// A child process started from `argv`, its stdout and stderr in `log`; ready
+// once the log holds `ready_line`. Killed when the object dies.
+class Process {
  public:
-  // `extra` are parleyd flags beyond --data-dir, --listen and --api.
-  Daemon(std::filesystem::path data_dir, std::vector<std::string> extra)
-      : data_dir_(std::move(data_dir)),
-        extra_(std::move(extra)),
-        listen_(Local(FreePort())),
-        api_(Local(FreePort())) {}
-  ~Daemon() { Stop(SIGKILL); }
+  Process(std::vector<std::string> argv, std::filesystem::path log, std::string ready_line)
+      : argv_(std::move(argv)), log_(std::move(log)), ready_line_(std::move(ready_line)) {}
+  ~Process() { Stop(SIGKILL); }
+  Process(const Process&) = delete;
+  Process& operator=(const Process&) = delete;
 
-  // Starts parleyd and waits for its ready line; false after 15 s.
+  // Starts it and waits for its ready line; false if it exits or 15 s pass.
   bool Start() {
-    std::filesystem::create_directories(data_dir_);
-    log_ = data_dir_.string() + ".log";
-    std::vector<std::string> args = {PARLEYD_PATH, "--data-dir",  data_dir_.string(),
-                                     "--listen",   listen_,       "--api",
-                                     api_,         "--log-level", "warn"};
-    args.insert(args.end(), extra_.begin(), extra_.end());
     pid_ = fork();
     if (pid_ == 0) {
       FILE* out = freopen(log_.c_str(), "w", stdout);
       if (out == nullptr || dup2(fileno(stdout), STDERR_FILENO) < 0) _exit(127);
       std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
+      for (auto& a : argv_) argv.push_back(a.data());
       argv.push_back(nullptr);
       execv(argv[0], argv.data());
       _exit(127);
     }
     for (int i = 0; i < 300; ++i) {
-      if (Log().find("parleyd ready") != std::string::npos) {
-        api_stub_ = v1::Api::NewStub(grpc::CreateChannel(api_, grpc::InsecureChannelCredentials()));
-        return true;
-      }
+      if (Log().find(ready_line_) != std::string::npos) return true;
       int status;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -72,14 +63,8 @@ class Daemon {
     return false;
   }
 
-  // Starts a stopped daemon again, on the same data directory and ports, and
-  // waits for the new process's ready line rather than the old log's.
-  bool Restart() {
-    std::filesystem::remove(log_);
-    return Start();
-  }
-
-  // Sends `signal` and waits for the process; the exit status, or -1.
+  // Sends `signal` and waits for the process; the wait status, or -1 if it
+  // was not running.
   int Stop(int signal = SIGTERM) {
     if (pid_ <= 0) return -1;
     kill(pid_, signal);
@@ -95,18 +80,61 @@ class Daemon {
     s << in.rdbuf();
     return s.str();
   }
+  // So that a restart waits for the new process's ready line.
+  void RemoveLog() { std::filesystem::remove(log_); }
+
+ private:
+  std::vector<std::string> argv_;
+  std::filesystem::path log_;
+  std::string ready_line_;
+  pid_t pid_ = -1;
+};
+
+class Daemon {
+ public:
+  // `extra` are parleyd flags beyond --data-dir, --listen and --api.
+  Daemon(std::filesystem::path data_dir, const std::vector<std::string>& extra)
+      : data_dir_(std::move(data_dir)),
+        listen_(Local(FreePort())),
+        api_(Local(FreePort())),
+        process_(Args(extra), data_dir_.string() + ".log", "parleyd ready") {}
+
+  // Starts parleyd and waits for its ready line; false after 15 s.
+  bool Start() {
+    std::filesystem::create_directories(data_dir_);
+    if (!process_.Start()) return false;
+    api_stub_ = v1::Api::NewStub(grpc::CreateChannel(api_, grpc::InsecureChannelCredentials()));
+    return true;
+  }
+
+  // Starts a stopped daemon again, on the same data directory and ports, and
+  // waits for the new process's ready line rather than the old log's.
+  bool Restart() {
+    process_.RemoveLog();
+    return Start();
+  }
+
+  // Sends `signal` and waits for the process; the exit status, or -1.
+  int Stop(int signal = SIGTERM) { return process_.Stop(signal); }
+  std::string Log() const { return process_.Log(); }
 
   v1::Api::Stub& api() { return *api_stub_; }
   const std::string& api_address() const { return api_; }
   const std::string& listen_address() const { return listen_; }
 
  private:
+  std::vector<std::string> Args(const std::vector<std::string>& extra) const {
+    std::vector<std::string> args = {PARLEYD_PATH, "--data-dir",  data_dir_.string(),
+                                     "--listen",   listen_,       "--api",
+                                     api_,         "--log-level", "warn"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    return args;
+  }
+
   std::filesystem::path data_dir_;
-  std::vector<std::string> extra_;
   std::string listen_;
   std::string api_;
-  std::string log_;
-  pid_t pid_ = -1;
+  Process process_;
   std::unique_ptr<v1::Api::Stub> api_stub_;
 };
 

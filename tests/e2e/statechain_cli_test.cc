@@ -18,71 +18,22 @@ constexpr int kInitlock = 60;
 constexpr int kInterval = 5;
 
 // parley-statechain on a free port, stopped with SIGTERM by the test.
-class OperatorProcess {
+class OperatorProcess : public Process {
  public:
-  OperatorProcess(std::filesystem::path data_dir, std::string chain)
-      : data_dir_(std::move(data_dir)), chain_(std::move(chain)), listen_(Local(FreePort())) {}
-  ~OperatorProcess() { Stop(SIGKILL); }
-
-  bool Start() {
-    log_ = data_dir_.string() + ".log";
-    std::vector<std::string> args = {PARLEY_STATECHAIN_PATH,
-                                     "--data-dir",
-                                     data_dir_.string(),
-                                     "--listen",
-                                     listen_,
-                                     "--chain",
-                                     chain_,
-                                     "--initlock",
-                                     std::to_string(kInitlock),
-                                     "--interval",
-                                     std::to_string(kInterval)};
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* out = freopen(log_.c_str(), "w", stdout);
-      if (out == nullptr || dup2(fileno(stdout), STDERR_FILENO) < 0) _exit(127);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    for (int i = 0; i < 300; ++i) {
-      if (Log().find("parley-statechain ready") != std::string::npos) return true;
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
-    }
-    return false;
-  }
-
-  // The wait status after `signal`, or -1 if not running.
-  int Stop(int signal = SIGTERM) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  OperatorProcess(const std::filesystem::path& data_dir, const std::string& chain)
+      : OperatorProcess(data_dir, chain, Local(FreePort())) {}
   const std::string& address() const { return listen_; }
 
  private:
-  std::filesystem::path data_dir_;
-  std::string chain_;
+  OperatorProcess(const std::filesystem::path& data_dir, const std::string& chain,
+                  std::string listen)
+      : Process({PARLEY_STATECHAIN_PATH, "--data-dir", data_dir.string(), "--listen", listen,
+                 "--chain", chain, "--initlock", std::to_string(kInitlock), "--interval",
+                 std::to_string(kInterval)},
+                data_dir.string() + ".log", "parley-statechain ready"),
+        listen_(std::move(listen)) {}
+
   std::string listen_;
-  std::string log_;
-  pid_t pid_ = -1;
 };
 
 class StatechainCliTest : public ::testing::Test {

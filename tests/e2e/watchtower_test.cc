@@ -19,70 +19,20 @@ using namespace std::chrono_literals;
 
 // parley-watchtower on a free loopback port, stopped by the test or killed
 // when the object dies.
-class TowerProcess {
+class TowerProcess : public Process {
  public:
-  TowerProcess(std::filesystem::path data_dir, std::string chain)
-      : data_dir_(std::move(data_dir)), chain_(std::move(chain)), listen_(Local(FreePort())) {}
-  ~TowerProcess() { Stop(SIGKILL); }
-
-  // Starts it and waits for its ready line; false after 15 s.
-  bool Start() {
-    log_ = data_dir_.string() + ".log";
-    std::vector<std::string> args = {PARLEY_WATCHTOWER_PATH,
-                                     "--data-dir",
-                                     data_dir_.string(),
-                                     "--listen",
-                                     listen_,
-                                     "--chain",
-                                     chain_,
-                                     "--log-level",
-                                     "info"};
-    pid_ = fork();
-    if (pid_ == 0) {
-      FILE* out = freopen(log_.c_str(), "w", stdout);
-      if (out == nullptr || dup2(fileno(stdout), STDERR_FILENO) < 0) _exit(127);
-      std::vector<char*> argv;
-      for (auto& a : args) argv.push_back(a.data());
-      argv.push_back(nullptr);
-      execv(argv[0], argv.data());
-      _exit(127);
-    }
-    for (int i = 0; i < 300; ++i) {
-      if (Log().find("parley-watchtower ready") != std::string::npos) return true;
-      int status;
-      if (waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return false;
-      }
-      std::this_thread::sleep_for(50ms);
-    }
-    return false;
-  }
-
-  // Sends `signal` and waits; the exit status, or -1 if it was not running.
-  int Stop(int signal = SIGTERM) {
-    if (pid_ <= 0) return -1;
-    kill(pid_, signal);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    pid_ = -1;
-    return status;
-  }
-
-  std::string Log() const {
-    std::ifstream in(log_);
-    std::stringstream s;
-    s << in.rdbuf();
-    return s.str();
-  }
+  TowerProcess(const std::filesystem::path& data_dir, const std::string& chain)
+      : TowerProcess(data_dir, chain, Local(FreePort())) {}
   const std::string& address() const { return listen_; }
 
  private:
-  std::filesystem::path data_dir_;
-  std::string chain_;
+  TowerProcess(const std::filesystem::path& data_dir, const std::string& chain, std::string listen)
+      : Process({PARLEY_WATCHTOWER_PATH, "--data-dir", data_dir.string(), "--listen", listen,
+                 "--chain", chain, "--log-level", "info"},
+                data_dir.string() + ".log", "parley-watchtower ready"),
+        listen_(std::move(listen)) {}
+
   std::string listen_;
-  std::string log_;
-  pid_t pid_ = -1;
 };
 
 class WatchtowerTest : public ::testing::Test {

@@ -1,4 +1,4 @@
-// A two-party payment channel on a statecoin (docs/statechain-protocol.md,
+// A two-party payment channel on a statecoin (docs/statechain.md,
 // "Channels on a statecoin"): the coin's owner share o is split into Alice's
 // a and Bob's b (o = a + b), so the coin's key is P = A + B + S and every
 // spend needs all three partial signatures (crypto/multi_party_schnorr.h).

@@ -1,5 +1,5 @@
 // OperatorAdjudicator: the statechain operator as the adjudicator of the
-// payment channels opened on its coins (docs/statechain-protocol.md,
+// payment channels opened on its coins (docs/statechain.md,
 // "Channels on a statecoin"). Every spend of such a coin needs the
 // operator's partial signature, so the operator enforces the dispute rules
 // of settlement::Adjudicator by what it agrees to co-sign:

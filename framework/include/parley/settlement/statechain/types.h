@@ -1,4 +1,4 @@
-// The statechain protocol's shared vocabulary (docs/statechain-protocol.md).
+// The statechain protocol's shared vocabulary (docs/statechain.md).
 //
 // A statecoin is a Bitcoin UTXO paying to the taproot key of P = O + S,
 // where the current owner holds o (O = o*G) and the operator holds s. Every
