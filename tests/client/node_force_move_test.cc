@@ -5,6 +5,8 @@
 // refused with the reason and change nothing on the ledger.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "chess/chess_app.h"
 #include "client/node_fixture.h"
 #include "testing/status_matchers.h"
@@ -74,6 +76,22 @@ TEST_F(ForceMoveTest, TheOpponentAnswersOnTheLedgerAndTheGameGoesOnThere) {
   ASSERT_OK(bob_->node->Settle(id));
   EXPECT_EQ(ledger_->Balance(alice_->key.public_key(), "native"), 1010);
   EXPECT_EQ(ledger_->Balance(bob_->key.public_key(), "native"), 990);
+}
+
+// The watcher tells the user when the counterparty moves on the ledger: the
+// app must answer with a move before the window closes.
+TEST_F(ForceMoveTest, ACounterpartysForceMoveRaisesAnEvent) {
+  auto id = GameWithAliceToWait();
+  std::vector<NodeEvent> events;
+  alice_->node->SetObserver([&](const NodeEvent& e) { events.push_back(e); });
+  ASSERT_OK(ledger_->Advance(kChallenge));
+  ASSERT_OK(bob_->node->ForceMove(id, TicTacToeApp::MoveAction(0)));
+  Settle();
+  auto moved = std::find_if(events.begin(), events.end(), [&](const NodeEvent& e) {
+    return e.kind == NodeEvent::Kind::kDisputed && e.channel == id && e.version == 2 &&
+           e.message == "force-move";
+  });
+  EXPECT_NE(moved, events.end()) << events.size() << " events";
 }
 
 TEST_F(ForceMoveTest, AMoveTheAppRefusesIsRefusedAndTheLedgerKeepsItsState) {
