@@ -45,26 +45,6 @@ Scalar NonceHash(const Hash32& rand, const PlainPublicKey& public_key,
 
 }  // namespace
 
-SecretNonce::SecretNonce(SecretNonce&& other) noexcept : bytes_(other.bytes_), used_(other.used_) {
-  other.Wipe();
-}
-
-SecretNonce& SecretNonce::operator=(SecretNonce&& other) noexcept {
-  if (this != &other) {
-    bytes_ = other.bytes_;
-    used_ = other.used_;
-    other.Wipe();
-  }
-  return *this;
-}
-
-SecretNonce::~SecretNonce() { Wipe(); }
-
-void SecretNonce::Wipe() {
-  OPENSSL_cleanse(bytes_.data(), bytes_.size());
-  used_ = true;
-}
-
 Result<SecretNonce> SecretNonce::FromBytes(ByteView bytes) {
   if (bytes.size() != kSize) {
     return Status::InvalidArgument("a secret nonce is " + std::to_string(kSize) + " bytes, got " +

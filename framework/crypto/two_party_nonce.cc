@@ -44,26 +44,6 @@ Result<Scalar> NonceValue(ByteView bytes) {
 
 }  // namespace
 
-SecretNonce::SecretNonce(SecretNonce&& other) noexcept : bytes_(other.bytes_), used_(other.used_) {
-  other.Wipe();
-}
-
-SecretNonce& SecretNonce::operator=(SecretNonce&& other) noexcept {
-  if (this != &other) {
-    bytes_ = other.bytes_;
-    used_ = other.used_;
-    other.Wipe();
-  }
-  return *this;
-}
-
-SecretNonce::~SecretNonce() { Wipe(); }
-
-void SecretNonce::Wipe() {
-  OPENSSL_cleanse(bytes_.data(), bytes_.size());
-  used_ = true;
-}
-
 Result<SecretNonce> SecretNonce::FromBytes(ByteView bytes) {
   if (bytes.size() != kSize) {
     return Status::InvalidArgument("a two-party secret nonce is " + std::to_string(kSize) +

@@ -27,6 +27,7 @@
 
 #include "parley/crypto/keys.h"
 #include "parley/crypto/schnorr.h"
+#include "parley/crypto/single_use_secret.h"
 #include "parley/util/bytes.h"
 #include "parley/util/status.h"
 
@@ -93,33 +94,17 @@ struct SessionContext;
 // Sign returns FailedPrecondition. Signing twice with one nonce would reveal
 // the secret key, which is why the type cannot be copied; moving it leaves
 // the source used.
-class SecretNonce {
+class SecretNonce : public SingleUseSecret<97> {  // k1 || k2 || plain public key
  public:
-  static constexpr size_t kSize = 97;  // k1 || k2 || plain public key
-
   // A nonce from its BIP327 serialization, for test vectors and for a nonce
   // kept in encrypted storage between rounds. Restoring the same bytes twice
   // defeats the single-use guarantee; the caller must delete them. Only the
   // length is checked here: Sign checks the values.
   static Result<SecretNonce> FromBytes(ByteView bytes);
 
-  SecretNonce(SecretNonce&& other) noexcept;
-  SecretNonce& operator=(SecretNonce&& other) noexcept;
-  SecretNonce(const SecretNonce&) = delete;
-  SecretNonce& operator=(const SecretNonce&) = delete;
-  ~SecretNonce();  // wipes the secret
-
-  bool used() const { return used_; }
-  // The serialization (all zero once used). Handle with care.
-  std::array<uint8_t, kSize> SecretBytes() const { return bytes_; }
-
  private:
   friend Result<PartialSignature> Sign(SecretNonce&, const PrivateKey&, const SessionContext&);
   SecretNonce() = default;
-  void Wipe();
-
-  std::array<uint8_t, kSize> bytes_{};
-  bool used_ = true;
 };
 
 struct NonceGenOptions {

@@ -27,6 +27,7 @@
 
 #include "parley/crypto/keys.h"
 #include "parley/crypto/schnorr.h"
+#include "parley/crypto/single_use_secret.h"
 #include "parley/util/bytes.h"
 #include "parley/util/status.h"
 
@@ -83,33 +84,17 @@ Status VerifyShareProof(const PublicKey& share, ByteView context, const Signatur
 // once: Sign consumes it, and a second Sign returns FailedPrecondition
 // (signing two messages with one nonce reveals the share). It cannot be
 // copied; moving it leaves the source used.
-class SecretNonce {
+class SecretNonce : public SingleUseSecret<97> {  // k1 || k2 || compressed share
  public:
-  static constexpr size_t kSize = 97;  // k1 || k2 || compressed share
-
   // A nonce from SecretBytes, for a signer that keeps it in storage between
   // rounds. Restoring the same bytes twice defeats the single-use rule: the
   // caller must delete the stored copy when it signs. Returns
   // InvalidArgument for a wrong length or values out of range.
   static Result<SecretNonce> FromBytes(ByteView bytes);
 
-  SecretNonce(SecretNonce&& other) noexcept;
-  SecretNonce& operator=(SecretNonce&& other) noexcept;
-  SecretNonce(const SecretNonce&) = delete;
-  SecretNonce& operator=(const SecretNonce&) = delete;
-  ~SecretNonce();  // wipes the secret
-
-  bool used() const { return used_; }
-  // The serialization (all zero once used). Handle with care.
-  std::array<uint8_t, kSize> SecretBytes() const { return bytes_; }
-
  private:
   friend struct NonceAccess;
   SecretNonce() = default;
-  void Wipe();
-
-  std::array<uint8_t, kSize> bytes_{};
-  bool used_ = true;
 };
 
 struct GeneratedNonce {
