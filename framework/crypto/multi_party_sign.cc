@@ -1,5 +1,5 @@
-// n-party Schnorr signing over an additive key (see multi_party_schnorr.h):
-// the two-party arithmetic of two_party_sign.cc with a sum over signers.
+// n-party Schnorr signing over an additive key (see multi_party_schnorr.h);
+// two_party_sign.cc is its two-signer case.
 #include <algorithm>
 #include <string>
 
@@ -16,7 +16,9 @@ Scalar PlusOrMinusOne(bool negative) { return negative ? -Scalar::One() : Scalar
 
 void Append(Bytes* out, ByteView bytes) { out->insert(out->end(), bytes.begin(), bytes.end()); }
 
-std::string SignerName(size_t signer) { return "signer " + std::to_string(signer); }
+std::string SignerName(const Session& session, size_t signer) {
+  return signer < session.names.size() ? session.names[signer] : "signer " + std::to_string(signer);
+}
 
 struct Values {
   std::vector<Point> r1;  // per signer
@@ -42,7 +44,7 @@ Result<Values> GetValues(const Session& session) {
     for (size_t half = 0; half < 2; ++half) {
       Result<Point> p = Point::FromCompressed(ByteView(session.nonces[i]).subspan(33 * half, 33));
       if (!p.ok()) {
-        return Status::InvalidArgument("invalid nonce of " + SignerName(i) + ": " +
+        return Status::InvalidArgument("invalid nonce of " + SignerName(session, i) + ": " +
                                        p.status().message());
       }
       (half == 0 ? values.r1 : values.r2).push_back(*p);
@@ -72,7 +74,7 @@ Result<Values> GetValues(const Session& session) {
 
 Status CheckSigner(const Session& session, size_t signer) {
   if (signer >= session.shares.size() || signer >= session.nonces.size()) {
-    return Status::InvalidArgument(SignerName(signer) + " is not in a session of " +
+    return Status::InvalidArgument(SignerName(session, signer) + " is not in a session of " +
                                    std::to_string(session.shares.size()) + " signers");
   }
   return Status::Ok();
@@ -102,14 +104,14 @@ Result<PartialSignature> Sign(SecretNonce& secret_nonce, const PrivateKey& share
                           two_party::NonceAccess::Take(secret_nonce));
   PARLEY_RETURN_IF_ERROR(CheckSigner(session, signer));
   if (!(share.public_key() == session.shares[signer])) {
-    return Status::InvalidArgument("the share given is not " + SignerName(signer) +
+    return Status::InvalidArgument("the share given is not " + SignerName(session, signer) +
                                    "'s share in the session");
   }
   if (nonce.share != share.public_key().bytes()) {
     return Status::InvalidArgument("the secret nonce was made for another share");
   }
   if (two_party::PublicNonceOf(nonce.k1, nonce.k2) != session.nonces[signer]) {
-    return Status::InvalidArgument("the secret nonce is not " + SignerName(signer) +
+    return Status::InvalidArgument("the secret nonce is not " + SignerName(session, signer) +
                                    "'s public nonce in the session");
   }
   PARLEY_ASSIGN_OR_RETURN(Values values, GetValues(session));
@@ -131,14 +133,14 @@ Status PartialSigVerify(const PartialSignature& partial_signature, const Session
   PARLEY_ASSIGN_OR_RETURN(Values values, GetValues(session));
   Result<Scalar> s = Scalar::FromBytes(partial_signature);
   if (!s.ok()) {
-    return Status::PermissionDenied("the partial signature of " + SignerName(signer) +
+    return Status::PermissionDenied("the partial signature of " + SignerName(session, signer) +
                                     " is not below n");
   }
   const Point own_nonce = values.r1[signer] + values.r2[signer] * values.b;
   const Point effective = values.r.HasEvenY() ? own_nonce : -own_nonce;
   const Point share = PointOf(session.shares[signer]);
   if (!(Point::BaseMul(*s) == effective + share * (values.e * values.share_sign))) {
-    return Status::PermissionDenied("the partial signature of " + SignerName(signer) +
+    return Status::PermissionDenied("the partial signature of " + SignerName(session, signer) +
                                     " does not verify");
   }
   return Status::Ok();
@@ -157,7 +159,7 @@ Result<Signature> Aggregate(std::span<const PartialSignature> partial_signatures
   for (size_t i = 0; i < partial_signatures.size(); ++i) {
     Result<Scalar> s_i = Scalar::FromBytes(partial_signatures[i]);
     if (!s_i.ok()) {
-      return Status::InvalidArgument("the partial signature of " + SignerName(i) +
+      return Status::InvalidArgument("the partial signature of " + SignerName(session, i) +
                                      " is not below n");
     }
     s = s + *s_i;

@@ -2,7 +2,6 @@
 #pragma once
 
 #include "parley/crypto/two_party_schnorr.h"
-#include "point.h"
 #include "scalar.h"
 
 namespace parley::crypto::two_party {
@@ -23,19 +22,5 @@ struct NonceAccess {
 
 // R1 || R2 for a nonce (k1, k2).
 PublicNonce PublicNonceOf(const Scalar& k1, const Scalar& k2);
-
-// Everything Sign, PartialSigVerify and Aggregate derive from a session.
-struct SessionValues {
-  Point owner_r1 = Point::Infinity();
-  Point owner_r2 = Point::Infinity();
-  Point operator_r1 = Point::Infinity();
-  Point operator_r2 = Point::Infinity();
-  Scalar b;                     // the nonce coefficient
-  Point r = Point::Infinity();  // R1 sum + b * R2 sum, or G if that is infinity
-  Scalar e;                     // the BIP340 challenge
-  Scalar share_sign;            // g = g_P * g_Q: +1 or -1
-  Scalar tweak_term;            // g_Q * t
-};
-Result<SessionValues> GetSessionValues(const Session& session);
 
 }  // namespace parley::crypto::two_party

@@ -17,8 +17,6 @@ Hash32 ShareProofMessage(const PublicKey& share, ByteView context) {
 
 }  // namespace
 
-const char* PartyName(Party party) { return party == Party::kOwner ? "owner" : "operator"; }
-
 Result<CoinKey> CoinKey::Create(const PublicKey& owner_share, const PublicKey& operator_share) {
   Result<PublicKey> sum = AddPublicKeys(owner_share, operator_share);
   if (!sum.ok()) {

@@ -6,6 +6,7 @@
 
 #include "parley/crypto/hash.h"
 #include "parley/crypto/random.h"
+#include "point.h"
 #include "two_party_internal.h"
 
 namespace parley::crypto::two_party {

@@ -25,6 +25,7 @@
 #pragma once
 
 #include <span>
+#include <string>
 #include <vector>
 
 #include "parley/crypto/keys.h"
@@ -52,6 +53,9 @@ struct Session {
   std::vector<PublicKey> shares;
   std::vector<PublicNonce> nonces;
   Hash32 message{};
+  // What error messages call each signer ("the owner"); "signer <i>" for
+  // those not named.
+  std::vector<std::string> names;
 };
 
 // Signer `signer`'s partial signature, consuming `secret_nonce` first

@@ -39,7 +39,6 @@ using PublicNonce = std::array<uint8_t, 66>;
 using PartialSignature = Hash32;
 
 enum class Party { kOwner, kOperator };
-const char* PartyName(Party party);
 
 // P = O + S and its taproot output key Q = P' + t*G, where P' is P or -P,
 // whichever has even y, and t = hash_TapTweak(x(P)).
