@@ -53,7 +53,7 @@ Node::Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transpo
       options_(std::move(options)) {}
 
 Node::~Node() {
-  transport_.SetReceiver(nullptr);
+  transport_.SetBatchReceiver(nullptr);
   std::lock_guard lock(mutex_);
   for (uint64_t s : subscriptions_) adjudicator_.Unsubscribe(s);
 }
@@ -97,9 +97,15 @@ Status Node::Start() {
     spdlog::debug("node {} started with {} channels", id().ToHex().substr(0, 12), loaded.size());
     return Status::Ok();
   }();
-  transport_.SetReceiver([this](const wire::PeerId& from, Bytes bytes) {
-    Status s = HandleMessage(from, bytes);
-    if (!s.ok()) spdlog::debug("message from {} refused: {}", from.ToHex(), s.ToString());
+  transport_.SetBatchReceiver([this](std::vector<wire::Transport::Incoming> burst) {
+    std::vector<wire::PeerId> senders;
+    for (const auto& in : burst) senders.push_back(in.from);
+    std::vector<Status> outcomes = HandleMessages(std::move(burst));
+    for (size_t i = 0; i < outcomes.size(); ++i) {
+      if (!outcomes[i].ok()) {
+        spdlog::debug("message from {} refused: {}", senders[i].ToHex(), outcomes[i].ToString());
+      }
+    }
   });
   ProcessLedgerEvents();
   return status;
@@ -130,17 +136,25 @@ Result<ParticipantIndex> Node::IndexOf(const channel::Params& params,
 }
 
 Status Node::Commit(Entry& entry, Channel next) {
-  PARLEY_RETURN_IF_ERROR(channels_store_.Put(next.record()));
+  if (ActiveGroup() == nullptr) PARLEY_RETURN_IF_ERROR(channels_store_.Put(next.record()));
   entry.channel = std::move(next);
   return Status::Ok();
 }
 
 void Node::Queue(const wire::PeerId& to, wire::Message message) {
+  if (WriteGroup* group = ActiveGroup()) {
+    group->messages.push_back({to, std::move(message)});
+    return;
+  }
   std::lock_guard lock(mutex_);
   outbox_.push_back({to, std::move(message)});
 }
 
 void Node::Emit(NodeEvent event) {
+  if (WriteGroup* group = ActiveGroup()) {
+    group->events.push_back(std::move(event));
+    return;
+  }
   std::lock_guard lock(mutex_);
   emitted_.push_back(std::move(event));
 }
@@ -215,6 +229,11 @@ void Node::OnPeerConnected(const wire::PeerId& peer) {
     for (Entry* entry : shared) {
       std::lock_guard lock(entry->mutex);
       OfferLatest(*entry);
+      // After a lost crossing this node waits for the peer's retry, which a
+      // restart of the peer loses with its queue: propose what waits now (a
+      // new crossing is settled by the tie-break again).
+      entry->yielding = false;
+      (void)ProposeQueued(*entry);
     }
     return Status::Ok();
   });
@@ -253,34 +272,37 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
 Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
   return Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(wire::Message message, wire::DecodeMessage(bytes));
-    if (const auto* proposal = std::get_if<wire::ChannelProposal>(&message)) {
-      return OnChannelProposal(from, *proposal);
-    }
-    auto entry = Find(wire::ChannelOf(message));
-    if (!entry.ok()) {
-      if (const auto* update = std::get_if<wire::UpdateProposal>(&message)) {
-        Queue(from, wire::UpdateReject{update->channel, update->state.version,
-                                       entry.status().code(), Reason(entry.status())});
-      }
-      return entry.status();
-    }
-    Entry& e = **entry;
-    std::lock_guard lock(e.mutex);
-    return std::visit(
-        [&](const auto& m) -> Status {
-          using M = std::decay_t<decltype(m)>;
-          if constexpr (std::is_same_v<M, wire::ChannelAccept>) return OnChannelAccept(e, from, m);
-          if constexpr (std::is_same_v<M, wire::ChannelReject>) return OnChannelReject(e, from, m);
-          if constexpr (std::is_same_v<M, wire::UpdateProposal>)
-            return OnUpdateProposal(e, from, m);
-          if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(e, from, m);
-          if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(e, from, m);
-          if constexpr (std::is_same_v<M, wire::SyncState>) return OnSyncState(e, from, m);
-          if constexpr (std::is_same_v<M, wire::StateOffer>) return OnStateOffer(e, from, m);
-          return Status::Internal("unreachable");  // ChannelProposal is handled above
-        },
-        message);
+    return Dispatch(from, message);
   });
+}
+
+Status Node::Dispatch(const wire::PeerId& from, const wire::Message& message) {
+  if (const auto* proposal = std::get_if<wire::ChannelProposal>(&message)) {
+    return OnChannelProposal(from, *proposal);
+  }
+  auto entry = Find(wire::ChannelOf(message));
+  if (!entry.ok()) {
+    if (const auto* update = std::get_if<wire::UpdateProposal>(&message)) {
+      Queue(from, wire::UpdateReject{update->channel, update->state.version, entry.status().code(),
+                                     Reason(entry.status())});
+    }
+    return entry.status();
+  }
+  Entry& e = **entry;
+  std::lock_guard lock(e.mutex);
+  return std::visit(
+      [&](const auto& m) -> Status {
+        using M = std::decay_t<decltype(m)>;
+        if constexpr (std::is_same_v<M, wire::ChannelAccept>) return OnChannelAccept(e, from, m);
+        if constexpr (std::is_same_v<M, wire::ChannelReject>) return OnChannelReject(e, from, m);
+        if constexpr (std::is_same_v<M, wire::UpdateProposal>) return OnUpdateProposal(e, from, m);
+        if constexpr (std::is_same_v<M, wire::UpdateAccept>) return OnUpdateAccept(e, from, m);
+        if constexpr (std::is_same_v<M, wire::UpdateReject>) return OnUpdateReject(e, from, m);
+        if constexpr (std::is_same_v<M, wire::SyncState>) return OnSyncState(e, from, m);
+        if constexpr (std::is_same_v<M, wire::StateOffer>) return OnStateOffer(e, from, m);
+        return Status::Internal("unreachable");  // ChannelProposal is handled above
+      },
+      message);
 }
 
 Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProposal& m) {

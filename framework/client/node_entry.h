@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <deque>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -34,7 +35,34 @@ struct Node::Entry {
   bool closing_in_flight = false;  // the last of channel.pending() is the final state
   bool yielding = false;           // lost a tie-break: wait for the peer's next proposal
 
+  // While the entry is in a WriteGroup: what happened at the front of
+  // `queued`, so that a failed write can put it back as it was (an action
+  // taken, or so many actions put back).
+  struct QueueStep {
+    std::optional<Bytes> taken;
+    size_t requeued = 0;
+  };
+  std::vector<QueueStep>* queue_steps = nullptr;
+
   const wire::PeerId& Peer() const { return peer; }
+  // The oldest queued action, removed from the queue.
+  Bytes TakeQueued() {
+    Bytes action = std::move(queued.front());
+    queued.pop_front();
+    if (queue_steps) queue_steps->push_back({.taken = action});
+    return action;
+  }
+  // Undoes `steps`, newest first.
+  void UndoQueueSteps(std::vector<QueueStep>& steps) {
+    for (auto step = steps.rbegin(); step != steps.rend(); ++step) {
+      if (step->taken) {
+        queued.push_front(std::move(*step->taken));
+      } else {
+        queued.erase(queued.begin(), queued.begin() + step->requeued);
+      }
+    }
+    steps.clear();
+  }
   size_t InFlightActions() const {
     size_t n = 0;
     for (const auto& actions : in_flight) n += actions.size();
@@ -50,11 +78,36 @@ struct Node::Entry {
   void Requeue(size_t count) {
     for (; count > 0 && !in_flight.empty(); --count) {
       queued.insert(queued.begin(), in_flight.back().begin(), in_flight.back().end());
+      if (queue_steps) queue_steps->push_back({.requeued = in_flight.back().size()});
       in_flight.pop_back();
       close_requested = close_requested || closing_in_flight;
       closing_in_flight = false;  // the final state is always the newest
     }
   }
+};
+
+// Channels handled together from one burst of messages (Node::HandleMessages):
+// each stays locked until their new records are written in one synced
+// write, and what they produce (messages, events) waits here until then.
+struct Node::WriteGroup {
+  struct Member {
+    Entry* entry;
+    std::unique_lock<std::mutex> lock;
+    // The entry as it was before the burst, restored if the write fails.
+    channel::Channel channel;
+    std::deque<std::vector<Bytes>> in_flight;
+    bool close_requested;
+    bool closing_in_flight;
+    bool yielding;
+    std::vector<Entry::QueueStep> queue_steps;
+  };
+
+  explicit WriteGroup(const Node& n) : node(n) {}
+  const Node& node;
+  std::deque<Member> members;  // a deque: entries point at their member's queue_steps
+  Outbox messages;
+  std::vector<NodeEvent> events;
+  std::vector<Status*> outcomes;  // of the messages handled in the group
 };
 
 }  // namespace parley::client

@@ -116,8 +116,7 @@ std::optional<wire::UpdateProposal> Node::DraftProposal(Entry& entry, Channel& d
   channel::State next = base;
   std::vector<Bytes> applied;
   while (!entry.queued.empty() && applied.size() < kMaxBatch) {
-    Bytes action = std::move(entry.queued.front());
-    entry.queued.pop_front();
+    Bytes action = entry.TakeQueued();
     auto after = (*app)->ApplyAction(draft.params(), next, draft.self(), action);
     if (!after.ok()) {
       Emit({NodeEvent::Kind::kUpdateFailed, draft.id(), 0, after.status().message()});

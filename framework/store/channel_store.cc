@@ -24,6 +24,14 @@ Status ChannelStore::Put(const channel::ChannelRecord& record) {
   return store_.Put(Key(record.latest.state.channel_id), channel::Encode(record));
 }
 
+Status ChannelStore::PutAll(const std::vector<channel::ChannelRecord>& records) {
+  WriteBatch batch;
+  for (const auto& record : records) {
+    batch.Put(Key(record.latest.state.channel_id), channel::Encode(record));
+  }
+  return store_.Write(batch);
+}
+
 Result<channel::ChannelRecord> ChannelStore::Get(const channel::ChannelId& id) const {
   auto bytes = store_.Get(Key(id));
   if (!bytes.ok()) {

@@ -4,8 +4,8 @@
 
 namespace parley::wire {
 
-DeliveryLanes::DeliveryLanes(size_t lanes, size_t capacity, Handler handler)
-    : capacity_(capacity), handler_(std::move(handler)) {
+DeliveryLanes::DeliveryLanes(size_t lanes, size_t capacity, size_t max_burst, Handler handler)
+    : capacity_(capacity), max_burst_(max_burst), handler_(std::move(handler)) {
   for (size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>());
   for (auto& lane : lanes_) lane->thread = std::thread([this, &lane = *lane] { Run(lane); });
 }
@@ -19,7 +19,7 @@ bool DeliveryLanes::Push(const Hash32& channel, const PeerId& from, Bytes messag
   std::unique_lock lock(lane.mutex);
   lane.changed.wait(lock, [&] { return lane.stopping || lane.queue.size() < capacity_; });
   if (lane.stopping) return false;
-  lane.queue.emplace_back(from, std::move(message));
+  lane.queue.push_back({from, std::move(message)});
   lane.changed.notify_all();
   return true;
 }
@@ -41,11 +41,14 @@ void DeliveryLanes::Run(Lane& lane) {
     std::unique_lock lock(lane.mutex);
     lane.changed.wait(lock, [&] { return lane.stopping || !lane.queue.empty(); });
     if (lane.stopping) return;
-    auto [from, message] = std::move(lane.queue.front());
-    lane.queue.pop_front();
+    std::vector<Transport::Incoming> burst;
+    while (!lane.queue.empty() && burst.size() < max_burst_) {
+      burst.push_back(std::move(lane.queue.front()));
+      lane.queue.pop_front();
+    }
     lane.changed.notify_all();  // room for a blocked Push
     lock.unlock();
-    handler_(from, std::move(message));
+    handler_(std::move(burst));
   }
 }
 

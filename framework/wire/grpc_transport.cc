@@ -31,6 +31,8 @@ constexpr size_t kMaxQueuedFrames = 10'000;
 constexpr size_t kDeliveryLanes = 32;
 // Messages waiting in one lane before the streams that feed it stop reading.
 constexpr size_t kLaneCapacity = 1024;
+// The most messages a lane hands the node at once (one synced write).
+constexpr size_t kMaxBurst = 256;
 // A frame is a protocol message plus protobuf's field tags and lengths.
 constexpr int kMaxFrameSize = static_cast<int>(kMaxMessageSize) + 4096;
 // What a frame adds to a Batch besides its own bytes: a tag and a length.
@@ -244,7 +246,7 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     return connected_.wait_for(lock, timeout, [&] { return connections_.contains(peer); });
   }
 
-  void SetReceiver(Receiver receiver) {
+  void SetBatchReceiver(BatchReceiver receiver) {
     std::lock_guard lock(mutex_);
     receiver_ = std::move(receiver);
   }
@@ -460,16 +462,17 @@ class GrpcTransport::Impl : public v1::Peer::Service {
   std::map<PeerId, std::string> addresses_;
   std::set<std::function<void()>*> cancels_;
   std::vector<std::thread> dialers_;
-  Receiver receiver_;
+  BatchReceiver receiver_;
   std::function<void(const PeerId&)> on_connect_;
 
-  DeliveryLanes lanes_{kDeliveryLanes, kLaneCapacity, [this](const PeerId& from, Bytes message) {
-                         Receiver receiver;
+  DeliveryLanes lanes_{kDeliveryLanes, kLaneCapacity, kMaxBurst,
+                       [this](std::vector<Incoming> burst) {
+                         BatchReceiver receiver;
                          {
                            std::lock_guard lock(mutex_);
                            receiver = receiver_;
                          }
-                         if (receiver) receiver(from, std::move(message));
+                         if (receiver) receiver(std::move(burst));
                        }};
 };
 
@@ -495,7 +498,9 @@ bool GrpcTransport::WaitConnected(const PeerId& peer, std::chrono::milliseconds 
 Status GrpcTransport::Send(const PeerId& to, Bytes message) {
   return impl_->Send(to, std::move(message));
 }
-void GrpcTransport::SetReceiver(Receiver receiver) { impl_->SetReceiver(std::move(receiver)); }
+void GrpcTransport::SetBatchReceiver(BatchReceiver receiver) {
+  impl_->SetBatchReceiver(std::move(receiver));
+}
 void GrpcTransport::SetConnectionHandler(std::function<void(const PeerId&)> handler) {
   impl_->SetConnectionHandler(std::move(handler));
 }

@@ -11,24 +11,24 @@ class MemoryNetwork::Endpoint : public Transport {
   Status Send(const PeerId& to, Bytes message) override {
     return network_.Enqueue(self_, to, std::move(message));
   }
-  void SetReceiver(Receiver receiver) override {
+  void SetBatchReceiver(BatchReceiver receiver) override {
     std::lock_guard lock(mutex_);
     receiver_ = std::move(receiver);
   }
-  void Receive(const PeerId& from, Bytes message) {
-    Receiver receiver;
+  void Receive(std::vector<Incoming> burst) {
+    BatchReceiver receiver;
     {
       std::lock_guard lock(mutex_);
       receiver = receiver_;
     }
-    if (receiver) receiver(from, std::move(message));
+    if (receiver) receiver(std::move(burst));
   }
 
  private:
   MemoryNetwork& network_;
   PeerId self_;
   std::mutex mutex_;
-  Receiver receiver_;
+  BatchReceiver receiver_;
 };
 
 MemoryNetwork::MemoryNetwork() = default;
@@ -62,9 +62,28 @@ size_t MemoryNetwork::Deliver(size_t max_messages) {
       if (silenced_.contains(envelope->to)) continue;
       endpoint = endpoints_.at(envelope->to).get();
     }
-    endpoint->Receive(envelope->from, std::move(envelope->bytes));
+    std::vector<Transport::Incoming> one;
+    one.push_back({envelope->from, std::move(envelope->bytes)});
+    endpoint->Receive(std::move(one));
     ++delivered;
   }
+  return delivered;
+}
+
+size_t MemoryNetwork::DeliverBursts() {
+  std::map<Endpoint*, std::vector<Transport::Incoming>> bursts;
+  size_t delivered = 0;
+  {
+    std::lock_guard lock(mutex_);
+    for (Envelope& envelope : queue_) {
+      if (silenced_.contains(envelope.to)) continue;
+      bursts[endpoints_.at(envelope.to).get()].push_back(
+          {envelope.from, std::move(envelope.bytes)});
+      ++delivered;
+    }
+    queue_.clear();
+  }
+  for (auto& [endpoint, burst] : bursts) endpoint->Receive(std::move(burst));
   return delivered;
 }
 

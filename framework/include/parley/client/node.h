@@ -183,6 +183,14 @@ class Node {
   // the stored channel as it was, except that a validly signed proposal uses
   // up its version (see Channel::HandleProposal).
   Status HandleMessage(const wire::PeerId& from, ByteView bytes);
+  // Handles messages that arrived together, in order, as HandleMessage
+  // would one by one, except that the update proposals and answers of open
+  // channels among them reach the disk in one synced write, before anything
+  // they produce is sent. If that write fails, each of those channels is
+  // left exactly as it was before the burst and nothing they produced is
+  // sent (the peer sends its messages again when it reconnects); their
+  // outcome is the write's failure. Returns each message's outcome.
+  std::vector<Status> HandleMessages(std::vector<wire::Transport::Incoming> messages);
   // A stream to `peer` has (re)opened: sends it the latest fully signed state
   // of every channel the two share (the higher version wins on both sides),
   // and sends again the proposals that await its answer, which may have been
@@ -207,7 +215,8 @@ class Node {
   void SetObserver(std::function<void(const NodeEvent&)> observer);
 
  private:
-  struct Entry;  // a channel, its action queue and its lock
+  struct Entry;       // a channel, its action queue and its lock
+  struct WriteGroup;  // channels of a burst that share one synced write
   using Outbox = std::vector<std::pair<wire::PeerId, wire::Message>>;
 
   // Handles queued ledger events, runs `body`, then sends and emits what it
@@ -222,10 +231,26 @@ class Node {
   void Flush();
 
   // These take mutex_ briefly; call them with or without a channel's lock,
-  // never with mutex_ held.
+  // never with mutex_ held. While the calling thread fills a WriteGroup of
+  // this node, Queue and Emit hold back what they are given in the group.
   Result<Entry*> Find(const channel::ChannelId& id) const;
   void Queue(const wire::PeerId& to, wire::Message message);
   void Emit(NodeEvent event);
+
+  // Runs the handler of `message`; HandleMessage without its flushes.
+  Status Dispatch(const wire::PeerId& from, const wire::Message& message);
+  // Handles `message` in `group` if it is an update of an open channel
+  // (which joins the group, locked), otherwise closes the group and
+  // dispatches it alone. `outcome` is where its result goes.
+  void HandleInGroup(WriteGroup& group, const wire::PeerId& from, const wire::Message& message,
+                     Status& outcome);
+  // Writes the channels of `group` in one synced write, then releases what
+  // they produced; if the write fails, restores them and sets their
+  // messages' outcomes to the failure. Unlocks them; the group is empty after.
+  void CloseGroup(WriteGroup& group);
+  // The group the calling thread is filling for this node, or null.
+  WriteGroup* ActiveGroup() const;
+  static thread_local WriteGroup* active_group_;
   void Subscribe(const channel::ChannelId& id);
 
   Result<channel::ParticipantIndex> IndexOf(const channel::Params& params,
@@ -242,7 +267,8 @@ class Node {
                              channel::ParticipantIndex self) const;
 
   // The helpers below run with the entry's lock held.
-  // Persists `next` and makes it the entry's channel: the step before any send.
+  // Persists `next` and makes it the entry's channel: the step before any
+  // send. In a WriteGroup the write happens when the group closes.
   Status Commit(Entry& entry, channel::Channel next);
   Status OnChannelAccept(Entry& entry, const wire::PeerId& from, const wire::ChannelAccept& m);
   Status OnChannelReject(Entry& entry, const wire::PeerId& from, const wire::ChannelReject& m);

@@ -15,6 +15,8 @@ class ChannelStore {
 
   // Durable when it returns OK (as the Store's options say).
   Status Put(const channel::ChannelRecord& record);
+  // Writes every record or none, in one write.
+  Status PutAll(const std::vector<channel::ChannelRecord>& records);
   // NotFound for an unknown channel; Corruption if the bytes do not decode.
   Result<channel::ChannelRecord> Get(const channel::ChannelId& id) const;
   Result<std::vector<channel::ChannelRecord>> LoadAll() const;

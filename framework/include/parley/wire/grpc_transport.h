@@ -71,7 +71,8 @@ class GrpcTransport : public Transport {
   // Queues `message` for `peer`. Unavailable-style FailedPrecondition if no
   // stream to the peer is open: the message is not kept.
   Status Send(const PeerId& to, Bytes message) override;
-  void SetReceiver(Receiver receiver) override;
+  // Messages queued on one delivery lane arrive as one burst.
+  void SetBatchReceiver(BatchReceiver receiver) override;
   // Called after every completed handshake (first connection and reconnections),
   // for example to exchange latest states.
   void SetConnectionHandler(std::function<void(const PeerId&)> handler);

@@ -10,6 +10,7 @@
 #include <memory>
 #include <mutex>
 #include <set>
+#include <vector>
 
 #include "parley/wire/transport.h"
 
@@ -26,6 +27,10 @@ class MemoryNetwork {
   // Delivers queued messages, including those sent while delivering, until
   // the queue is empty or `max_messages` were delivered. Returns the count.
   size_t Deliver(size_t max_messages = SIZE_MAX);
+  // Delivers the messages queued now (not those sent meanwhile), each
+  // peer's as one burst, in order, as a transport that queues received
+  // messages would (Transport::BatchReceiver). Returns the count.
+  size_t DeliverBursts();
   size_t Queued() const;
 
   // Messages to a silenced peer are dropped, until Unsilence.
