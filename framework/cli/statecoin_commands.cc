@@ -62,9 +62,10 @@ StatecoinCommands::StatecoinCommands(CLI::App& cli, const Options& o) : o_(o) {
   sc->add_option("--chain", options_.chain, "the devchain, sim://HOST:PORT")->capture_default_str();
   sc->add_option("--wallet-dir", options_.wallet_dir, "this wallet's store (RocksDB)")
       ->capture_default_str();
-  sc->add_option("--interval", options_.interval,
-                 "the operator's --interval: the lock-time step receivers check")
-      ->capture_default_str();
+  interval_option_ = sc->add_option(
+      "--interval", interval_,
+      "the lock-time step between backups that transfer and receive check (default: the "
+      "operator's, from GetOperatorInfo)");
 
   auto* deposit = sc->add_subcommand("deposit", "a new coin funded from the devchain faucet");
   deposit->add_option("--amount", amount_, "the coin's value in sats")->required();
@@ -90,8 +91,9 @@ StatecoinCommands::StatecoinCommands(CLI::App& cli, const Options& o) : o_(o) {
   exit->callback([this] { Exit(); });
 }
 
-std::unique_ptr<StatecoinWallet> StatecoinCommands::Open() const {
-  return OrDie(OpenStatecoinWallet(options_), "wallet " + options_.wallet_dir);
+std::unique_ptr<StatecoinWallet> StatecoinCommands::Open(ChecksBackups checks) {
+  if (interval_option_->count() > 0) options_.interval = interval_;
+  return OrDie(OpenStatecoinWallet(options_, checks), "wallet " + options_.wallet_dir);
 }
 
 void StatecoinCommands::Deposit() {
@@ -150,7 +152,7 @@ void StatecoinCommands::ShowAddress() {
 void StatecoinCommands::Transfer() {
   const sc::CoinId id = CoinIdOrDie(coin_id_);
   const sc::Address receiver = OrDie(ParseAddress(address_), "address");
-  auto w = Open();
+  auto w = Open(ChecksBackups::kYes);
   const std::string hex =
       ToHex(OrDie(w->wallet->TransferTo(id, receiver, kStatecoinFeeSats), "transfer"));
   if (!out_.empty()) {
@@ -174,7 +176,7 @@ void StatecoinCommands::Transfer() {
 
 void StatecoinCommands::Receive() {
   const Bytes message = MessageBytes(message_);
-  auto w = Open();
+  auto w = Open(ChecksBackups::kYes);
   const sc::CoinId id = OrDie(w->wallet->Receive(message), "receive");
   const sc::OwnedCoin& coin = w->wallet->coins().at(id);
   if (o_.json) {

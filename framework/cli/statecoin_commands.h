@@ -19,7 +19,8 @@ namespace parley::cli {
 //   statecoin receive FILE|HEX        takes a coin over
 //   statecoin withdraw COIN_ID [--to SCRIPT_HEX|own]  the cooperative exit
 //   statecoin exit COIN_ID            broadcasts the latest backup
-// with options --operator, --chain and --wallet-dir, and holds their
+// with options --operator, --chain, --wallet-dir and --interval (an
+// override of the operator's lock-time interval), and holds their
 // arguments: keep it alive until the command has run. `o.json` is read when
 // a command runs.
 class StatecoinCommands {
@@ -35,10 +36,12 @@ class StatecoinCommands {
   void Withdraw();
   void Exit();
   // The wallet, or Die with why it cannot be opened.
-  std::unique_ptr<StatecoinWallet> Open() const;
+  std::unique_ptr<StatecoinWallet> Open(ChecksBackups checks = ChecksBackups::kNo);
 
   const Options& o_;
   StatecoinOptions options_;
+  uint32_t interval_ = 0;  // --interval, when given
+  CLI::Option* interval_option_ = nullptr;
   int64_t amount_ = 0;
   std::string coin_id_;
   std::string address_;

@@ -8,7 +8,8 @@
 
 namespace parley::cli {
 
-Result<std::unique_ptr<StatecoinWallet>> OpenStatecoinWallet(const StatecoinOptions& options) {
+Result<std::unique_ptr<StatecoinWallet>> OpenStatecoinWallet(const StatecoinOptions& options,
+                                                             ChecksBackups checks) {
   if (!options.chain.starts_with("sim://") || options.chain.size() == 6) {
     return Status::InvalidArgument("--chain must be a devchain, sim://HOST:PORT (got '" +
                                    options.chain + "')");
@@ -24,8 +25,18 @@ Result<std::unique_ptr<StatecoinWallet>> OpenStatecoinWallet(const StatecoinOpti
   w->devchain = std::make_unique<settlement::RemoteSimLedger>(options.chain.substr(6),
                                                               crypto::PrivateKey::Generate());
   w->ledger = std::make_unique<sc::BitcoinCoinLedger>(*w->devchain);
-  if (options.interval == 0) return Status::InvalidArgument("--interval must be at least 1");
-  const sc::ReceiverPolicy policy{.protocol = {.interval = options.interval}};
+  if (options.interval == 0u) return Status::InvalidArgument("--interval must be at least 1");
+  // A command that checks no backups never reads the policy's interval.
+  sc::ReceiverPolicy policy;
+  if (options.interval) {
+    policy.protocol.interval = *options.interval;
+  } else if (checks == ChecksBackups::kYes) {
+    Result<sc::ProtocolOptions> info = w->op->GetOperatorInfo();
+    if (!info.ok()) {
+      return info.status().WithContext("asking the operator for its lock-time interval");
+    }
+    policy.protocol = *info;
+  }
   PARLEY_ASSIGN_OR_RETURN(w->wallet,
                           sc::PersistentWallet::Open(*w->store, *w->op, *w->ledger, policy));
   return w;

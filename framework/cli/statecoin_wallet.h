@@ -4,6 +4,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -21,10 +22,16 @@ struct StatecoinOptions {
   std::string operator_address = "127.0.0.1:7950";
   std::string chain = "sim://127.0.0.1:7800";
   std::string wallet_dir = "parley-wallet";
-  // The operator's --interval: receivers check that backups' lock times are
-  // exactly this far apart.
-  uint32_t interval = 100;
+  // The lock-time step between backups, which senders and receivers check:
+  // the operator's (GetOperatorInfo) unless --interval overrides it.
+  std::optional<uint32_t> interval;
 };
+
+// Whether a command sends or receives coins, and so checks backups' lock
+// times against the operator's interval. Only those ask the operator for
+// it, so that the others (list, address, exit, ...) work while the operator
+// is unreachable.
+enum class ChecksBackups : bool { kNo, kYes };
 
 // The fee every backup and the withdrawal leave to miners.
 inline constexpr int64_t kStatecoinFeeSats = 500;
@@ -41,8 +48,11 @@ struct StatecoinWallet {
 };
 
 // Opens (or creates) the wallet; InvalidArgument for a --chain that is not
-// sim://HOST:PORT, IoError if the wallet directory is locked or unusable.
-Result<std::unique_ptr<StatecoinWallet>> OpenStatecoinWallet(const StatecoinOptions& options);
+// sim://HOST:PORT or an --interval of 0, IoError if the wallet directory is
+// locked or unusable, and the operator's error if `checks` and the operator
+// cannot say its interval.
+Result<std::unique_ptr<StatecoinWallet>> OpenStatecoinWallet(const StatecoinOptions& options,
+                                                             ChecksBackups checks);
 
 struct DepositOutcome {
   sc::CoinId coin_id{};

@@ -90,4 +90,12 @@ grpc::Status StatechainService::SignatureCount(grpc::ServerContext*,
   return grpc::Status::OK;
 }
 
+grpc::Status StatechainService::GetOperatorInfo(grpc::ServerContext*,
+                                                const v1::GetOperatorInfoRequest*,
+                                                v1::OperatorInfoReply* reply) {
+  reply->set_initlock(op_.protocol().initlock);
+  reply->set_interval(op_.protocol().interval);
+  return grpc::Status::OK;
+}
+
 }  // namespace parley::rpc

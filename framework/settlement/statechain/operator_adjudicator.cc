@@ -1,15 +1,41 @@
 // OperatorAdjudicator: opening, nonces, backups and subscriptions. The
 // dispute rules are in operator_adjudicator_dispute.cc.
+#include "parley/settlement/statechain/operator_adjudicator.h"
+
+#include <limits>
 #include <string>
 
-#include "operator_adjudicator_internal.h"
+#include "channel_records.h"
+#include "parley/crypto/secure_erase.h"
+#include "parley/crypto/two_party_schnorr.h"
 
 namespace parley::settlement::statechain {
 
 namespace mp = crypto::multi_party;
 
-OperatorAdjudicator::OperatorAdjudicator(CoinLedger& ledger, const channel::SignatureScheme& scheme)
-    : ledger_(ledger), scheme_(scheme) {}
+namespace {
+
+// A fresh nonce of `share`, as stored.
+Result<StoredNonce> NewNonce(const crypto::PrivateKey& share, const Bytes& extra) {
+  PARLEY_ASSIGN_OR_RETURN(auto nonce, crypto::two_party::NonceGen(share, extra));
+  return StoredNonce{.public_nonce = nonce.public_nonce, .secret = nonce.secret.SecretBytes()};
+}
+
+// The channel id, then a label and a number: what makes a nonce's extra
+// input unique.
+Bytes NonceContext(const channel::ChannelId& channel, std::string_view label, uint64_t number) {
+  Bytes extra(channel.begin(), channel.end());
+  extra.insert(extra.end(), label.begin(), label.end());
+  for (int shift = 56; shift >= 0; shift -= 8)
+    extra.push_back(static_cast<uint8_t>(number >> shift));
+  return extra;
+}
+
+}  // namespace
+
+OperatorAdjudicator::OperatorAdjudicator(store::Store& store, CoinLedger& ledger,
+                                         const channel::SignatureScheme& scheme)
+    : store_(store), ledger_(ledger), scheme_(scheme) {}
 
 OperatorAdjudicator::~OperatorAdjudicator() = default;
 
@@ -41,31 +67,29 @@ Status OperatorAdjudicator::OpenChannel(const channel::Params& params,
                                     ToHex(coin.coin.output_key));
   }
   std::lock_guard lock(mu_);
-  if (records_.contains(id)) {
+  Result<ChannelRecord> existing = LoadChannel(store_, id);
+  if (existing.ok()) {
     return Status::AlreadyExists("channel " + ToHex(id) + " is already open on a coin");
   }
-  records_.emplace(id,
-                   std::unique_ptr<Record>(new Record{.params = params,
-                                                      .coin = coin,
-                                                      .operator_share = operator_share,
-                                                      .backup_lock_time = opening.coin_lock_time}));
-  return Status::Ok();
+  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
+  store::WriteBatch batch;
+  batch.Put(ChannelShareKey(id), EncodeSecret(operator_share));
+  return Save({.params = params, .coin = coin, .backup_lock_time = opening.coin_lock_time},
+              std::move(batch));
 }
 
-Result<OperatorAdjudicator::Record*> OperatorAdjudicator::Find(const channel::ChannelId& channel) {
-  auto it = records_.find(channel);
-  if (it == records_.end()) {
-    return Status::NotFound("no channel " + ToHex(channel) + " is open on a coin of this operator");
-  }
-  return it->second.get();
-}
-
-Result<OperatorAdjudicator::Record*> OperatorAdjudicator::Find(const channel::Params& params) {
-  PARLEY_ASSIGN_OR_RETURN(Record * record, Find(scheme_.ComputeChannelId(params)));
-  if (!(record->params == params)) {
+Result<ChannelRecord> OperatorAdjudicator::Find(const channel::Params& params) const {
+  PARLEY_ASSIGN_OR_RETURN(ChannelRecord record,
+                          LoadChannel(store_, scheme_.ComputeChannelId(params)));
+  if (!(record.params == params)) {
     return Status::InvalidArgument("the params differ from those the channel was opened with");
   }
   return record;
+}
+
+Status OperatorAdjudicator::Save(const ChannelRecord& record, store::WriteBatch batch) {
+  batch.Put(ChannelKey(scheme_.ComputeChannelId(record.params)), Encode(record));
+  return store_.Write(batch);
 }
 
 Result<std::vector<mp::PublicNonce>> OperatorAdjudicator::SplitNonces(
@@ -74,73 +98,101 @@ Result<std::vector<mp::PublicNonce>> OperatorAdjudicator::SplitNonces(
     return Status::InvalidArgument("ask for 1 to " + std::to_string(kMaxNonceBatch) +
                                    " nonces at once, not " + std::to_string(count));
   }
+  if (first_version > std::numeric_limits<uint64_t>::max() - (count - 1)) {
+    return Status::InvalidArgument(std::to_string(count) + " versions from " +
+                                   std::to_string(first_version) + " run past 2^64 - 1");
+  }
   std::lock_guard lock(mu_);
-  PARLEY_ASSIGN_OR_RETURN(Record * record, Find(channel));
-  if (record->dispute && record->dispute->concluded) {
+  PARLEY_ASSIGN_OR_RETURN(ChannelRecord record, LoadChannel(store_, channel));
+  if (record.dispute && record.dispute->concluded) {
     return Status::FailedPrecondition("the channel is concluded; no more split nonces");
   }
+  std::optional<crypto::PrivateKey> share;
+  store::WriteBatch batch;
   std::vector<mp::PublicNonce> nonces;
-  for (uint64_t v = first_version; v < first_version + count; ++v) {
-    auto it = record->split_nonces.find(v);
-    if (it == record->split_nonces.end()) {
-      Bytes extra(channel.begin(), channel.end());
-      for (int shift = 56; shift >= 0; shift -= 8)
-        extra.push_back(static_cast<uint8_t>(v >> shift));
-      PARLEY_ASSIGN_OR_RETURN(auto nonce,
-                              crypto::two_party::NonceGen(record->operator_share, extra));
-      it = record->split_nonces.emplace(v, std::move(nonce)).first;
+  for (uint64_t v = first_version; nonces.size() < count; ++v) {
+    Result<StoredNonce> stored = LoadSplitNonce(store_, channel, v);
+    if (stored.status().code() == StatusCode::kNotFound) {
+      if (!share) {
+        PARLEY_ASSIGN_OR_RETURN(share, LoadChannelShare(store_, channel));
+      }
+      stored = NewNonce(*share, NonceContext(channel, "split", v));
+      if (stored.ok()) batch.Put(SplitNonceKey(channel, v), Encode(*stored));
     }
-    nonces.push_back(it->second.public_nonce);
+    if (!stored.ok()) return stored.status();
+    crypto::SecureErase(stored->secret);
+    nonces.push_back(stored->public_nonce);
   }
+  // Every new nonce is durable before its public part leaves.
+  if (!batch.empty()) PARLEY_RETURN_IF_ERROR(store_.Write(batch));
   return nonces;
 }
 
 Result<mp::PublicNonce> OperatorAdjudicator::BackupNonce(const channel::ChannelId& channel) {
   std::lock_guard lock(mu_);
-  PARLEY_ASSIGN_OR_RETURN(Record * record, Find(channel));
-  PARLEY_ASSIGN_OR_RETURN(auto nonce,
-                          crypto::two_party::NonceGen(record->operator_share, AsBytes("backup")));
-  record->backup_nonce = std::move(nonce);
-  return record->backup_nonce->public_nonce;
+  PARLEY_ASSIGN_OR_RETURN(ChannelRecord record, LoadChannel(store_, channel));
+  if (record.dispute) {
+    return Status::FailedPrecondition("the channel is in dispute: no more checkpoints");
+  }
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, LoadChannelShare(store_, channel));
+  PARLEY_ASSIGN_OR_RETURN(
+      StoredNonce nonce,
+      NewNonce(share, NonceContext(channel, "backup", record.checkpoint_version.value_or(0))));
+  const Status stored = store_.Put(BackupNonceKey(channel), Encode(nonce));
+  crypto::SecureErase(nonce.secret);
+  PARLEY_RETURN_IF_ERROR(stored);
+  return nonce.public_nonce;
 }
 
 Result<mp::PartialSignature> OperatorAdjudicator::SignBackup(
     const channel::Params& params, const channel::SignedState& checkpoint, uint32_t lock_time,
     const std::array<mp::PublicNonce, kChannelParticipants>& nonces) {
   std::lock_guard lock(mu_);
-  PARLEY_ASSIGN_OR_RETURN(Record * record, Find(params));
-  if (record->dispute) {
+  PARLEY_ASSIGN_OR_RETURN(ChannelRecord record, Find(params));
+  const channel::ChannelId id = scheme_.ComputeChannelId(params);
+  if (record.dispute) {
     return Status::FailedPrecondition("the channel is in dispute: no more checkpoints");
   }
-  if (!record->backup_nonce) {
-    return Status::FailedPrecondition("ask for a BackupNonce before each backup");
+  Result<StoredNonce> nonce = LoadBackupNonce(store_, id);
+  if (nonce.status().code() == StatusCode::kNotFound) {
+    return Status::FailedPrecondition(nonce.status().message());
   }
-  if (checkpoint.state.channel_id != scheme_.ComputeChannelId(params)) {
+  if (!nonce.ok()) return nonce.status();
+  if (checkpoint.state.channel_id != id) {
     return Status::InvalidArgument("the checkpoint is a state of another channel");
   }
   PARLEY_RETURN_IF_ERROR(channel::VerifySignatures(scheme_, params, checkpoint, true));
-  if (record->checkpoint_version && checkpoint.state.version < *record->checkpoint_version) {
+  if (record.checkpoint_version && checkpoint.state.version < *record.checkpoint_version) {
     return Status::FailedPrecondition(
         "checkpoint version " + std::to_string(checkpoint.state.version) + " is below version " +
-        std::to_string(*record->checkpoint_version) + " of the last backup");
+        std::to_string(*record.checkpoint_version) + " of the last backup");
   }
-  if (lock_time >= record->backup_lock_time || lock_time <= ledger_.Height()) {
+  if (lock_time >= record.backup_lock_time || lock_time <= ledger_.Height()) {
     return Status::FailedPrecondition(
-        "a backup's lock time must be below " + std::to_string(record->backup_lock_time) +
+        "a backup's lock time must be below " + std::to_string(record.backup_lock_time) +
         " (the last backup's) and above the height " + std::to_string(ledger_.Height()) + "; got " +
         std::to_string(lock_time));
   }
   PARLEY_ASSIGN_OR_RETURN(crypto::Transaction tx,
-                          BuildSplit(record->coin, checkpoint.state, lock_time));
-  const std::array<mp::PublicNonce, 3> all = {nonces[0], nonces[1],
-                                              record->backup_nonce->public_nonce};
-  PARLEY_ASSIGN_OR_RETURN(mp::Session session, SplitSession(record->coin, tx, all));
-  Result<mp::PartialSignature> partial =
-      mp::Sign(record->backup_nonce->secret, record->operator_share, session, kOperatorSigner);
-  record->backup_nonce.reset();  // consumed whatever the outcome
-  if (!partial.ok()) return partial.status();
-  record->backup_lock_time = lock_time;
-  record->checkpoint_version = checkpoint.state.version;
+                          BuildSplit(record.coin, checkpoint.state, lock_time));
+  const std::array<mp::PublicNonce, 3> all = {nonces[0], nonces[1], nonce->public_nonce};
+  PARLEY_ASSIGN_OR_RETURN(mp::Session session, SplitSession(record.coin, tx, all));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, LoadChannelShare(store_, id));
+  Result<mp::SecretNonce> secret = mp::SecretNonce::FromBytes(nonce->secret);
+  crypto::SecureErase(nonce->secret);
+  if (!secret.ok()) return secret.status();
+  Result<mp::PartialSignature> partial = mp::Sign(*secret, share, session, kOperatorSigner);
+  // The nonce is consumed whatever the outcome, and its erasure is durable
+  // before the signature leaves.
+  store::WriteBatch batch;
+  batch.Delete(BackupNonceKey(id));
+  if (partial.ok()) {
+    record.backup_lock_time = lock_time;
+    record.checkpoint_version = checkpoint.state.version;
+    PARLEY_RETURN_IF_ERROR(Save(record, std::move(batch)));
+  } else {
+    PARLEY_RETURN_IF_ERROR(store_.Write(batch));
+  }
   return partial;
 }
 
@@ -156,7 +208,7 @@ void OperatorAdjudicator::Unsubscribe(uint64_t subscription) {
   handlers_.erase(subscription);
 }
 
-void OperatorAdjudicator::Emit(std::vector<Event> events) {
+void OperatorAdjudicator::Emit(const std::vector<Event>& events) {
   std::vector<std::pair<channel::ChannelId, Handler>> handlers;
   {
     std::lock_guard lock(mu_);

@@ -2,7 +2,9 @@
 // allow, the concluded state's split.
 #include <string>
 
-#include "operator_adjudicator_internal.h"
+#include "channel_records.h"
+#include "parley/crypto/secure_erase.h"
+#include "parley/settlement/statechain/operator_adjudicator.h"
 
 namespace parley::settlement::statechain {
 
@@ -13,17 +15,17 @@ Status OperatorAdjudicator::Register(const channel::Params& params,
   Event event{.kind = EventKind::kRegistered, .channel = state.state.channel_id};
   {
     std::lock_guard lock(mu_);
-    PARLEY_ASSIGN_OR_RETURN(Record * record, Find(params));
+    PARLEY_ASSIGN_OR_RETURN(ChannelRecord record, Find(params));
     if (state.state.channel_id != scheme_.ComputeChannelId(params)) {
       return Status::InvalidArgument("the state is of another channel");
     }
     PARLEY_RETURN_IF_ERROR(channel::ValidateState(state.state, params.participants.size()));
     PARLEY_RETURN_IF_ERROR(channel::VerifySignatures(scheme_, params, state, true));
     // A state the operator could not pay out must not win a dispute.
-    PARLEY_RETURN_IF_ERROR(BuildSplit(record->coin, state.state, 0).status());
+    PARLEY_RETURN_IF_ERROR(BuildSplit(record.coin, state.state, 0).status());
     const Tick now = Now();
-    if (record->dispute) {
-      Dispute& dispute = *record->dispute;
+    if (record.dispute) {
+      Dispute& dispute = *record.dispute;
       if (dispute.concluded) return Status::FailedPrecondition("the channel is concluded");
       if (now >= dispute.timeout) {
         return Status::FailedPrecondition("the dispute phase ended at block " +
@@ -38,16 +40,17 @@ Status OperatorAdjudicator::Register(const channel::Params& params,
       dispute.state = state;  // the timeout stays
     } else {
       const Tick timeout = now + params.challenge_duration;
-      if (timeout >= record->backup_lock_time) {
+      if (timeout >= record.backup_lock_time) {
         return Status::FailedPrecondition(
             "a dispute now would end at block " + std::to_string(timeout) +
-            ", when the backup of lock time " + std::to_string(record->backup_lock_time) +
+            ", when the backup of lock time " + std::to_string(record.backup_lock_time) +
             " is already valid; settle with the backup");
       }
-      record->dispute = Dispute{.state = state, .timeout = timeout};
+      record.dispute = Dispute{.state = state, .timeout = timeout};
     }
+    PARLEY_RETURN_IF_ERROR(Save(record));
     event.version = state.state.version;
-    event.timeout = record->dispute->timeout;
+    event.timeout = record.dispute->timeout;
   }
   Emit({event});
   return Status::Ok();
@@ -63,11 +66,11 @@ Status OperatorAdjudicator::Conclude(const channel::Params& params) {
   Event event{.kind = EventKind::kConcluded};
   {
     std::lock_guard lock(mu_);
-    PARLEY_ASSIGN_OR_RETURN(Record * record, Find(params));
-    if (!record->dispute) {
+    PARLEY_ASSIGN_OR_RETURN(ChannelRecord record, Find(params));
+    if (!record.dispute) {
       return Status::FailedPrecondition("nothing is registered: register a state first");
     }
-    Dispute& dispute = *record->dispute;
+    Dispute& dispute = *record.dispute;
     if (dispute.concluded) return Status::FailedPrecondition("the channel is already concluded");
     if (!dispute.state.state.is_final && Now() < dispute.timeout) {
       return Status::FailedPrecondition("the dispute phase lasts until block " +
@@ -76,10 +79,13 @@ Status OperatorAdjudicator::Conclude(const channel::Params& params) {
     }
     dispute.concluded = true;
     // Only the concluded version's nonce may ever sign now.
+    const channel::ChannelId id = dispute.state.state.channel_id;
     const uint64_t version = dispute.state.state.version;
-    std::erase_if(record->split_nonces, [&](const auto& entry) { return entry.first != version; });
-    record->backup_nonce.reset();
-    event.channel = dispute.state.state.channel_id;
+    store::WriteBatch batch;
+    PARLEY_RETURN_IF_ERROR(DeleteSplitNonces(store_, id, version, &batch));
+    batch.Delete(BackupNonceKey(id));
+    PARLEY_RETURN_IF_ERROR(Save(record, std::move(batch)));
+    event.channel = id;
     event.version = version;
     event.timeout = dispute.timeout;
   }
@@ -94,14 +100,14 @@ Result<crypto::Transaction> OperatorAdjudicator::CoSignSplit(const channel::Para
   crypto::Transaction tx;
   {
     std::lock_guard lock(mu_);
-    PARLEY_ASSIGN_OR_RETURN(Record * record, Find(params));
-    if (!record->dispute || !record->dispute->concluded) {
+    PARLEY_ASSIGN_OR_RETURN(ChannelRecord record, Find(params));
+    if (!record.dispute || !record.dispute->concluded) {
       return Status::FailedPrecondition(
           "the operator co-signs a split only after the channel is concluded");
     }
-    if (record->paid) return Status::FailedPrecondition("the split is already broadcast");
-    const channel::State& state = record->dispute->state.state;
-    PARLEY_ASSIGN_OR_RETURN(tx, BuildSplit(record->coin, state, 0));
+    if (record.paid) return Status::FailedPrecondition("the split is already broadcast");
+    const channel::State& state = record.dispute->state.state;
+    PARLEY_ASSIGN_OR_RETURN(tx, BuildSplit(record.coin, state, 0));
     if (signatures.version != state.version ||
         crypto::SerializeWithoutWitness(split) != crypto::SerializeWithoutWitness(tx)) {
       return Status::PermissionDenied(
@@ -110,28 +116,45 @@ Result<crypto::Transaction> OperatorAdjudicator::CoSignSplit(const channel::Para
           "); this request is for version " + std::to_string(signatures.version) + ", txid " +
           crypto::DisplayHex(crypto::Txid(split)));
     }
-    auto nonce = record->split_nonces.find(state.version);
-    if (nonce == record->split_nonces.end()) {
-      return Status::FailedPrecondition("the operator committed no nonce for version " +
-                                        std::to_string(state.version));
+    if (!record.signed_split) {
+      Result<StoredNonce> nonce = LoadSplitNonce(store_, state.channel_id, state.version);
+      if (nonce.status().code() == StatusCode::kNotFound) {
+        return Status::FailedPrecondition("the operator committed no nonce for version " +
+                                          std::to_string(state.version));
+      }
+      if (!nonce.ok()) return nonce.status();
+      const std::array<mp::PublicNonce, 3> nonces = {signatures.nonces[0], signatures.nonces[1],
+                                                     nonce->public_nonce};
+      PARLEY_ASSIGN_OR_RETURN(mp::Session session, SplitSession(record.coin, tx, nonces));
+      for (size_t i = 0; i < kChannelParticipants; ++i) {
+        PARLEY_RETURN_IF_ERROR(mp::PartialSigVerify(signatures.partials[i], session, i)
+                                   .WithContext("participant " + std::to_string(i)));
+      }
+      PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, LoadChannelShare(store_, state.channel_id));
+      Result<mp::SecretNonce> secret = mp::SecretNonce::FromBytes(nonce->secret);
+      crypto::SecureErase(nonce->secret);
+      if (!secret.ok()) return secret.status();
+      PARLEY_ASSIGN_OR_RETURN(mp::PartialSignature own,
+                              mp::Sign(*secret, share, session, kOperatorSigner));
+      const std::array<mp::PartialSignature, 3> partials = {signatures.partials[0],
+                                                            signatures.partials[1], own};
+      PARLEY_ASSIGN_OR_RETURN(crypto::Signature signature, mp::Aggregate(partials, session));
+      AttachSignature(&tx, signature);
+      // The nonce's erasure and the signed split are durable before the
+      // signature leaves in the broadcast.
+      record.signed_split = tx;
+      store::WriteBatch batch;
+      batch.Delete(SplitNonceKey(state.channel_id, state.version));
+      PARLEY_RETURN_IF_ERROR(Save(record, std::move(batch)));
     }
-    const std::array<mp::PublicNonce, 3> nonces = {signatures.nonces[0], signatures.nonces[1],
-                                                   nonce->second.public_nonce};
-    PARLEY_ASSIGN_OR_RETURN(mp::Session session, SplitSession(record->coin, tx, nonces));
-    for (size_t i = 0; i < kChannelParticipants; ++i) {
-      PARLEY_RETURN_IF_ERROR(mp::PartialSigVerify(signatures.partials[i], session, i)
-                                 .WithContext("participant " + std::to_string(i)));
-    }
-    PARLEY_ASSIGN_OR_RETURN(
-        mp::PartialSignature own,
-        mp::Sign(nonce->second.secret, record->operator_share, session, kOperatorSigner));
-    record->split_nonces.erase(nonce);
-    const std::array<mp::PartialSignature, 3> partials = {signatures.partials[0],
-                                                          signatures.partials[1], own};
-    PARLEY_ASSIGN_OR_RETURN(crypto::Signature signature, mp::Aggregate(partials, session));
-    AttachSignature(&tx, signature);
-    PARLEY_RETURN_IF_ERROR(ledger_.Broadcast(tx).WithContext("broadcasting the split"));
-    record->paid = true;
+    tx = *record.signed_split;
+    PARLEY_RETURN_IF_ERROR(
+        ledger_.Broadcast(tx).WithContext("broadcasting the split (ask again to retry)"));
+    // The coin is spent: the operator's share has nothing left to sign.
+    record.paid = true;
+    store::WriteBatch batch;
+    batch.Delete(ChannelShareKey(state.channel_id));
+    PARLEY_RETURN_IF_ERROR(Save(record, std::move(batch)));
     for (size_t i = 0; i < kChannelParticipants; ++i) {
       events.push_back({.kind = EventKind::kWithdrawn,
                         .channel = state.channel_id,
@@ -141,33 +164,39 @@ Result<crypto::Transaction> OperatorAdjudicator::CoSignSplit(const channel::Para
                         .amount = state.allocation.assets[0].balances[i]});
     }
   }
-  Emit(std::move(events));
+  Emit(events);
   return tx;
 }
 
 Status OperatorAdjudicator::Withdraw(const channel::Params& params,
                                      channel::ParticipantIndex participant) {
   std::lock_guard lock(mu_);
-  PARLEY_ASSIGN_OR_RETURN(Record * record, Find(params));
+  PARLEY_ASSIGN_OR_RETURN(ChannelRecord record, Find(params));
   if (participant >= kChannelParticipants) {
     return Status::InvalidArgument("participant " + std::to_string(participant) +
                                    " is not in the channel");
   }
-  if (!record->paid) {
+  if (!record.paid) {
     return Status::FailedPrecondition(
         "the split of the concluded state pays both participants at once: conclude, then ask "
         "the operator to CoSignSplit with the state's split signatures");
   }
-  return Status::Ok();
+  if (record.withdrawn[participant]) {
+    return Status::FailedPrecondition("participant " + std::to_string(participant) +
+                                      "'s output of the split is already withdrawn");
+  }
+  record.withdrawn[participant] = true;
+  return Save(record);
 }
 
 Result<Dispute> OperatorAdjudicator::GetDispute(const channel::ChannelId& channel) const {
   std::lock_guard lock(mu_);
-  auto it = records_.find(channel);
-  if (it == records_.end() || !it->second->dispute) {
+  Result<ChannelRecord> record = LoadChannel(store_, channel);
+  if (record.status().code() == StatusCode::kNotFound || (record.ok() && !record->dispute)) {
     return Status::NotFound("no dispute for channel " + ToHex(channel));
   }
-  return *it->second->dispute;
+  if (!record.ok()) return record.status();
+  return *record->dispute;
 }
 
 }  // namespace parley::settlement::statechain

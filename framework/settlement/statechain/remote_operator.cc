@@ -2,6 +2,8 @@
 
 #include <grpcpp/grpcpp.h>
 
+#include <string>
+
 #include "parley/settlement/statechain/proto_codec.h"
 #include "parley/v1/statechain.grpc.pb.h"
 #include "parley/wire/grpc_common.h"
@@ -104,6 +106,21 @@ Result<uint64_t> RemoteOperator::SignatureCount(const CoinId& coin_id) {
   PARLEY_RETURN_IF_ERROR(
       impl_->Call(&v1::Statechain::Stub::SignatureCount, request, &reply, "signature count"));
   return reply.count();
+}
+
+Result<ProtocolOptions> RemoteOperator::GetOperatorInfo() {
+  v1::OperatorInfoReply reply;
+  PARLEY_RETURN_IF_ERROR(impl_->Call(&v1::Statechain::Stub::GetOperatorInfo,
+                                     v1::GetOperatorInfoRequest(), &reply, "operator info"));
+  if (reply.interval() == 0) {
+    return Status::InvalidArgument("the operator's info has interval 0: it must be at least 1");
+  }
+  if (reply.initlock() <= reply.interval()) {
+    return Status::InvalidArgument("the operator's info has initlock " +
+                                   std::to_string(reply.initlock()) + ", not above its interval " +
+                                   std::to_string(reply.interval()));
+  }
+  return ProtocolOptions{.initlock = reply.initlock(), .interval = reply.interval()};
 }
 
 }  // namespace parley::settlement::statechain

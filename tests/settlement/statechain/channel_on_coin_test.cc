@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <optional>
 
 #include "parley/channel/channel.h"
@@ -32,7 +33,7 @@ constexpr uint64_t kPayments = 1'000;
 
 class ChannelOnCoinTest : public ::testing::Test {
  protected:
-  ChannelOnCoinTest() : operator_(ledger_, scheme_) {}
+  ChannelOnCoinTest() : store_(store::NewMemoryStore()), operator_(*store_, ledger_, scheme_) {}
 
   void SetUp() override {
     // Alice's coin: P = O + S, funded on the ledger.
@@ -178,6 +179,7 @@ class ChannelOnCoinTest : public ::testing::Test {
   channel::Bip340Scheme scheme_{"statechain"};
   apps::PaymentApp app_;
   testing::FakeLedger ledger_;
+  std::unique_ptr<store::Store> store_;
   OperatorAdjudicator operator_;
   crypto::PrivateKey op_share_ = crypto::PrivateKey::Generate();
   crypto::PrivateKey alice_key_ = crypto::PrivateKey::Generate();

@@ -1,5 +1,6 @@
 #include "statechain/fake_ledger.h"
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -62,6 +63,14 @@ Status FakeLedger::Broadcast(const crypto::Transaction& tx) {
   for (const crypto::TxIn& input : tx.inputs) utxos_.erase(KeyOf(input.prevout));
   Mint(tx);
   return Status::Ok();
+}
+
+int64_t FakeLedger::SatsPaidTo(ByteView script_pubkey) const {
+  int64_t sats = 0;
+  for (const auto& [key, out] : utxos_) {
+    if (std::ranges::equal(out.script_pubkey, script_pubkey)) sats += out.amount_sats;
+  }
+  return sats;
 }
 
 void FakeLedger::Mint(const crypto::Transaction& tx) {

@@ -23,6 +23,8 @@ class FakeLedger : public CoinLedger {
   // its outputs become unspent, its inputs are not checked.
   void Mint(const crypto::Transaction& tx);
   void Advance(uint64_t blocks) { height_ += blocks; }
+  // The sats of every unspent output paying `script_pubkey`.
+  int64_t SatsPaidTo(ByteView script_pubkey) const;
 
  private:
   using Key = std::pair<Hash32, uint32_t>;

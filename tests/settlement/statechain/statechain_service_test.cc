@@ -8,6 +8,8 @@
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
 
+#include <utility>
+
 #include "parley/crypto/random.h"
 #include "parley/settlement/statechain/proto_codec.h"
 #include "parley/settlement/statechain/remote_operator.h"
@@ -18,7 +20,8 @@ namespace {
 
 class StatechainServiceTest : public StatechainTest {
  protected:
-  StatechainServiceTest() : service_(operator_) {
+  explicit StatechainServiceTest(OperatorOptions options = {})
+      : StatechainTest(std::move(options)), service_(operator_) {
     grpc::ServerBuilder builder;
     builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(&service_);
@@ -210,6 +213,32 @@ TEST_F(StatechainServiceTest, WalletsTransferAndWithdrawThroughTheRemoteOperator
   EXPECT_EQ(operator_.GetCoinInfo(coin)->status, CoinStatus::kWithdrawn);
   EXPECT_EQ(second->Find(coin), nullptr);
   EXPECT_FALSE(ledger_.UnspentOutput(tx->inputs[0].prevout).ok());
+}
+
+// An operator with lock-time rules of its own.
+class OperatorInfoTest : public StatechainServiceTest {
+ protected:
+  OperatorInfoTest() : StatechainServiceTest({.protocol = {.initlock = 777, .interval = 7}}) {}
+};
+
+TEST_F(OperatorInfoTest, TheOperatorSaysItsInitlockAndInterval) {
+  Result<ProtocolOptions> info = remote_->GetOperatorInfo();
+  ASSERT_TRUE(info.ok()) << info.status().ToString();
+  EXPECT_EQ(info->initlock, 777u);
+  EXPECT_EQ(info->interval, 7u);
+  // A wallet set up with them checks its coins' backups against them.
+  std::unique_ptr<Wallet> first = RemoteWallet();
+  const CoinId coin = Deposit(*first);
+  std::unique_ptr<Wallet> second = std::make_unique<Wallet>(
+      *remote_, ledger_, WalletKeys::Generate(), ReceiverPolicy{.protocol = *info});
+  Result<Bytes> sealed = first->TransferTo(coin, second->address(), kBackupFeeSats);
+  ASSERT_TRUE(sealed.ok()) << sealed.status().ToString();
+  EXPECT_TRUE(second->Receive(*sealed).ok());
+}
+
+TEST_F(OperatorInfoTest, AnUnreachableOperatorHasNoInfo) {
+  RemoteOperator nowhere("127.0.0.1:1", std::chrono::milliseconds(500));
+  EXPECT_EQ(nowhere.GetOperatorInfo().status().code(), StatusCode::kIoError);
 }
 
 }  // namespace

@@ -33,6 +33,8 @@ class StatechainService final : public v1::Statechain::Service {
                            v1::CoinInfoReply*) override;
   grpc::Status SignatureCount(grpc::ServerContext*, const v1::SignatureCountRequest*,
                               v1::SignatureCountReply*) override;
+  grpc::Status GetOperatorInfo(grpc::ServerContext*, const v1::GetOperatorInfoRequest*,
+                               v1::OperatorInfoReply*) override;
 
  private:
   settlement::statechain::Operator& op_;

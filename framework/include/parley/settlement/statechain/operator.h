@@ -51,6 +51,8 @@ class Operator final : public OperatorApi {
 
   // How many partial signatures the operator has made for the coin.
   Result<uint64_t> SignatureCount(const CoinId& coin_id);
+  // The lock-time rules of every coin.
+  const ProtocolOptions& protocol() const { return options_.protocol; }
 
  private:
   std::chrono::steady_clock::time_point Now() const;

@@ -16,21 +16,28 @@
 // operator vanishes.
 //
 // Time is the ledger's height. No deposits (the coin funds the channel) and
-// no force-moves. This slice holds its records and the operator's share in
-// memory. Thread-safe; events are delivered after the lock is released.
+// no force-moves. The channels, disputes, nonces and the operator's shares
+// live in a Store: an adjudicator opened on the same store after a restart
+// carries on where the last one stopped, and a nonce it handed out signs at
+// most once across restarts. Thread-safe; events are delivered after the
+// lock is released.
 #pragma once
 
 #include <map>
-#include <memory>
 #include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 #include "parley/channel/scheme.h"
 #include "parley/settlement/adjudicator.h"
 #include "parley/settlement/statechain/channel_split.h"
 #include "parley/settlement/statechain/ledger.h"
+#include "parley/store/store.h"
 
 namespace parley::settlement::statechain {
+
+struct ChannelRecord;
 
 // What opening a channel on a coin hands the operator.
 struct ChannelOpening {
@@ -49,8 +56,9 @@ class OperatorAdjudicator final : public Adjudicator {
   // The most nonces one SplitNonces call hands out.
   static constexpr size_t kMaxNonceBatch = 1024;
 
-  // `ledger` and `scheme` must outlive the adjudicator.
-  OperatorAdjudicator(CoinLedger& ledger, const channel::SignatureScheme& scheme);
+  // `store`, `ledger` and `scheme` must outlive the adjudicator.
+  OperatorAdjudicator(store::Store& store, CoinLedger& ledger,
+                      const channel::SignatureScheme& scheme);
   ~OperatorAdjudicator() override;
 
   // Opens `params` (two participants, this scheme) on a coin whose
@@ -63,8 +71,10 @@ class OperatorAdjudicator final : public Adjudicator {
 
   // The operator's public nonces for the settlement splits of versions
   // first_version .. first_version + count - 1, made now or earlier (the
-  // same version always gets the same nonce). InvalidArgument for a count of
-  // 0 or above kMaxNonceBatch; FailedPrecondition once concluded.
+  // same version always gets the same nonce, also after a restart: each is
+  // stored before it is handed out). InvalidArgument for a count of 0 or
+  // above kMaxNonceBatch, or versions beyond 2^64 - 1; FailedPrecondition
+  // once concluded.
   Result<std::vector<crypto::multi_party::PublicNonce>> SplitNonces(
       const channel::ChannelId& channel, uint64_t first_version, size_t count);
 
@@ -73,12 +83,15 @@ class OperatorAdjudicator final : public Adjudicator {
   // with the version's nonce, broadcasts and returns the complete split.
   // FailedPrecondition if not concluded or already paid; PermissionDenied
   // for any other transaction or version, or a partial signature that does
-  // not verify. Nothing changes on failure.
+  // not verify; nothing changes then. The signed split is stored (and the
+  // nonce erased) before it is broadcast: if the broadcast fails, asking
+  // again broadcasts the same transaction, without signing anew.
   Result<crypto::Transaction> CoSignSplit(const channel::Params& params,
                                           const crypto::Transaction& split,
                                           const SplitSignatures& signatures);
 
   // A fresh operator nonce for the next backup (replacing an unused one).
+  // FailedPrecondition once in dispute.
   Result<crypto::multi_party::PublicNonce> BackupNonce(const channel::ChannelId& channel);
   // The operator's partial signature on BuildSplit(checkpoint, lock_time),
   // with Alice's and Bob's `nonces` and the BackupNonce. PermissionDenied
@@ -92,8 +105,9 @@ class OperatorAdjudicator final : public Adjudicator {
 
   // Adjudicator. Register also refuses (FailedPrecondition) a dispute that
   // would end at or after the last backup's lock time, and a state whose
-  // split cannot be built (InvalidArgument). Withdraw is Ok once the split
-  // paid everyone, FailedPrecondition before.
+  // split cannot be built (InvalidArgument). Withdraw claims a
+  // participant's output of the broadcast split: Ok once per participant,
+  // FailedPrecondition before the split is broadcast and for a second claim.
   Status Register(const channel::Params& params, const channel::SignedState& state) override;
   Status Progress(const channel::Params& params, const channel::SignedState& to,
                   channel::ParticipantIndex actor) override;
@@ -105,15 +119,17 @@ class OperatorAdjudicator final : public Adjudicator {
   Tick Now() const override { return ledger_.Height(); }
 
  private:
-  struct Record;
-  Result<Record*> Find(const channel::Params& params);
-  Result<Record*> Find(const channel::ChannelId& channel);
-  void Emit(std::vector<Event> events);
+  // The record of the channel of `params`. InvalidArgument if the params
+  // differ from those it was opened with. Call under mu_.
+  Result<ChannelRecord> Find(const channel::Params& params) const;
+  Status Save(const ChannelRecord& record, store::WriteBatch batch = {});
+  void Emit(const std::vector<Event>& events);
 
+  store::Store& store_;
   CoinLedger& ledger_;
   const channel::SignatureScheme& scheme_;
+  // Serializes every read-modify-write of the records, and the handlers.
   mutable std::mutex mu_;
-  std::map<channel::ChannelId, std::unique_ptr<Record>> records_;  // guarded by mu_
   std::map<uint64_t, std::pair<channel::ChannelId, Handler>> handlers_;
   uint64_t next_subscription_ = 1;
 };

@@ -34,6 +34,9 @@ class RemoteOperator final : public OperatorApi {
 
   // How many partial signatures the operator has made for the coin.
   Result<uint64_t> SignatureCount(const CoinId& coin_id);
+  // The operator's initlock and interval. InvalidArgument naming the field
+  // for an interval of 0 or an initlock not above the interval.
+  Result<ProtocolOptions> GetOperatorInfo();
 
   class Impl;
 

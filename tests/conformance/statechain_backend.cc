@@ -1,0 +1,173 @@
+// The statechain backend of the settlement conformance suite. Funding a
+// channel opens it on a fresh coin of the channel's total: the coin's owner
+// share is split between the two participants, and the operator hands out
+// its split nonces for the first versions, as at a real opening. A
+// participant's payouts go to P2TR of its channel key, so Balance is what
+// the fake ledger holds there.
+#include "conformance/statechain_backend.h"
+
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "parley/channel/scheme.h"
+#include "parley/crypto/multi_party_schnorr.h"
+#include "parley/settlement/statechain/channel_split.h"
+#include "parley/settlement/statechain/operator_adjudicator.h"
+#include "parley/store/store.h"
+#include "statechain/coin_channel.h"
+#include "statechain/fake_ledger.h"
+
+namespace parley::settlement::conformance {
+namespace {
+
+namespace mp = crypto::multi_party;
+using channel::Amount;
+using statechain::OperatorAdjudicator;
+using statechain::testing::CoinChannel;
+
+// Versions whose operator nonces the participants collect at opening: more
+// than any test signs.
+constexpr size_t kPrecommittedVersions = 32;
+// The coin's statechain lock time, far beyond every dispute of the suite.
+constexpr uint64_t kCoinLockDistance = 100'000;
+
+class StatechainBackend;
+
+// A participant's side of a channel on a coin, as the suite sees it: every
+// call goes to the operator, but Withdraw of a participant first has the
+// operator co-sign the concluded state's split with both participants'
+// partial signatures, as a participant holding them would.
+class ParticipantAdjudicator : public Adjudicator {
+ public:
+  ParticipantAdjudicator(StatechainBackend& backend, OperatorAdjudicator& op)
+      : backend_(backend), operator_(op) {}
+
+  Status Register(const channel::Params& params, const channel::SignedState& state) override {
+    return operator_.Register(params, state);
+  }
+  Status Progress(const channel::Params& params, const channel::SignedState& to,
+                  channel::ParticipantIndex actor) override {
+    return operator_.Progress(params, to, actor);
+  }
+  Status Conclude(const channel::Params& params) override { return operator_.Conclude(params); }
+  Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) override;
+  Result<Dispute> GetDispute(const channel::ChannelId& channel) const override {
+    return operator_.GetDispute(channel);
+  }
+  uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override {
+    return operator_.Subscribe(channel, std::move(handler));
+  }
+  void Unsubscribe(uint64_t subscription) override { operator_.Unsubscribe(subscription); }
+  Tick Now() const override { return operator_.Now(); }
+
+ private:
+  StatechainBackend& backend_;
+  OperatorAdjudicator& operator_;
+};
+
+class StatechainBackend : public SettlementBackend {
+ public:
+  StatechainBackend() : store_(store::NewMemoryStore()), operator_(*store_, ledger_, scheme_) {}
+
+  std::string BackendName() const override { return "statechain"; }
+  const channel::SignatureScheme& Scheme() const override { return scheme_; }
+  std::vector<std::string> Assets() const override { return {"sats"}; }
+  Adjudicator& AdjudicatorFor(const crypto::PrivateKey& key) override {
+    auto& participant = participants_[key.public_key()];
+    if (!participant) participant = std::make_unique<ParticipantAdjudicator>(*this, operator_);
+    return *participant;
+  }
+  Status FundChannel(const channel::Params& params, const std::vector<crypto::PrivateKey>& keys,
+                     const std::vector<Amount>& amounts) override;
+  Amount Balance(const crypto::PublicKey& account, const std::string& asset) const override {
+    if (asset != Assets()[0]) return 0;
+    const auto script = statechain::BackupScriptPubKey(account);
+    return Amount(static_cast<uint64_t>(ledger_.SatsPaidTo(script)));
+  }
+  Status AdvanceTicks(Tick ticks) override {
+    ledger_.Advance(ticks);
+    return Status::Ok();
+  }
+
+  // Has the operator co-sign and broadcast the split of the channel's
+  // concluded state, unless there is none or it is paid already.
+  Status PayConcludedSplit(const channel::Params& params);
+
+ private:
+  // What the participants of one channel hold.
+  struct OpenedChannel {
+    CoinChannel channel;
+    std::vector<mp::PublicNonce> operator_nonces;  // by version
+    bool paid = false;
+  };
+
+  channel::Bip340Scheme scheme_{"statechain"};
+  statechain::testing::FakeLedger ledger_;
+  std::unique_ptr<store::Store> store_;
+  OperatorAdjudicator operator_;
+  std::map<crypto::PublicKey, std::unique_ptr<ParticipantAdjudicator>> participants_;
+  std::map<channel::ChannelId, OpenedChannel> channels_;
+};
+
+Status ParticipantAdjudicator::Withdraw(const channel::Params& params,
+                                        channel::ParticipantIndex participant) {
+  if (participant < statechain::kChannelParticipants) {
+    PARLEY_RETURN_IF_ERROR(backend_.PayConcludedSplit(params));
+  }
+  return operator_.Withdraw(params, participant);
+}
+
+Status StatechainBackend::FundChannel(const channel::Params& params,
+                                      const std::vector<crypto::PrivateKey>& keys,
+                                      const std::vector<Amount>& amounts) {
+  if (keys.size() != statechain::kChannelParticipants || amounts.size() != keys.size()) {
+    return Status::InvalidArgument("a channel on a coin has two participants");
+  }
+  const Amount total = amounts[0] + amounts[1];
+  if (total == 0 || total > Amount(crypto::kMaxMoney)) {
+    return Status::InvalidArgument("a coin holds 1 to 21e14 sats");
+  }
+  PARLEY_ASSIGN_OR_RETURN(
+      CoinChannel ch,
+      CoinChannel::Create(
+          ledger_, scheme_, params, {keys[0], keys[1]}, static_cast<int64_t>(total),
+          {.coin_lock_time = static_cast<uint32_t>(ledger_.Height() + kCoinLockDistance)}));
+  PARLEY_RETURN_IF_ERROR(operator_.OpenChannel(params, ch.opening, ch.operator_share));
+  PARLEY_ASSIGN_OR_RETURN(std::vector<mp::PublicNonce> nonces,
+                          operator_.SplitNonces(ch.id, 0, kPrecommittedVersions));
+  channels_.insert_or_assign(
+      ch.id, OpenedChannel{.channel = std::move(ch), .operator_nonces = std::move(nonces)});
+  return Status::Ok();
+}
+
+Status StatechainBackend::PayConcludedSplit(const channel::Params& params) {
+  const channel::ChannelId id = scheme_.ComputeChannelId(params);
+  auto it = channels_.find(id);
+  Result<Dispute> dispute = operator_.GetDispute(id);
+  if (it == channels_.end() || it->second.paid || !dispute.ok() || !dispute->concluded) {
+    return Status::Ok();  // nothing to co-sign: the operator's Withdraw says why
+  }
+  OpenedChannel& opened = it->second;
+  const channel::State& state = dispute->state.state;
+  if (state.version >= opened.operator_nonces.size()) {
+    return Status::OutOfRange("no operator nonce was collected for version " +
+                              std::to_string(state.version));
+  }
+  PARLEY_ASSIGN_OR_RETURN(crypto::Transaction split,
+                          statechain::BuildSplit(opened.channel.opening.coin, state, 0));
+  PARLEY_ASSIGN_OR_RETURN(statechain::SplitSignatures signatures,
+                          opened.channel.SignSplit(state, opened.operator_nonces[state.version]));
+  PARLEY_RETURN_IF_ERROR(operator_.CoSignSplit(params, split, signatures).status());
+  opened.paid = true;
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::unique_ptr<SettlementBackend> MakeStatechain() {
+  return std::make_unique<StatechainBackend>();
+}
+
+}  // namespace parley::settlement::conformance

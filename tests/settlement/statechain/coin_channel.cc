@@ -1,0 +1,103 @@
+#include "statechain/coin_channel.h"
+
+#include <utility>
+#include <vector>
+
+#include "parley/crypto/random.h"
+#include "parley/crypto/two_party_schnorr.h"
+#include "payment/payment_app.h"
+
+namespace parley::settlement::statechain::testing {
+
+namespace mp = crypto::multi_party;
+
+Result<CoinChannel> CoinChannel::Create(
+    FakeLedger& ledger, const channel::SignatureScheme& scheme, const channel::Params& params,
+    const std::array<crypto::PrivateKey, kChannelParticipants>& keys, int64_t sats,
+    const CoinOptions& options) {
+  const crypto::PrivateKey owner = crypto::PrivateKey::Generate();
+  const crypto::PrivateKey operator_share = crypto::PrivateKey::Generate();
+  PARLEY_ASSIGN_OR_RETURN(mp::CoinKey coin_key,
+                          mp::CoinKey::Create(owner.public_key(), operator_share.public_key()));
+  crypto::Transaction funding;
+  funding.inputs.push_back({.prevout = {.txid = crypto::RandomHash32(), .index = 0}});
+  const auto script = coin_key.ScriptPubKey();
+  funding.outputs.push_back({.amount_sats = sats, .script_pubkey = {script.begin(), script.end()}});
+  if (options.fund) ledger.Mint(funding);
+
+  PARLEY_ASSIGN_OR_RETURN(mp::SplitShares split, mp::SplitShare(owner));
+  const channel::ChannelId id = scheme.ComputeChannelId(params);
+  std::array<Bytes, kChannelParticipants> payouts;
+  for (size_t i = 0; i < payouts.size(); ++i) {
+    const auto payout = BackupScriptPubKey(keys[i].public_key());
+    payouts[i] = Bytes(payout.begin(), payout.end());
+  }
+  CoinChannel ch{
+      .scheme = &scheme,
+      .params = params,
+      .id = id,
+      .keys = keys,
+      .shares = {split.kept, split.given},
+      .operator_share = operator_share,
+      .opening = {.coin = {.coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
+                                    .amount_sats = sats,
+                                    .output_key = coin_key.output_key()},
+                           .shares = {split.kept.public_key(), split.given.public_key(),
+                                      operator_share.public_key()},
+                           .payout_scripts = payouts,
+                           .fee_sats = options.fee_sats},
+                  .owner_share = owner.public_key(),
+                  .share_proofs = {crypto::two_party::ProveShare(split.kept, id),
+                                   crypto::two_party::ProveShare(split.given, id)},
+                  .coin_lock_time = options.coin_lock_time},
+      .funding = funding};
+  return ch;
+}
+
+Result<CoinChannel> CoinChannel::Create(FakeLedger& ledger, const channel::SignatureScheme& scheme,
+                                        uint64_t challenge_duration, int64_t sats,
+                                        const CoinOptions& options) {
+  const std::array<crypto::PrivateKey, kChannelParticipants> keys = {
+      crypto::PrivateKey::Generate(), crypto::PrivateKey::Generate()};
+  const channel::Params params{.participants = {keys[0].public_key(), keys[1].public_key()},
+                               .nonce = crypto::RandomHash32(),
+                               .challenge_duration = challenge_duration,
+                               .app = apps::PaymentApp::kId,
+                               .backend = std::string(scheme.name())};
+  return Create(ledger, scheme, params, keys, sats, options);
+}
+
+channel::State CoinChannel::Payment(uint64_t version, int64_t alice, bool is_final) const {
+  const int64_t total = opening.coin.coin.amount_sats;
+  return {.channel_id = id,
+          .version = version,
+          .allocation = {.assets = {{.asset = "sats", .balances = {alice, total - alice}}}},
+          .is_final = is_final};
+}
+
+channel::SignedState CoinChannel::SignBoth(const channel::State& state) const {
+  const Hash32 hash = scheme->StateHash(state);
+  return {.state = state, .sigs = {scheme->Sign(keys[0], hash), scheme->Sign(keys[1], hash)}};
+}
+
+Result<SplitSignatures> CoinChannel::SignSplit(const channel::State& state,
+                                               const mp::PublicNonce& operator_nonce,
+                                               uint32_t lock_time) const {
+  PARLEY_ASSIGN_OR_RETURN(crypto::Transaction tx, BuildSplit(opening.coin, state, lock_time));
+  SplitSignatures out{.version = state.version};
+  std::vector<crypto::two_party::GeneratedNonce> nonces;
+  for (size_t i = 0; i < kChannelParticipants; ++i) {
+    PARLEY_ASSIGN_OR_RETURN(auto nonce, crypto::two_party::NonceGen(shares[i], {}));
+    out.nonces[i] = nonce.public_nonce;
+    nonces.push_back(std::move(nonce));
+  }
+  PARLEY_ASSIGN_OR_RETURN(
+      mp::Session session,
+      SplitSession(opening.coin, tx, {out.nonces[0], out.nonces[1], operator_nonce}));
+  for (size_t i = 0; i < kChannelParticipants; ++i) {
+    PARLEY_ASSIGN_OR_RETURN(out.partials[i], mp::Sign(nonces[i].secret, shares[i], session, i));
+  }
+  return out;
+}
+
+}  // namespace parley::settlement::statechain::testing
