@@ -136,14 +136,19 @@ Result<ParticipantIndex> Node::IndexOf(const channel::Params& params,
 }
 
 Status Node::Commit(Entry& entry, Channel next) {
-  if (ActiveGroup() == nullptr) PARLEY_RETURN_IF_ERROR(channels_store_.Put(next.record()));
+  if (entry.group_log != nullptr) {
+    entry.group_log->changed = true;  // written when the group closes
+  } else {
+    PARLEY_RETURN_IF_ERROR(channels_store_.Put(next.record()));
+    entry.resynced_after_failure = false;
+  }
   entry.channel = std::move(next);
   return Status::Ok();
 }
 
 void Node::Queue(const wire::PeerId& to, wire::Message message) {
   if (WriteGroup* group = ActiveGroup()) {
-    group->messages.push_back({to, std::move(message)});
+    group->current->messages.push_back({to, std::move(message)});
     return;
   }
   std::lock_guard lock(mutex_);
@@ -152,7 +157,7 @@ void Node::Queue(const wire::PeerId& to, wire::Message message) {
 
 void Node::Emit(NodeEvent event) {
   if (WriteGroup* group = ActiveGroup()) {
-    group->events.push_back(std::move(event));
+    group->current->events.push_back(std::move(event));
     return;
   }
   std::lock_guard lock(mutex_);
@@ -229,11 +234,6 @@ void Node::OnPeerConnected(const wire::PeerId& peer) {
     for (Entry* entry : shared) {
       std::lock_guard lock(entry->mutex);
       OfferLatest(*entry);
-      // After a lost crossing this node waits for the peer's retry, which a
-      // restart of the peer loses with its queue: propose what waits now (a
-      // new crossing is settled by the tie-break again).
-      entry->yielding = false;
-      (void)ProposeQueued(*entry);
     }
     return Status::Ok();
   });
@@ -267,13 +267,6 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
   });
   if (!status.ok()) return status;
   return id;
-}
-
-Status Node::HandleMessage(const wire::PeerId& from, ByteView bytes) {
-  return Transact([&]() -> Status {
-    PARLEY_ASSIGN_OR_RETURN(wire::Message message, wire::DecodeMessage(bytes));
-    return Dispatch(from, message);
-  });
 }
 
 Status Node::Dispatch(const wire::PeerId& from, const wire::Message& message) {

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <deque>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -34,22 +35,29 @@ struct Node::Entry {
   bool close_requested = false;
   bool closing_in_flight = false;  // the last of channel.pending() is the final state
   bool yielding = false;           // lost a tie-break: wait for the peer's next proposal
+  // A failed write restored the channel and the peer was offered a resync;
+  // until a write succeeds, another failure offers none (no retry loop).
+  bool resynced_after_failure = false;
 
-  // While the entry is in a WriteGroup: what happened at the front of
-  // `queued`, so that a failed write can put it back as it was (an action
-  // taken, or so many actions put back).
+  // While the entry is in a WriteGroup: whether its channel changed, and
+  // what happened at the front of `queued` (an action taken, or so many
+  // actions put back), so that a failed write can put it back as it was.
   struct QueueStep {
     std::optional<Bytes> taken;
     size_t requeued = 0;
   };
-  std::vector<QueueStep>* queue_steps = nullptr;
+  struct GroupLog {
+    bool changed = false;
+    std::vector<QueueStep> queue_steps;
+  };
+  GroupLog* group_log = nullptr;
 
   const wire::PeerId& Peer() const { return peer; }
   // The oldest queued action, removed from the queue.
   Bytes TakeQueued() {
     Bytes action = std::move(queued.front());
     queued.pop_front();
-    if (queue_steps) queue_steps->push_back({.taken = action});
+    if (group_log) group_log->queue_steps.push_back({.taken = action});
     return action;
   }
   // Undoes `steps`, newest first.
@@ -78,7 +86,7 @@ struct Node::Entry {
   void Requeue(size_t count) {
     for (; count > 0 && !in_flight.empty(); --count) {
       queued.insert(queued.begin(), in_flight.back().begin(), in_flight.back().end());
-      if (queue_steps) queue_steps->push_back({.requeued = in_flight.back().size()});
+      if (group_log) group_log->queue_steps.push_back({.requeued = in_flight.back().size()});
       in_flight.pop_back();
       close_requested = close_requested || closing_in_flight;
       closing_in_flight = false;  // the final state is always the newest
@@ -87,27 +95,39 @@ struct Node::Entry {
 };
 
 // Channels handled together from one burst of messages (Node::HandleMessages):
-// each stays locked until their new records are written in one synced
-// write, and what they produce (messages, events) waits here until then.
+// each stays locked until the records that changed are written in one synced
+// write, and what each produces (messages, events) waits here until then.
 struct Node::WriteGroup {
   struct Member {
     Entry* entry;
     std::unique_lock<std::mutex> lock;
-    // The entry as it was before the burst, restored if the write fails.
+    // The entry as it was before the group, restored if the write fails.
     channel::Channel channel;
     std::deque<std::vector<Bytes>> in_flight;
     bool close_requested;
     bool closing_in_flight;
     bool yielding;
-    std::vector<Entry::QueueStep> queue_steps;
+    Entry::GroupLog log;
+    // What its handlers produced, and where their outcomes go.
+    Outbox messages;
+    std::vector<NodeEvent> events;
+    std::vector<Status*> outcomes;
   };
 
   explicit WriteGroup(const Node& n) : node(n) {}
+  Member* MemberOf(const Entry& entry) {
+    for (Member& member : members) {
+      if (member.entry == &entry) return &member;
+    }
+    return nullptr;
+  }
+
   const Node& node;
-  std::deque<Member> members;  // a deque: entries point at their member's queue_steps
-  Outbox messages;
-  std::vector<NodeEvent> events;
-  std::vector<Status*> outcomes;  // of the messages handled in the group
+  std::deque<Member> members;  // a deque: entries point at their member's log
+  Member* current = nullptr;   // whose handler runs now
+  // Channels of this burst restored after a failed write, and why: the rest
+  // of the burst's messages for them are refused (the peer resends them).
+  std::map<channel::ChannelId, Status> restored;
 };
 
 }  // namespace parley::client

@@ -13,14 +13,15 @@ namespace {
 
 using testing::TwoNodeTest;
 
-// A store whose writes fail while `broken` is set, and which counts the
-// writes that succeed.
+// A store whose writes fail while `broken` is set, which counts the writes
+// that succeed, and which calls `before_write` (if set) first.
 class BreakableStore : public store::Store {
  public:
   BreakableStore(std::atomic<bool>& broken, std::atomic<int>& writes)
       : inner_(store::NewMemoryStore()), broken_(broken), writes_(writes) {}
   Result<Bytes> Get(std::string_view key) const override { return inner_->Get(key); }
   Status Write(const store::WriteBatch& batch) override {
+    if (before_write) before_write();
     if (broken_) return Status::IoError("disk full (simulated)");
     ++writes_;
     return inner_->Write(batch);
@@ -29,6 +30,8 @@ class BreakableStore : public store::Store {
               const std::function<void(std::string_view, ByteView)>& visit) const override {
     return inner_->Scan(prefix, visit);
   }
+
+  std::function<void()> before_write;
 
  private:
   std::unique_ptr<store::Store> inner_;
@@ -63,14 +66,22 @@ TEST_F(NodeDurabilityTest, AProposalIsNotSentUnlessPersisted) {
   EXPECT_EQ(Info(*alice_, id_).latest.version, 0u);
 }
 
+// Bob cannot persist, so he does not sign back: he offers a resync once
+// (his latest state; Alice sends her proposal again), and after a second
+// failure he stays quiet instead of looping.
 TEST_F(NodeDurabilityTest, AnAnswerIsNotSentUnlessPersisted) {
   ASSERT_TRUE(Pay(*alice_, id_, 5).ok());
   ASSERT_EQ(network_.Queued(), 1u);  // Alice's proposal
   bob_broken_ = true;
-  network_.Deliver(1);
-  EXPECT_EQ(network_.Queued(), 0u);  // Bob could not persist, so he did not sign back
+  EXPECT_EQ(network_.Deliver(), 3u);  // the proposal, Bob's resync, the proposal again
   EXPECT_EQ(Info(*bob_, id_).latest.version, 0u);
+  EXPECT_EQ(Info(*alice_, id_).latest.version, 0u);  // no countersignature reached her
   EXPECT_TRUE(Info(*alice_, id_).update_in_flight);
+
+  bob_broken_ = false;
+  alice_->node->OnPeerConnected(bob_->key.public_key());
+  Settle();
+  EXPECT_EQ(Balances(*alice_, id_), (std::vector<channel::Amount>{95, 105}));
 }
 
 // With one proposal in flight at a time (the default), a payment made while
@@ -92,8 +103,9 @@ TEST_F(NodeDurabilityTest, TheCompletedStateAndTheNextProposalShareOneWrite) {
 }
 
 // When that one write fails, neither part of it happened and the channel is
-// as it was before the answer arrived: the waiting payment is still queued,
-// and goes out once the countersigned state is recovered from the peer.
+// as it was before the answer arrived: the waiting payment is still queued.
+// The node says so and offers Bob a resync, which completes both payments
+// once the disk works again.
 TEST_F(NodeDurabilityTest, WhenTheSharedWriteFailsNeitherPartIsKept) {
   std::vector<NodeEvent> events;
   alice_->node->SetObserver([&](const NodeEvent& e) { events.push_back(e); });
@@ -103,15 +115,15 @@ TEST_F(NodeDurabilityTest, WhenTheSharedWriteFailsNeitherPartIsKept) {
   alice_broken_ = true;
   events.clear();
   network_.Deliver(1);
-  EXPECT_EQ(network_.Queued(), 0u);  // no proposal of version 2 left
   EXPECT_EQ(Info(*alice_, id_).latest.version, 0u);
   EXPECT_TRUE(Info(*alice_, id_).update_in_flight);  // version 1 still awaits its answer
   EXPECT_EQ(Info(*alice_, id_).queued_actions, 1u);
-  EXPECT_TRUE(events.empty());  // nothing happened that anyone should hear of
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].kind, NodeEvent::Kind::kUpdateFailed);
+  EXPECT_NE(events[0].message.find("disk full"), std::string::npos) << events[0].message;
 
   alice_broken_ = false;
-  bob_->node->OnPeerConnected(alice_->key.public_key());  // Bob offers his latest state
-  Settle();
+  Settle();  // the resync: Bob answers version 1 again, then version 2 goes out
   EXPECT_EQ(Info(*alice_, id_).latest.version, 2u);
   EXPECT_FALSE(Info(*alice_, id_).update_in_flight);
   EXPECT_EQ(Balances(*alice_, id_), (std::vector<channel::Amount>{88, 112}));
@@ -148,8 +160,13 @@ TEST_F(NodeDurabilityTest, TheUpdatesOfABurstShareOneWrite) {
   for (const auto& id : ids) ASSERT_TRUE(Pay(*alice_, id, 5).ok());
   ASSERT_EQ(network_.Queued(), 3u);
   int bob_before = bob_writes_;
+  std::vector<size_t> queued_at_write;  // Bob's answers must not leave before his write
+  static_cast<BreakableStore&>(*bob_->store).before_write = [&] {
+    queued_at_write.push_back(network_.Queued());
+  };
   ASSERT_EQ(network_.DeliverBursts(), 3u);
   EXPECT_EQ(bob_writes_ - bob_before, 1);
+  EXPECT_EQ(queued_at_write, std::vector<size_t>{0});
   ASSERT_EQ(network_.Queued(), 3u);  // his answers left after that write
   int alice_before = alice_writes_;
   ASSERT_EQ(network_.DeliverBursts(), 3u);
@@ -160,24 +177,40 @@ TEST_F(NodeDurabilityTest, TheUpdatesOfABurstShareOneWrite) {
   }
 }
 
-// If a burst's write fails, every channel of the burst is as it was and
-// nothing was sent; the proposals sent again after a reconnection go through.
+// If a burst's write fails, every channel of the burst is as it was and no
+// countersignature left; the resync Bob offers completes them all once his
+// disk works again.
 TEST_F(NodeDurabilityTest, WhenABurstsWriteFailsEveryChannelOfItIsAsItWas) {
   std::vector<channel::ChannelId> ids = {id_, OpenPayment(), OpenPayment()};
   for (const auto& id : ids) ASSERT_TRUE(Pay(*alice_, id, 5).ok());
   bob_broken_ = true;
   ASSERT_EQ(network_.DeliverBursts(), 3u);
+  for (const auto& id : ids) EXPECT_EQ(Info(*bob_, id).latest.version, 0u);
+  network_.DeliverBursts();  // Bob's resyncs; Alice sends her proposals again
+  network_.DeliverBursts();  // Bob fails again, and stays quiet
   EXPECT_EQ(network_.Queued(), 0u);
-  for (const auto& id : ids) {
-    EXPECT_EQ(Info(*bob_, id).latest.version, 0u);
-    EXPECT_FALSE(Info(*bob_, id).update_in_flight);
-  }
+  for (const auto& id : ids) EXPECT_EQ(Info(*alice_, id).latest.version, 0u);
 
   bob_broken_ = false;
-  alice_->node->OnPeerConnected(bob_->key.public_key());  // her proposals go again
+  alice_->node->OnPeerConnected(bob_->key.public_key());
   Settle();
   for (const auto& id : ids)
     EXPECT_EQ(Balances(*bob_, id), (std::vector<channel::Amount>{95, 105}));
+}
+
+// A message that changes nothing costs no write: a stale answer in a burst
+// is refused without touching the disk.
+TEST_F(NodeDurabilityTest, ABurstThatChangesNothingWritesNothing) {
+  ASSERT_TRUE(Pay(*alice_, id_, 5).ok());
+  Settle();
+  int before = bob_writes_;
+  wire::UpdateAccept stale{.channel = id_, .version = 1, .sig = Bytes(64, 7)};
+  ASSERT_TRUE(network_.Join(alice_->key.public_key())
+                  .Send(bob_->key.public_key(), wire::EncodeMessage(stale))
+                  .ok());
+  network_.DeliverBursts();
+  EXPECT_EQ(bob_writes_, before);
+  EXPECT_EQ(Info(*bob_, id_).latest.version, 1u);
 }
 
 // A message that cannot join the group (here an update of a channel Bob does

@@ -183,13 +183,15 @@ class Node {
   // the stored channel as it was, except that a validly signed proposal uses
   // up its version (see Channel::HandleProposal).
   Status HandleMessage(const wire::PeerId& from, ByteView bytes);
-  // Handles messages that arrived together, in order, as HandleMessage
-  // would one by one, except that the update proposals and answers of open
-  // channels among them reach the disk in one synced write, before anything
-  // they produce is sent. If that write fails, each of those channels is
-  // left exactly as it was before the burst and nothing they produced is
-  // sent (the peer sends its messages again when it reconnects); their
-  // outcome is the write's failure. Returns each message's outcome.
+  // Handles messages that arrived together, in order. The update proposals
+  // and answers of open channels among them are handled in groups: a group's
+  // channels stay locked until the records that changed reach the disk in one
+  // synced write, and only then is anything they produced sent. If that
+  // write fails, each changed channel is restored as it was before the group,
+  // a kUpdateFailed event says so, the node offers the peer its latest state
+  // and pending proposals (so the peer sends its messages again), and the
+  // burst's later messages for that channel are refused with the failure.
+  // Returns each message's outcome; HandleMessage is a burst of one.
   std::vector<Status> HandleMessages(std::vector<wire::Transport::Incoming> messages);
   // A stream to `peer` has (re)opened: sends it the latest fully signed state
   // of every channel the two share (the higher version wins on both sides),
