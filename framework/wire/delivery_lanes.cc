@@ -1,11 +1,14 @@
 #include "delivery_lanes.h"
 
+#include <algorithm>
 #include <cstring>
 
 namespace parley::wire {
 
 DeliveryLanes::DeliveryLanes(size_t lanes, size_t capacity, size_t max_burst, Handler handler)
-    : capacity_(capacity), max_burst_(max_burst), handler_(std::move(handler)) {
+    : capacity_(capacity),
+      max_burst_(std::max<size_t>(max_burst, 1)),
+      handler_(std::move(handler)) {
   for (size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>());
   for (auto& lane : lanes_) lane->thread = std::thread([this, &lane = *lane] { Run(lane); });
 }
