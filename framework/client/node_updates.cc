@@ -261,7 +261,14 @@ Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::
     Emit({NodeEvent::Kind::kUpdateFailed, m.channel, m.version,
           "the peer refused version " + std::to_string(m.version) + ": " + m.reason});
   }
-  return ProposeQueued(entry);
+  Status proposed = ProposeQueued(entry);
+  // The peer lost the crossing and waits for this node's retry. A proposal
+  // restored after a restart has no actions to retry: say where this node
+  // stands instead, which ends the wait.
+  if (m.code == StatusCode::kAborted && entry.channel.pending().empty()) {
+    Queue(from, wire::SyncState{m.channel, entry.channel.latest()});
+  }
+  return proposed;
 }
 
 Status Node::OnStateOffer(Entry& entry, const wire::PeerId& from, const wire::StateOffer& m) {
@@ -280,7 +287,10 @@ Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::Syn
   switch (outcome) {
     case Channel::SyncOutcome::kKnown:
       ResendPending(entry);  // the peer may have (re)started and missed it
-      return Status::Ok();
+      // The peer sent whatever retry it owed before this (a peer's messages
+      // arrive in order), and a restarted peer owes none: stop waiting.
+      entry.yielding = false;
+      return ProposeQueued(entry);
     case Channel::SyncOutcome::kConflict: {
       // Someone signed two states of one version: keep both, and say so.
       const channel::SignedState& ours = entry.channel.latest();
@@ -291,6 +301,7 @@ Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::Syn
       return Status::Ok();
     }
     case Channel::SyncOutcome::kAdopted:
+      entry.yielding = false;
       return AdoptNewer(entry, std::move(next), "synced from the peer");
   }
   return Status::Ok();

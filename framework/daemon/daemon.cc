@@ -273,9 +273,10 @@ Status Run(const DaemonConfig& config) {
   PARLEY_ASSIGN_OR_RETURN(auto transport,
                           wire::GrpcTransport::Start(key, {.listen_address = config.listen}));
   rpc::EventHub events;
-  auto node =
-      std::make_unique<client::Node>(key, *store, *transport, *funder, *adjudicator, *scheme, apps,
-                                     client::NodeOptions{.max_deposit_on_proposal = *max_deposit});
+  auto node = std::make_unique<client::Node>(
+      key, *store, *transport, *funder, *adjudicator, *scheme, apps,
+      client::NodeOptions{.max_deposit_on_proposal = *max_deposit,
+                          .max_channels_per_peer = config.max_channels_per_peer});
   // Whatever happens from here on, no transport thread may reach the node
   // once it is gone: the transport stops first (this guard dies before node).
   struct StopTransportFirst {

@@ -1,6 +1,7 @@
 // Daemon: wires one node together (DESIGN.md §4) and runs it until a signal.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -22,10 +23,11 @@ struct DaemonConfig {
   // (default 100 ms).
   std::optional<uint64_t> evm_confirmations;
   std::optional<uint64_t> evm_poll_ms;
-  uint64_t tick_ms = 1000;          // a hosted devchain's clock: one tick per this
-  bool devchain_dev_calls = false;  // let anyone Mint and Advance on the hosted devchain
-  std::string max_deposit = "0";    // most this node deposits into a peer's channel
-  std::string watchtower;           // hand every latest state to this tower, HOST:PORT
+  uint64_t tick_ms = 1000;            // a hosted devchain's clock: one tick per this
+  bool devchain_dev_calls = false;    // let anyone Mint and Advance on the hosted devchain
+  std::string max_deposit = "0";      // most this node deposits into a peer's channel
+  size_t max_channels_per_peer = 64;  // channels one peer may open with this node
+  std::string watchtower;             // hand every latest state to this tower, HOST:PORT
 };
 
 // Runs until SIGTERM or SIGINT, then shuts down cleanly. A Status for what

@@ -37,6 +37,10 @@ int main(int argc, char** argv) {
   cli.add_option("--max-deposit", config.max_deposit,
                  "most this node deposits into a channel a peer proposes")
       ->capture_default_str();
+  cli.add_option("--max-channels-per-peer", config.max_channels_per_peer,
+                 "most channels one peer may open with this node (all peers together: 10000)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, size_t{10000}));
   cli.add_option("--watchtower", config.watchtower,
                  "hand every channel's latest fully signed state to the parley-watchtower at "
                  "HOST:PORT, which refutes stale registrations while this node is offline "

@@ -74,6 +74,7 @@ class RocksDbStore : public Store {
 Result<std::unique_ptr<Store>> OpenRocksDb(const std::string& path, const RocksDbOptions& options) {
   rocksdb::Options rocks_options;
   rocks_options.create_if_missing = options.create_if_missing;
+  if (options.env != nullptr) rocks_options.env = options.env;
   // Many threads write small records, each synced; RocksDB groups them under
   // one leader and one disk flush. With the leader filling the memtable alone
   // and waiters sleeping rather than spinning, a group costs a third less

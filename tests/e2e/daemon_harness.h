@@ -121,6 +121,7 @@ class Daemon {
   v1::Api::Stub& api() { return *api_stub_; }
   const std::string& api_address() const { return api_; }
   const std::string& listen_address() const { return listen_; }
+  const std::filesystem::path& data_dir() const { return data_dir_; }
 
  private:
   std::vector<std::string> Args(const std::vector<std::string>& extra) const {

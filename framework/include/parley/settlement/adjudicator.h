@@ -85,13 +85,21 @@ class Adjudicator {
   virtual Status ConcludeAndWithdraw(const channel::Params& params,
                                      const channel::SignedState& latest,
                                      channel::ParticipantIndex self) {
+    // Another participant may register or conclude between our reading and
+    // our call: its success is as good as ours.
     auto dispute = GetDispute(latest.state.channel_id);
     if (!dispute.ok()) {
-      PARLEY_RETURN_IF_ERROR(Register(params, latest));
+      Status registered = Register(params, latest);
       dispute = GetDispute(latest.state.channel_id);
-      if (!dispute.ok()) return dispute.status();
+      if (!dispute.ok()) return registered.ok() ? dispute.status() : registered;
     }
-    if (!dispute->concluded) PARLEY_RETURN_IF_ERROR(Conclude(params));
+    if (!dispute->concluded) {
+      Status concluded = Conclude(params);
+      if (!concluded.ok()) {
+        dispute = GetDispute(latest.state.channel_id);
+        if (!dispute.ok() || !dispute->concluded) return concluded;
+      }
+    }
     return Withdraw(params, self);
   }
 

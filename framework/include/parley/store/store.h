@@ -18,6 +18,10 @@
 #include "parley/util/bytes.h"
 #include "parley/util/status.h"
 
+namespace rocksdb {
+class Env;
+}  // namespace rocksdb
+
 namespace parley::store {
 
 class WriteBatch {
@@ -60,6 +64,9 @@ struct RocksDbOptions {
   // fsync the write-ahead log before Write returns (see the durability note
   // above). Concurrent writers share one fsync (RocksDB's group commit).
   bool sync = true;
+  // The files' environment; null for RocksDB's default. Tests pass one that
+  // fails writes on demand (tests/e2e/faults). Must outlive the store.
+  rocksdb::Env* env = nullptr;
 };
 
 // Opens the RocksDB database in directory `path`. IoError with RocksDB's
