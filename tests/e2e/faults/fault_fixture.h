@@ -158,6 +158,16 @@ class DevchainAndTwoNodes : public ::testing::Test {
     ASSERT_TRUE(ledger.Mint(bob_id_, bob_mint).ok());
   }
 
+  // Stops both nodes with SIGTERM and checks that neither keeps evidence of
+  // a double signature. Close their event streams first: an open one holds
+  // up a daemon's shutdown.
+  void StopNodesExpectingNoEvidence() {
+    EXPECT_EQ(alice_->Stop(SIGTERM), 0);
+    EXPECT_EQ(bob_->Stop(SIGTERM), 0);
+    EXPECT_EQ(StoredEvidence(alice_->data_dir()), 0);
+    EXPECT_EQ(StoredEvidence(bob_->data_dir()), 0);
+  }
+
   TempDir dir_;
   std::string devchain_;
   std::unique_ptr<Daemon> chain_, alice_, bob_;

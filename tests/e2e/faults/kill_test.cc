@@ -257,12 +257,9 @@ TEST_F(FaultKillTest, NoAcknowledgedPaymentIsLostAcrossAHundredKills) {
 
   equivocations += alice_events->Count("equivocation") + bob_events->Count("equivocation");
   EXPECT_EQ(equivocations, 0) << alice_events->Unusual() << bob_events->Unusual();
-  alice_events.reset();  // an open event stream would hold up the daemon's shutdown
+  alice_events.reset();
   bob_events.reset();
-  EXPECT_EQ(alice_->Stop(SIGTERM), 0);
-  EXPECT_EQ(bob_->Stop(SIGTERM), 0);
-  EXPECT_EQ(StoredEvidence(alice_->data_dir()), 0);
-  EXPECT_EQ(StoredEvidence(bob_->data_dir()), 0);
+  StopNodesExpectingNoEvidence();
 
   auto seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   std::printf(

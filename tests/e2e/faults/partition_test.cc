@@ -110,12 +110,9 @@ TEST_F(FaultPartitionTest, PaymentsMadeWhileApartLandOnceTheLinkHeals) {
   EXPECT_EQ(alice_events->Count("update-failed") + bob_events->Count("update-failed"), 0)
       << alice_events->Unusual() << bob_events->Unusual();
   EXPECT_EQ(alice_events->Count("equivocation") + bob_events->Count("equivocation"), 0);
-  alice_events.reset();  // an open event stream would hold up the daemon's shutdown
+  alice_events.reset();
   bob_events.reset();
-  EXPECT_EQ(alice_->Stop(SIGTERM), 0);
-  EXPECT_EQ(bob_->Stop(SIGTERM), 0);
-  EXPECT_EQ(StoredEvidence(alice_->data_dir()), 0);
-  EXPECT_EQ(StoredEvidence(bob_->data_dir()), 0);
+  StopNodesExpectingNoEvidence();
 }
 
 }  // namespace
