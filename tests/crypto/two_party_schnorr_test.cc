@@ -147,7 +147,8 @@ TEST(TwoPartySchnorrTest, SignRefusesMismatchedInputsAndSpendsTheNonce) {
   bad_nonce.owner_nonce[0] = 0x05;
   const Status status = PartialSigVerify(PartialSignature{}, bad_nonce, Party::kOperator);
   EXPECT_EQ(status.code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(status.message().find("invalid nonce of the owner"), std::string::npos) << status.message();
+  EXPECT_NE(status.message().find("invalid nonce of the owner"), std::string::npos)
+      << status.message();
 }
 
 TEST(TwoPartySchnorrTest, ShareUpdateKeepsTheKeyAndRetiresOldShares) {
