@@ -1,6 +1,7 @@
 // Pieces of the two-party Schnorr protocol shared by its source files.
 #pragma once
 
+#include "musig2_internal.h"
 #include "parley/crypto/two_party_schnorr.h"
 #include "scalar.h"
 
@@ -20,7 +21,7 @@ struct NonceAccess {
   static Result<Parts> Take(SecretNonce& nonce);
 };
 
-// R1 || R2 for a nonce (k1, k2).
-PublicNonce PublicNonceOf(const Scalar& k1, const Scalar& k2);
+// R1 || R2 for a nonce (k1, k2): the same encoding as MuSig2's.
+using musig2::PublicNonceOf;
 
 }  // namespace parley::crypto::two_party

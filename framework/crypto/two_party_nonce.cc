@@ -6,7 +6,6 @@
 
 #include "parley/crypto/hash.h"
 #include "parley/crypto/random.h"
-#include "point.h"
 #include "two_party_internal.h"
 
 namespace parley::crypto::two_party {
@@ -79,15 +78,6 @@ Result<NonceAccess::Parts> NonceAccess::Take(SecretNonce& nonce) {
   std::copy(bytes.begin() + 64, bytes.end(), parts.share.begin());
   nonce.Wipe();
   return parts;
-}
-
-PublicNonce PublicNonceOf(const Scalar& k1, const Scalar& k2) {
-  PublicNonce out;
-  const Point::Compressed r1 = Point::BaseMul(k1).Serialize();
-  const Point::Compressed r2 = Point::BaseMul(k2).Serialize();
-  std::copy(r1.begin(), r1.end(), out.begin());
-  std::copy(r2.begin(), r2.end(), out.begin() + 33);
-  return out;
 }
 
 Result<GeneratedNonce> NonceGen(const PrivateKey& share, ByteView extra_input) {
