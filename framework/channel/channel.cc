@@ -340,14 +340,31 @@ Result<Signature> Channel::HandleProposal(const State& next, const Hash32& base,
     return Status::Aborted("proposals for version " + std::to_string(next.version) +
                            " crossed; this node has the lower index and retries first");
   }
-  Status verdict = CheckNothingPending("the peer's proposal must wait");
-  if (verdict.ok() && base != scheme_->StateHash(latest().state)) {
+  // Built on this node's newest pending proposal: the peer holds that one as
+  // its latest, so it countersigned it and the answer was lost (say, in a
+  // restart). Signing this proposal settles every pending one, since its
+  // base includes them all.
+  const bool builds_on_pending =
+      !record_.pending.empty() && base == scheme_->StateHash(record_.pending.back().state);
+  const State& expected_base = builds_on_pending ? record_.pending.back().state : latest().state;
+  // Two refusals are only out of step, and a retry later succeeds (Aborted):
+  // this node's proposals await the peer's answer, which is on its way; or
+  // the version is used up here (a proposal refused before), so the peer
+  // retries at its next version.
+  Status verdict = Status::Ok();
+  if (!builds_on_pending && !record_.pending.empty()) {
+    verdict = Status::Aborted(CheckNothingPending("the peer's proposal must wait").message());
+  } else if (next.version <= current_version()) {
+    verdict = Status::Aborted("version " + std::to_string(next.version) + " is used up (current " +
+                              std::to_string(current_version()) + "); retry at a later version");
+  }
+  if (verdict.ok() && base != scheme_->StateHash(expected_base)) {
     verdict =
         Status::FailedPrecondition("the proposal of version " + std::to_string(next.version) +
                                    " builds on a state other than this node's latest, version " +
                                    std::to_string(latest().state.version));
   }
-  if (verdict.ok()) verdict = CheckTransition(latest().state, next, from);
+  if (verdict.ok()) verdict = CheckTransition(expected_base, next, from);
   // The peer has signed this version: whatever the verdict, it is used up.
   record_.current_version = std::max(record_.current_version, next.version);
   if (!verdict.ok()) return verdict;
@@ -359,6 +376,7 @@ Result<Signature> Channel::HandleProposal(const State& next, const Hash32& base,
   signed_state.sigs[from] = sig;
   signed_state.sigs[record_.self] = own;
   after.record_.latest = std::move(signed_state);
+  after.record_.pending.clear();  // empty unless builds_on_pending: then they are settled
   if (next.is_final) after.record_.phase = Phase::kFinal;
   *this = std::move(after);
   return own;

@@ -225,9 +225,13 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
     return reject(sig.status());
   }
   entry.yielding = false;
+  // Built on this node's pending proposals (their answer was lost): the
+  // countersigned state includes their actions.
+  const size_t settled = pending_before - next.pending().size();
   // One synced write holds the countersigned state and this node's own next
   // proposals; the answer goes out before them, as they build on it.
   return CommitAndPropose(entry, std::move(next), /*draft_changed=*/true, [&] {
+    entry.Settle(settled);
     Queue(from, wire::UpdateAccept{m.channel, m.state.version, *sig});
     Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.version, ""});
   });

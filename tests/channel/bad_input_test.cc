@@ -70,11 +70,11 @@ TEST_F(BadInputTest, SignatureByANonParticipant) {
 }
 
 TEST_F(BadInputTest, VersionOtherThanCurrentPlusOne) {
-  for (uint64_t version : {0u, 1u}) {  // stale: changes nothing
+  for (uint64_t version : {0u, 1u}) {  // stale: changes nothing, the peer retries later
     State next = NextPayment();
     next.version = version;
-    ExpectRefused(BobHandles(next, 0, SignAs(alice_key_, next)), StatusCode::kFailedPrecondition,
-                  "is not the next version 2");
+    ExpectRefused(BobHandles(next, 0, SignAs(alice_key_, next)), StatusCode::kAborted,
+                  "is used up (current 1)");
     ExpectUnchanged();
   }
   // Ahead: refused, and the version the peer signed is used up, so both
@@ -96,7 +96,8 @@ TEST_F(BadInputTest, AProposalWhileOursAwaitsAnAnswerCannotRollBackLatest) {
   State alices = Pay(alice_->latest().state, 1 - 1, 50);
   alices.version = 3;
   alices.allocation.assets[0].balances = {40, 160};  // Alice pays Bob 50 on top of version 1
-  ExpectRefused(BobHandles(alices, 0, SignAs(alice_key_, alices)), StatusCode::kFailedPrecondition,
+  // Aborted: she may retry once Bob's proposal is answered.
+  ExpectRefused(BobHandles(alices, 0, SignAs(alice_key_, alices)), StatusCode::kAborted,
                 "awaits the peer's answer first");
   ExpectOnlyVersionUsedUp(3);
   EXPECT_EQ(bob_->latest().state.version, 1u);  // nothing was signed
@@ -134,8 +135,8 @@ TEST_F(BadInputTest, ASecondDifferentStateAtAnAlreadySignedVersion) {
   State other = bob_->latest().state;
   other.allocation.assets[0].balances = {80, 120};
   ASSERT_NE(other, bob_->latest().state);
-  ExpectRefused(BobHandles(other, 0, SignAs(alice_key_, other)), StatusCode::kFailedPrecondition,
-                "is not the next version");
+  ExpectRefused(BobHandles(other, 0, SignAs(alice_key_, other)), StatusCode::kAborted,
+                "version 1 is used up");
   ExpectUnchanged();
   // An answer to our pending version 2 that signs a different version 2.
   State ours = Pay(bob_->latest().state, 1, 1);

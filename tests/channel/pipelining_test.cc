@@ -98,6 +98,45 @@ TEST_F(PipeliningTest, TheResponderRefusesAProposalBuiltOnAStateItDoesNotHold) {
   EXPECT_EQ(bob_->current_version(), 2u);
 }
 
+// Bob countersigned Alice's proposals but his answers were lost (say, she
+// restarted); his next proposal builds on her newest one.
+TEST_F(PipeliningTest, AProposalBuiltOnTheNewestPendingOneSettlesThemAll) {
+  std::vector<SignedState> proposals;
+  for (Amount amount : {1, 2}) proposals.push_back(AliceProposes(amount, 2));
+  for (size_t i = 0; i < proposals.size(); ++i) ASSERT_TRUE(BobAnswers(proposals[i], i).ok());
+  State bobs = Pay(bob_->latest().state, 1, 10);
+  bobs.version = bob_->NextVersion();
+  auto bob_proposal = bob_->ProposeUpdate(bobs, bob_key_);
+  ASSERT_TRUE(bob_proposal.ok());
+
+  auto answer = alice_->HandleProposal(bobs, bob_->BaseHash(bob_->latest().state), 1,
+                                       *bob_proposal->sigs[1], alice_key_);
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_TRUE(alice_->pending().empty());
+  EXPECT_TRUE(alice_->latest().FullySigned());
+  EXPECT_EQ(alice_->latest().state, bobs);
+  // Alice paid 1 and 2, Bob 10: all three are in the signed state.
+  EXPECT_EQ(alice_->latest().state.allocation.assets[0].balances, (std::vector<Amount>{107, 93}));
+  ASSERT_TRUE(bob_->HandleAccept(bobs.version, 0, *answer).ok());
+  EXPECT_EQ(bob_->latest(), alice_->latest());
+}
+
+TEST_F(PipeliningTest, AProposalBuiltOnAnOlderPendingOneMustWait) {
+  SignedState first = AliceProposes(1, 2);
+  AliceProposes(2, 2);
+  ASSERT_TRUE(BobAnswers(first, 0).ok());  // Bob has not seen her second one
+  State bobs = Pay(bob_->latest().state, 1, 10);
+  bobs.version = 4;  // above both of Alice's
+  ChannelRecord before = alice_->record();
+  auto refused = alice_->HandleProposal(bobs, bob_->BaseHash(bob_->latest().state), 1,
+                                        SignAs(bob_key_, bobs), alice_key_);
+  EXPECT_EQ(refused.status().code(), StatusCode::kAborted);  // Bob retries after her answer
+  EXPECT_NE(refused.status().message().find("must wait"), std::string::npos)
+      << refused.status().ToString();
+  EXPECT_EQ(alice_->pending(), before.pending);
+  EXPECT_EQ(alice_->latest(), before.latest);
+}
+
 TEST_F(PipeliningTest, ACrossingDropsTheLosersProposalAndThoseBuiltOnIt) {
   // Bob (index 1) has three proposals in flight; Alice's proposal for his
   // first version crosses it, and the lower index wins.

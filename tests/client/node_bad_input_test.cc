@@ -144,7 +144,7 @@ TEST_F(NodeBadInputTest, StaleVersion) {
   wire::UpdateProposal m = HonestProposal();
   m.state.version = 1;  // already signed
   m.sig = Sign(alice_->key, m.state);
-  ExpectRefused(BobReceives(m), StatusCode::kFailedPrecondition, "not the next version");
+  ExpectRefused(BobReceives(m), StatusCode::kAborted, "version 1 is used up");
   EXPECT_EQ(StoredAtBob(), before_);
   ExpectStillServing();
 }

@@ -15,7 +15,8 @@
 // both sides move on to the next. Of two crossing proposals, the lower
 // participant index wins: it retries first, and the other waits for it.
 // While its own proposals await an answer, a node signs no proposal of the
-// peer's, so its latest state can only move forward.
+// peer's unless it builds on the newest of them, so its latest state can only
+// move forward.
 //
 // Pipelining. A node may have several proposals in flight, each built on the
 // one before it (the first on latest()); the peer answers them in order. Each
@@ -126,11 +127,18 @@ class Channel {
   //   - Aborted if it crosses this node's pending proposal for the same
   //     version. If `from` has the lower index, that proposal and those
   //     built on it are dropped (they lost; the peer will reject them).
-  //   - FailedPrecondition for a version other than current+1, the wrong
-  //     phase, a base other than latest() (the peer built on a state this
-  //     node refused or never saw), or while this node's own proposals await
-  //     an answer; InvalidArgument for a broken state, changed totals or a
-  //     transition the app refuses.
+  //   - Aborted, too, while this node's own proposals await an answer, and
+  //     for a version this node has seen used (at most current): the peer is
+  //     out of step and retries, at its next version, once it has the answer
+  //     or the state it lacks.
+  //   - FailedPrecondition for a version above current+1, the wrong phase,
+  //     or a base other than latest() (the peer built on a state this node
+  //     refused or never saw); InvalidArgument for a broken state, changed
+  //     totals or a transition the app refuses.
+  //   - Built on this node's newest pending proposal instead of latest(),
+  //     it is accepted: the peer holds that proposal as its latest (its
+  //     answer was lost), and the signed state, which includes it, settles
+  //     every pending proposal.
   // The exception to "unchanged on failure": once `from`'s signature
   // verifies, current_version() rises to next.version if it is higher, even
   // if the content is refused, because the peer has used that version (this
