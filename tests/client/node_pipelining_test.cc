@@ -84,5 +84,27 @@ TEST_F(PipelinedNodesTest, LostAnswersAreRecoveredByTheResync) {
   EXPECT_EQ(Balances(*alice_, id), (std::vector<Amount>{94, 106}));
 }
 
+// The answers are lost and no resync happens before Bob pays: his proposal,
+// built on Alice's newest one, settles all of hers.
+TEST_F(PipelinedNodesTest, APeersProposalOnTopOfLostAnswersSettlesThem) {
+  auto id = OpenPayment();
+  int failed = 0;
+  alice_->node->SetObserver([&](const NodeEvent& e) {
+    if (e.kind == NodeEvent::Kind::kUpdateFailed) ++failed;
+  });
+  network_.Silence(alice_->key.public_key());
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Pay(*alice_, id, 2).ok());
+  Settle();  // Bob countersigns all three; his answers are lost
+  network_.Unsilence(alice_->key.public_key());
+  ASSERT_TRUE(Pay(*bob_, id, 10).ok());
+  Settle();
+  EXPECT_EQ(Info(*alice_, id).latest, Info(*bob_, id).latest);
+  EXPECT_EQ(Info(*alice_, id).latest.version, 4u);
+  EXPECT_FALSE(Info(*alice_, id).update_in_flight);
+  EXPECT_EQ(Info(*alice_, id).queued_actions, 0u);  // settled, not sent again
+  EXPECT_EQ(Balances(*alice_, id), (std::vector<Amount>{104, 96}));
+  EXPECT_EQ(failed, 0);
+}
+
 }  // namespace
 }  // namespace parley::client
