@@ -98,8 +98,6 @@ class Connection {
   }
 
  private:
-  // Takes every queued frame at once; all but the last are written with
-  // gRPC's buffer hint, so a burst leaves in few packets.
   // Takes every queued frame at once: a backlog leaves in Batch frames,
   // which costs the writer and the reader far less than frame by frame.
   void WriteLoop() {
