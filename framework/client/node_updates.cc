@@ -50,6 +50,14 @@ void Node::OfferLatest(Entry& entry) {
 
 Status Node::Update(const ChannelId& id, Bytes action) {
   return OnChannel(id, [&](Entry& entry) -> Status {
+    if (entry.channel.phase() == Phase::kFunding) {
+      // The deposits may be in without this node having seen them yet (an
+      // EVM chain is polled), while the peer already sees the channel open.
+      Status funding = AdvanceFunding(entry);
+      if (!funding.ok()) {
+        spdlog::warn("channel {}: funding: {}", ShortId(id), funding.ToString());
+      }
+    }
     if (entry.channel.phase() != Phase::kOpen) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
                                         channel::PhaseName(entry.channel.phase()) +

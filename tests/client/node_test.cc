@@ -25,6 +25,29 @@ TEST_F(TwoNodeTest, OpensAndFundsAChannel) {
   EXPECT_EQ(*deposits, (std::vector<Amount>{100, 60}));
 }
 
+// Bob has not acted on the ledger's deposit events yet (on an EVM chain he
+// polls for them) when his user pays: he looks at the ledger first.
+TEST_F(TwoNodeTest, APaymentWhileStillInFundingLooksAtTheLedgerFirst) {
+  auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                       .app = apps::PaymentApp::kId,
+                                       .my_deposit = 100,
+                                       .peer_deposit = 100,
+                                       .challenge_duration = kChallenge});
+  ASSERT_TRUE(id.ok()) << id.status().ToString();
+  do {
+    network_.Deliver();
+    alice_->node->ProcessLedgerEvents();
+  } while (network_.Queued() > 0);
+  ASSERT_EQ(Info(*alice_, *id).phase, Phase::kOpen);
+  ASSERT_EQ(Info(*bob_, *id).phase, Phase::kFunding);
+
+  ASSERT_TRUE(Pay(*bob_, *id, 30).ok());
+  EXPECT_EQ(Info(*bob_, *id).phase, Phase::kOpen);
+  Settle();
+  EXPECT_EQ(Balances(*alice_, *id), (std::vector<Amount>{130, 70}));
+  EXPECT_EQ(Info(*alice_, *id).latest, Info(*bob_, *id).latest);
+}
+
 TEST_F(TwoNodeTest, PaymentsInBothDirections) {
   auto id = OpenPayment();
   Amount alice_expected = 100;

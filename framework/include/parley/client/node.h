@@ -137,7 +137,8 @@ class Node {
 
   // Queues an app action (e.g. PaymentApp::PayAction) and proposes it when
   // the channel is idle. An action that fails against an idle channel
-  // returns the app's Status at once.
+  // returns the app's Status at once. A channel still in funding looks at
+  // the ledger first: the deposits may be in, unseen so far.
   Status Update(const channel::ChannelId& id, Bytes action);
 
   // One-way updates (streaming vouchers). Offer applies `action` for this
