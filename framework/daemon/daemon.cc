@@ -14,6 +14,7 @@
 #include <set>
 
 #include "chess/chess_app.h"
+#include "evm_chain.h"
 #include "parley/channel/amount.h"
 #include "parley/client/node.h"
 #include "parley/crypto/ecdsa.h"
@@ -79,114 +80,6 @@ bool Dial(wire::GrpcTransport& transport, const std::string& line) {
   return true;
 }
 
-// What --chain evm://HOST:PORT, --adjudicator and the --evm-* options name.
-struct EvmChain {
-  std::string endpoint;  // http://HOST:PORT
-  crypto::EthAddress adjudicator{};
-  uint64_t confirmations = 1;
-  std::chrono::milliseconds poll_interval{100};
-};
-
-constexpr uint64_t kMaxConfirmations = 64;
-constexpr uint64_t kMinPollMs = 10;
-constexpr uint64_t kMaxPollMs = 60'000;
-
-// The --evm-* options of `config` into `chain`, the defaults for those not
-// given; InvalidArgument for a value out of range.
-Status ReadEvmOptions(const DaemonConfig& config, EvmChain& chain) {
-  chain.confirmations = config.evm_confirmations.value_or(chain.confirmations);
-  if (chain.confirmations == 0 || chain.confirmations > kMaxConfirmations) {
-    return Status::InvalidArgument("--evm-confirmations " + std::to_string(chain.confirmations) +
-                                   " is out of range: give 1 (a transaction counts once mined) "
-                                   "to " +
-                                   std::to_string(kMaxConfirmations));
-  }
-  uint64_t poll_ms = config.evm_poll_ms.value_or(chain.poll_interval.count());
-  if (poll_ms < kMinPollMs || poll_ms > kMaxPollMs) {
-    return Status::InvalidArgument("--evm-poll-ms " + std::to_string(poll_ms) +
-                                   " is out of range: give " + std::to_string(kMinPollMs) + " to " +
-                                   std::to_string(kMaxPollMs) + " ms");
-  }
-  chain.poll_interval = std::chrono::milliseconds(poll_ms);
-  return Status::Ok();
-}
-
-// The EVM chain of `config`, nullopt if it names none; InvalidArgument for a
-// malformed one.
-Result<std::optional<EvmChain>> ParseEvmChain(const DaemonConfig& config) {
-  if (!config.chain.starts_with("evm://")) {
-    for (const auto& [given, flag] : {std::pair{!config.adjudicator.empty(), "--adjudicator"},
-                                      {config.evm_confirmations.has_value(), "--evm-confirmations"},
-                                      {config.evm_poll_ms.has_value(), "--evm-poll-ms"}}) {
-      if (given) {
-        return Status::InvalidArgument(std::string(flag) +
-                                       " is for an EVM chain: --chain evm://HOST:PORT");
-      }
-    }
-    return std::optional<EvmChain>();
-  }
-  EvmChain chain;
-  PARLEY_RETURN_IF_ERROR(ReadEvmOptions(config, chain));
-  if (!config.devchain.empty()) {
-    return Status::InvalidArgument(
-        "--devchain hosts a sim ledger; a node on an EVM chain (--chain evm://...) cannot host "
-        "one");
-  }
-  std::string host_port = config.chain.substr(6);
-  size_t colon = host_port.rfind(':');
-  if (host_port.empty() || colon == std::string::npos || colon == 0 ||
-      colon + 1 == host_port.size() || host_port.find('/') != std::string::npos) {
-    return Status::InvalidArgument("--chain '" + config.chain +
-                                   "' is not evm://HOST:PORT (the chain's JSON-RPC over HTTP)");
-  }
-  if (config.adjudicator.empty()) {
-    return Status::InvalidArgument(
-        "--chain evm:// needs --adjudicator 0x...: the address of the Adjudicator contract "
-        "(parley evm deploy deploys one and prints it)");
-  }
-  auto adjudicator = crypto::AddressFromHex(config.adjudicator);
-  if (!adjudicator.ok()) return adjudicator.status().WithContext("--adjudicator");
-  chain.endpoint = "http://" + host_port;
-  chain.adjudicator = *adjudicator;
-  return std::optional<EvmChain>(chain);
-}
-
-// Reaches the chain and the Adjudicator, as the node key's account (which
-// pays for gas and deposits), and says which account that is. `eth` receives
-// the chain client, which must outlive the returned one. The node's store
-// keeps the event cursor, so that events missed while down are delivered.
-Result<std::unique_ptr<settlement::evm::EvmClient>> JoinEvmChain(
-    const EvmChain& chain, const crypto::PrivateKey& key, store::Store& store,
-    std::unique_ptr<settlement::evm::EthClient>& eth) {
-  namespace evm = settlement::evm;
-  auto opened = evm::EthClient::Open(chain.endpoint);
-  if (!opened.ok()) return opened.status().WithContext("--chain " + chain.endpoint);
-  eth = std::make_unique<evm::EthClient>(std::move(*opened));
-  auto client = evm::EvmClient::Create(*eth, chain.adjudicator, key,
-                                       {.tx = {.confirmations = chain.confirmations},
-                                        .poll_interval = chain.poll_interval,
-                                        .event_cursor = &store});
-  if (!client.ok()) {
-    return client.status().WithContext("cannot use the Adjudicator " +
-                                       crypto::AddressToHex(chain.adjudicator) + " on " +
-                                       chain.endpoint);
-  }
-  const std::string account = crypto::AddressToHex((*client)->address());
-  auto balance = eth->GetBalance((*client)->address());
-  std::string wei = balance.ok() ? channel::ToString(*balance) : balance.status().ToString();
-  std::printf(
-      "parleyd evm: chain %llu at %s, adjudicator %s; this node's account %s (%s wei) "
-      "pays deposits and gas\n",
-      static_cast<unsigned long long>((*client)->scheme().chain_id()), chain.endpoint.c_str(),
-      crypto::AddressToHex(chain.adjudicator).c_str(), account.c_str(), wei.c_str());
-  std::fflush(stdout);
-  if (balance.ok() && *balance == 0) {
-    spdlog::warn("the node's account {} has no ether: fund it to pay for deposits and gas",
-                 account);
-  }
-  return std::move(*client);
-}
-
 // Blocks SIGTERM and SIGINT in this and every later thread, so that the main
 // loop receives them with sigtimedwait.
 sigset_t BlockShutdownSignals() {
@@ -217,10 +110,11 @@ Status Run(const DaemonConfig& config) {
     return Status::InvalidArgument("--chain '" + config.chain +
                                    "' is not supported; use sim://HOST:PORT or evm://HOST:PORT");
   }
-  PARLEY_ASSIGN_OR_RETURN(auto evm_chain, ParseEvmChain(config));
-  if (on_evm && !config.watchtower.empty()) {
+  PARLEY_ASSIGN_OR_RETURN(auto evm_chain, ParseEvmChain(config.chain, config.evm));
+  if (evm_chain && !config.devchain.empty()) {
     return Status::InvalidArgument(
-        "--watchtower: parley-watchtower watches a devchain; it cannot watch an EVM chain yet");
+        "--devchain hosts a sim ledger; a node on an EVM chain (--chain evm://...) cannot host "
+        "one");
   }
   auto max_deposit = channel::ParseAmount(config.max_deposit);
   if (!max_deposit.ok()) return max_deposit.status().WithContext("--max-deposit");
@@ -251,8 +145,7 @@ Status Run(const DaemonConfig& config) {
   }
   std::unique_ptr<settlement::SimClient> local_chain;
   std::unique_ptr<settlement::RemoteSimLedger> remote_chain;
-  std::unique_ptr<settlement::evm::EthClient> eth;  // outlives evm_client
-  std::unique_ptr<settlement::evm::EvmClient> evm_client;
+  EvmConnection evm;
   settlement::Funder* funder;
   settlement::Adjudicator* adjudicator;
   if (config.chain.empty()) {
@@ -260,10 +153,15 @@ Status Run(const DaemonConfig& config) {
     funder = local_chain.get();
     adjudicator = local_chain.get();
   } else if (evm_chain) {
-    PARLEY_ASSIGN_OR_RETURN(evm_client, JoinEvmChain(*evm_chain, key, *store, eth));
-    funder = evm_client.get();
-    adjudicator = evm_client.get();
-    scheme = &evm_client->scheme();
+    // The node key's account pays for deposits and gas; the node's store
+    // keeps the event cursor, so that events missed while down are delivered.
+    PARLEY_ASSIGN_OR_RETURN(evm, JoinEvmChain(*evm_chain, key, *store,
+                                              {.program = "parleyd",
+                                               .owner = "this node's account",
+                                               .pays = "deposits and gas"}));
+    funder = evm.client.get();
+    adjudicator = evm.client.get();
+    scheme = &evm.client->scheme();
   } else {
     remote_chain = std::make_unique<settlement::RemoteSimLedger>(config.chain.substr(6), key);
     funder = remote_chain.get();

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 
+#include "evm_chain.h"
 #include "parley/util/status.h"
 
 namespace parley::daemon {
@@ -16,13 +17,11 @@ struct DaemonConfig {
   std::string api = "127.0.0.1:7701";     // where clients (the parley CLI) connect
   std::string devchain;                   // host the sim ledger here, HOST:PORT
   std::string chain;                      // or join one: sim://HOST:PORT, or evm://HOST:PORT
-  std::string adjudicator;                // with evm://: the Adjudicator contract, 0x...
-  // With evm://: the blocks a transaction needs (its own and those on top)
-  // before the node counts it, which is also how deep events are read
-  // (default 1), and how often the chain's logs are read for events
-  // (default 100 ms).
-  std::optional<uint64_t> evm_confirmations;
-  std::optional<uint64_t> evm_poll_ms;
+  // With evm://: the Adjudicator contract; the blocks a transaction needs
+  // (its own and those on top) before the node counts it, which is also how
+  // deep events are read (default 1); how often the chain's logs are read for
+  // events (default 100 ms).
+  EvmChainFlags evm;
   uint64_t tick_ms = 1000;            // a hosted devchain's clock: one tick per this
   bool devchain_dev_calls = false;    // let anyone Mint and Advance on the hosted devchain
   std::string max_deposit = "0";      // most this node deposits into a peer's channel

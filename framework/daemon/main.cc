@@ -18,16 +18,7 @@ int main(int argc, char** argv) {
   cli.add_option("--chain", config.chain,
                  "join a ledger: a devchain sim://HOST:PORT, or an EVM chain's JSON-RPC "
                  "evm://HOST:PORT (with --adjudicator)");
-  cli.add_option("--adjudicator", config.adjudicator,
-                 "with --chain evm://: the address of the Adjudicator contract "
-                 "(parley evm deploy prints it)");
-  cli.add_option("--evm-confirmations", config.evm_confirmations,
-                 "with --chain evm://: blocks a transaction needs, its own and those on top, "
-                 "before the node counts it; events are read as deep (1 to 64, default 1: "
-                 "mined; more on a chain that reorganizes)");
-  cli.add_option("--evm-poll-ms", config.evm_poll_ms,
-                 "with --chain evm://: how often the node reads the chain's events, in ms "
-                 "(10 to 60000, default 100)");
+  parley::daemon::AddEvmChainOptions(cli, config.evm);
   cli.add_flag("--devchain-dev-calls", config.devchain_dev_calls,
                "let any client Mint funds and Advance the clock of the hosted devchain "
                "(tests and demos only)");

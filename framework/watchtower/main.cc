@@ -18,8 +18,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--listen", config.listen, "HOST:PORT for clients")->capture_default_str();
   cli.add_option("--chain", config.chain,
-                 "the ledger to watch: a devchain sim://HOST:PORT (parleyd --devchain)")
+                 "the ledger to watch: a devchain sim://HOST:PORT (parleyd --devchain), or an "
+                 "EVM chain's JSON-RPC evm://HOST:PORT (with --adjudicator; the tower's own "
+                 "account, whose key it keeps in --data-dir, pays the gas of its refutations)")
       ->required();
+  parley::daemon::AddEvmChainOptions(cli, config.evm);
   cli.add_option("--quota", config.quota, "channels one client may have watched at once")
       ->capture_default_str();
   cli.add_option("--max-channels", config.max_channels, "channels of all clients together")

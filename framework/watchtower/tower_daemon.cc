@@ -9,6 +9,7 @@
 #include <filesystem>
 
 #include "parley/channel/scheme.h"
+#include "parley/crypto/key_file.h"
 #include "parley/settlement/remote_sim_ledger.h"
 #include "parley/store/store.h"
 #include "parley/watchtower/tower.h"
@@ -42,10 +43,14 @@ Status Run(const TowerConfig& config) {
   sigaddset(&signals, SIGINT);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);  // for this and every later thread
 
-  if (!config.chain.starts_with("sim://") || config.chain.size() == 6) {
+  const bool on_sim = config.chain.starts_with("sim://") && config.chain.size() > 6;
+  if (!on_sim && !config.chain.starts_with("evm://")) {
     return Status::InvalidArgument(
-        "--chain must name the devchain to watch: sim://HOST:PORT (got '" + config.chain + "')");
+        "--chain must name the ledger to watch: a devchain sim://HOST:PORT or an EVM chain "
+        "evm://HOST:PORT (got '" +
+        config.chain + "')");
   }
+  PARLEY_ASSIGN_OR_RETURN(auto evm_chain, daemon::ParseEvmChain(config.chain, config.evm));
   PARLEY_ASSIGN_OR_RETURN(TowerOptions options, ReadOptions(config));
   std::error_code ec;
   std::filesystem::create_directories(config.data_dir, ec);
@@ -54,20 +59,41 @@ Status Run(const TowerConfig& config) {
   }
   PARLEY_ASSIGN_OR_RETURN(auto store, store::OpenRocksDb(config.data_dir + "/tower"));
 
-  // The tower never deposits, so its ledger account is a throwaway key: it
-  // only registers states, which their own signatures authorize.
-  settlement::RemoteSimLedger ledger(config.chain.substr(6), crypto::PrivateKey::Generate(),
-                                     std::chrono::seconds(5));
-  if (auto probe = ledger.GetDispute(channel::ChannelId{});
-      !probe.ok() && probe.status().code() != StatusCode::kNotFound) {
-    return probe.status().WithContext("cannot reach the ledger to watch, " + config.chain +
-                                      " (is its parleyd --devchain running?)");
+  // The ledger, and the scheme of the channels on it. In declaration order,
+  // so that the tower (below) dies first, then the ledger, then the store.
+  std::unique_ptr<settlement::RemoteSimLedger> sim_ledger;
+  daemon::EvmConnection evm;
+  channel::Bip340Scheme sim_scheme("sim");
+  settlement::Adjudicator* ledger = nullptr;
+  const channel::SignatureScheme* scheme = &sim_scheme;
+  if (evm_chain) {
+    // Registering costs gas: the tower pays it from an account of its own,
+    // whose key it keeps. The store keeps the event cursor, so that events
+    // that came while the tower was down are delivered after a restart.
+    PARLEY_ASSIGN_OR_RETURN(auto key, crypto::LoadOrCreateKeyFile(config.data_dir + "/tower.key"));
+    PARLEY_ASSIGN_OR_RETURN(evm, daemon::JoinEvmChain(*evm_chain, key, *store,
+                                                      {.program = "parley-watchtower",
+                                                       .owner = "the tower's account",
+                                                       .pays = "the gas of its refutations"}));
+    ledger = evm.client.get();
+    scheme = &evm.client->scheme();
+  } else {
+    // On a devchain the tower never deposits, so its ledger account is a
+    // throwaway key: it only registers states, which their own signatures
+    // authorize.
+    sim_ledger = std::make_unique<settlement::RemoteSimLedger>(
+        config.chain.substr(6), crypto::PrivateKey::Generate(), std::chrono::seconds(5));
+    if (auto probe = sim_ledger->GetDispute(channel::ChannelId{});
+        !probe.ok() && probe.status().code() != StatusCode::kNotFound) {
+      return probe.status().WithContext("cannot reach the ledger to watch, " + config.chain +
+                                        " (is its parleyd --devchain running?)");
+    }
+    ledger = sim_ledger.get();
   }
-  channel::Bip340Scheme scheme("sim");
-  Tower tower(*store, ledger, scheme, std::move(options));
+  Tower tower(*store, *ledger, *scheme, std::move(options));
   PARLEY_RETURN_IF_ERROR(tower.Start());
 
-  TowerService service(tower, std::string(scheme.name()), config.chain);
+  TowerService service(tower, std::string(scheme->name()), config.chain);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   wire::ConfigureServer(builder);

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include "e2e/daemon_harness.h"
+#include "e2e/evm_chain_helpers.h"
 #include "parley/channel/amount.h"
 #include "parley/crypto/ecdsa.h"
 #include "parley/crypto/key_file.h"
@@ -118,14 +119,6 @@ class EvmDaemonsTest : public ::testing::Test {
   }
 
   uint64_t BlockNumber() { return chain_->BlockNumber().value(); }
-  // Block time moves on by `seconds` in a new block (anvil mines only on
-  // transactions otherwise).
-  void AdvanceChainTime(uint64_t seconds) {
-    auto latest = chain_->GetBlock(settlement::evm::BlockTag::Latest());
-    ASSERT_TRUE(latest.ok()) << latest.status().ToString();
-    ASSERT_TRUE(chain_->SetNextBlockTimestamp(latest->timestamp + seconds).ok());
-    ASSERT_TRUE(chain_->Mine(1).ok());
-  }
   // Calls Withdraw until the chain lets the channel conclude (the node sees
   // the new block a poll later); true once it did.
   bool WithdrawWhenConcludable(Daemon& d, const std::string& id) {
@@ -135,36 +128,6 @@ class EvmDaemonsTest : public ::testing::Test {
     }
     return false;
   }
-  Amount BalanceAt(const crypto::EthAddress& account, uint64_t block) {
-    auto balance = chain_->GetBalance(account, block);
-    EXPECT_TRUE(balance.ok()) << balance.status().ToString();
-    return balance.ok() ? *balance : Amount(0);
-  }
-  // The ether that `account`'s transactions in blocks (from, to] paid for gas.
-  Amount GasPaid(const crypto::EthAddress& account, uint64_t from, uint64_t to) {
-    Amount paid = 0;
-    const std::string sender = crypto::AddressToHex(account);
-    for (uint64_t n = from + 1; n <= to; ++n) {
-      char number[32];
-      std::snprintf(number, sizeof number, "0x%llx", static_cast<unsigned long long>(n));
-      auto block = chain_->Rpc("eth_getBlockByNumber", {number, true});
-      EXPECT_TRUE(block.ok()) << block.status().ToString();
-      if (!block.ok()) return paid;
-      for (const auto& tx : (*block)["transactions"]) {
-        std::string from_address = tx["from"].get<std::string>();
-        for (char& c : from_address) c = static_cast<char>(std::tolower(c));
-        if (from_address != sender) continue;
-        auto hash = FixedFromHex<32>(tx["hash"].get<std::string>().substr(2));
-        auto receipt = chain_->GetTransactionReceipt(hash.value());
-        EXPECT_TRUE(receipt.ok() && receipt->has_value());
-        if (receipt.ok() && receipt->has_value()) {
-          paid += Amount((*receipt)->gas_used) * (*receipt)->effective_gas_price;
-        }
-      }
-    }
-    return paid;
-  }
-
   // What a stopped daemon's store holds about a channel.
   channel::ChannelRecord StoredChannel(const std::string& daemon, const std::string& id) {
     auto store =
@@ -205,8 +168,8 @@ TEST_F(EvmDaemonsTest, TheDaemonsRunOnTheChainAndRefuseAssetsItHasNoNameFor) {
 
 TEST_F(EvmDaemonsTest, PaymentsInEtherThenACooperativeCloseSettleToTheWei) {
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(a_account_, start);
-  const Amount b_before = BalanceAt(b_account_, start);
+  const Amount a_before = BalanceAt(*chain_, a_account_, start);
+  const Amount b_before = BalanceAt(*chain_, b_account_, start);
 
   std::string id = Open(5'000'000, 3'000'000);
   EXPECT_EQ(Channel(*a_, id).balances(0).asset(), "eth");
@@ -235,17 +198,17 @@ TEST_F(EvmDaemonsTest, PaymentsInEtherThenACooperativeCloseSettleToTheWei) {
     ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
   }
   EXPECT_EQ(BlockNumber(), closed + 1);
-  EXPECT_EQ(GasPaid(b_account_, closed, closed + 1), 0);
+  EXPECT_EQ(GasPaidBy(*chain_, b_account_, closed, closed + 1).wei, 0);
 
   // Each account moved by exactly its channel outcome less its deposit, once
   // the gas its own transactions paid is added back.
   const uint64_t end = BlockNumber();
-  const Amount a_gas = GasPaid(a_account_, start, end);
-  const Amount b_gas = GasPaid(b_account_, start, end);
+  const Amount a_gas = GasPaidBy(*chain_, a_account_, start, end).wei;
+  const Amount b_gas = GasPaidBy(*chain_, b_account_, start, end).wei;
   EXPECT_GT(a_gas, 0);
   EXPECT_GT(b_gas, 0);
-  EXPECT_EQ(BalanceAt(a_account_, end) + a_gas, a_before - 5'000'000 + 4'994'000);
-  EXPECT_EQ(BalanceAt(b_account_, end) + b_gas, b_before - 3'000'000 + 3'006'000);
+  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + a_gas, a_before - 5'000'000 + 4'994'000);
+  EXPECT_EQ(BalanceAt(*chain_, b_account_, end) + b_gas, b_before - 3'000'000 + 3'006'000);
   EXPECT_EQ(a_->Stop(SIGTERM), 0);  // a clean shutdown
 }
 
@@ -255,24 +218,25 @@ TEST_F(EvmDaemonsTest, ForceCloseSettlesOnChainWhenThePeerStopsAnswering) {
   ASSERT_TRUE(WaitUntil(*a_, id, Idle));
   b_->Stop(SIGKILL);
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(a_account_, start);
+  const Amount a_before = BalanceAt(*chain_, a_account_, start);
 
   ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::ForceClose).ok()) << a_->Log();
   grpc::Status early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << early.error_message();
   // The challenge lasts 10 s of block time: the next block comes 11 s later.
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
   ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.phase() == "withdrawn"; })) << a_->Log();
   const uint64_t end = BlockNumber();
   // A paid 100000 of its 500000 deposit to B: 400000 comes back.
-  EXPECT_EQ(BalanceAt(a_account_, end) + GasPaid(a_account_, start, end), a_before + 400'000);
+  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + GasPaidBy(*chain_, a_account_, start, end).wei,
+            a_before + 400'000);
 }
 
 TEST_F(EvmDaemonsTest, AStaleRegistrationIsRefutedAndTheLatestStateSettles) {
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(a_account_, start);
-  const Amount b_before = BalanceAt(b_account_, start);
+  const Amount a_before = BalanceAt(*chain_, a_account_, start);
+  const Amount b_before = BalanceAt(*chain_, b_account_, start);
   std::string id = Open(500'000, 500'000);
   ASSERT_TRUE(Pay(*a_, id, 100'000).ok());
   ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.version() == 1; })) << b_->Log();
@@ -315,7 +279,7 @@ TEST_F(EvmDaemonsTest, AStaleRegistrationIsRefutedAndTheLatestStateSettles) {
   }
   ASSERT_TRUE(refuted) << a_->Log();
 
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
   ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(b_->Restart()) << b_->Log();  // B comes back for what is left to it
   grpc::Status b_withdrew = OnChannel(*b_, id, &v1::Api::Stub::Withdraw);
@@ -327,16 +291,16 @@ TEST_F(EvmDaemonsTest, AStaleRegistrationIsRefutedAndTheLatestStateSettles) {
   // The latest state: A 400000 + 250000, B 600000 - 250000. B's account also
   // paid the gas of the stale registration.
   const uint64_t end = BlockNumber();
-  EXPECT_EQ(BalanceAt(a_account_, end) + GasPaid(a_account_, start, end),
+  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + GasPaidBy(*chain_, a_account_, start, end).wei,
             a_before - 500'000 + 650'000);
-  EXPECT_EQ(BalanceAt(b_account_, end) + GasPaid(b_account_, start, end),
+  EXPECT_EQ(BalanceAt(*chain_, b_account_, end) + GasPaidBy(*chain_, b_account_, start, end).wei,
             b_before - 500'000 + 350'000);
 }
 
 TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesThePot) {
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(a_account_, start);
-  const Amount b_before = BalanceAt(b_account_, start);
+  const Amount a_before = BalanceAt(*chain_, a_account_, start);
+  const Amount b_before = BalanceAt(*chain_, b_account_, start);
   v1::ChannelInfo info;
   grpc::Status opened =
       OpenChannel("", 1'000'000, 1'000'000, &info, "tictactoe", std::string(9, '\0'));
@@ -359,7 +323,7 @@ TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesT
   ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.phase() == "disputed"; })) << a_->Log();
   grpc::Status early = Act(*a_, id, &v1::Api::Stub::ForceMove, 8);
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << early.error_message();
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
   grpc::Status moved = Act(*a_, id, &v1::Api::Stub::ForceMove, 8);
   ASSERT_TRUE(moved.ok()) << moved.error_message() << "\n" << a_->Log();
   std::unique_ptr<EvmClient> reader = ClientWithKeyOf("b");
@@ -375,7 +339,7 @@ TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesT
   // B does not answer within its move window: A takes the pot.
   grpc::Status too_early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
   EXPECT_EQ(too_early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
   ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(b_->Restart()) << b_->Log();
   grpc::Status b_withdrew = OnChannel(*b_, id, &v1::Api::Stub::Withdraw);
@@ -384,9 +348,10 @@ TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesT
     ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
   }
   const uint64_t end = BlockNumber();
-  EXPECT_EQ(BalanceAt(a_account_, end) + GasPaid(a_account_, start, end),
+  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + GasPaidBy(*chain_, a_account_, start, end).wei,
             a_before - 1'000'000 + 2'000'000);
-  EXPECT_EQ(BalanceAt(b_account_, end) + GasPaid(b_account_, start, end), b_before - 1'000'000);
+  EXPECT_EQ(BalanceAt(*chain_, b_account_, end) + GasPaidBy(*chain_, b_account_, start, end).wei,
+            b_before - 1'000'000);
 }
 
 TEST_F(EvmDaemonsTest, AChannelInAnErc20TokenSettlesTheTokenExactly) {

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e/daemon_harness.h"
+#include "e2e/tower_process.h"
 #include "parley/crypto/key_file.h"
 #include "parley/store/channel_store.h"
 #include "parley/store/store.h"
@@ -16,24 +17,6 @@ namespace parley::e2e {
 namespace {
 
 using namespace std::chrono_literals;
-
-// parley-watchtower on a free loopback port, stopped by the test or killed
-// when the object dies.
-class TowerProcess : public Process {
- public:
-  TowerProcess(const std::filesystem::path& data_dir, const std::string& chain)
-      : TowerProcess(data_dir, chain, Local(FreePort())) {}
-  const std::string& address() const { return listen_; }
-
- private:
-  TowerProcess(const std::filesystem::path& data_dir, const std::string& chain, std::string listen)
-      : Process({PARLEY_WATCHTOWER_PATH, "--data-dir", data_dir.string(), "--listen", listen,
-                 "--chain", chain, "--log-level", "info"},
-                data_dir.string() + ".log", "parley-watchtower ready"),
-        listen_(std::move(listen)) {}
-
-  std::string listen_;
-};
 
 class WatchtowerTest : public ::testing::Test {
  protected:
@@ -48,7 +31,8 @@ class WatchtowerTest : public ::testing::Test {
         dir_.path() / "chain", std::vector<std::string>{"--devchain", devchain,
                                                         "--devchain-dev-calls", "--tick-ms", "50"});
     ASSERT_TRUE(chain_->Start()) << chain_->Log();
-    tower_ = std::make_unique<TowerProcess>(dir_.path() / "tower", "sim://" + devchain);
+    tower_ = std::make_unique<TowerProcess>(
+        dir_.path() / "tower", std::vector<std::string>{"--chain", "sim://" + devchain});
     if (TowerUpFirst()) {
       ASSERT_TRUE(tower_->Start()) << tower_->Log();
     }

@@ -6,6 +6,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "parley/crypto/ecdsa.h"
+#include "parley/settlement/evm/evm_scheme.h"
 #include "testing/temp_dir.h"
 #include "watchtower/tower_fixture.h"
 #include "watchtower/tower_record.h"  // private: the stored record format
@@ -67,6 +69,38 @@ TEST_F(TowerTest, RefusesAStateNotSignedByEveryParticipant) {
   EXPECT_TRUE(tower->ListWatched(alice_.public_key()).empty());  // nothing was stored
   EXPECT_TRUE(
       store->Scan(kRecordPrefix, [](auto, auto) { ADD_FAILURE() << "a record was stored"; }).ok());
+}
+
+// A tower on an EVM chain checks states with the EVM scheme (ECDSA over
+// Keccak-256): it takes an EVM channel's state, and refuses a sim channel's
+// (a node on a devchain pointed at it), saying which backend it watches.
+TEST_F(TowerTest, ATowerOfTheEvmSchemeTakesEvmChannelsOnlyAndSaysSo) {
+  settlement::evm::EvmScheme evm_scheme(
+      31337, crypto::AddressFromHex("0x5fbdb2315678afecb367f032d93f642f64180aa3").value());
+  auto store = store::NewMemoryStore();
+  Tower tower(*store, chain_, evm_scheme);
+  ASSERT_OK(tower.Start());
+
+  StoreOutcome sim = Hand(tower, alice_, params_, Signed(4));
+  EXPECT_CODE(sim.status, StatusCode::kInvalidArgument);
+  EXPECT_THAT(sim.status.message(),
+              HasSubstr("the channel settles on 'sim'; this tower watches 'evm' channels"));
+  EXPECT_TRUE(tower.ListWatched(alice_.public_key()).empty());
+
+  channel::Params evm = params_;
+  evm.backend = "evm";
+  channel::SignedState state;
+  state.state = {.channel_id = evm_scheme.ComputeChannelId(evm),
+                 .version = 4,
+                 .allocation = {{{.asset = "eth", .balances = {50, 50}}}}};
+  Hash32 hash = evm_scheme.StateHash(state.state);
+  state.sigs = {evm_scheme.Sign(alice_, hash), evm_scheme.Sign(bob_, hash)};
+  StoreOutcome taken = Hand(tower, alice_, evm, state);
+  ASSERT_OK(taken.status);
+  EXPECT_EQ(taken.channel.version, 4u);
+  // BIP340 signatures on the same state are not the EVM scheme's.
+  state.sigs = {scheme_.Sign(alice_, hash), scheme_.Sign(bob_, hash)};
+  EXPECT_CODE(Hand(tower, alice_, evm, state).status, StatusCode::kPermissionDenied);
 }
 
 TEST_F(TowerTest, ServesOnlyParticipantsOfTheChannel) {
