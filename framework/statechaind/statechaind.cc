@@ -8,10 +8,14 @@
 #include <cstdio>
 #include <filesystem>
 
+#include "parley/channel/scheme.h"
+#include "parley/rpc/statechain_channel_service.h"
 #include "parley/rpc/statechain_service.h"
 #include "parley/settlement/remote_sim_ledger.h"
 #include "parley/settlement/statechain/bitcoin_coin_ledger.h"
 #include "parley/settlement/statechain/operator.h"
+#include "parley/settlement/statechain/operator_adjudicator.h"
+#include "parley/settlement/statechain/operator_channels.h"
 #include "parley/store/store.h"
 #include "parley/wire/grpc_common.h"
 
@@ -62,13 +66,21 @@ Status Run(const OperatorConfig& config) {
   settlement::statechain::Operator op(
       *store, ledger, {.protocol = {.initlock = config.initlock, .interval = config.interval}});
 
+  // The adjudicator of the channels opened on the operator's coins: the
+  // same store, so a coin and its share move into a channel in one write.
+  const channel::Bip340Scheme scheme("statechain");
+  settlement::statechain::OperatorAdjudicator adjudicator(*store, ledger, scheme);
+  settlement::statechain::OperatorChannels channels(op, adjudicator);
+
   rpc::StatechainService service(op);
+  rpc::StatechainChannelService channel_service(channels);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   wire::ConfigureServer(builder);
   int port = 0;
   builder.AddListeningPort(config.listen, grpc::InsecureServerCredentials(), &port);
   builder.RegisterService(&service);
+  builder.RegisterService(&channel_service);
   std::unique_ptr<grpc::Server> server = builder.BuildAndStart();
   if (!server || port == 0) return Status::IoError("cannot listen on " + config.listen);
 

@@ -240,6 +240,7 @@ std::vector<BackendFactory> AllBackends() {
       {"RemoteSim", &MakeRemoteSim, {.deposits = true, .force_moves = true}},
       {"Evm", &MakeEvm, {.deposits = true, .force_moves = true}},
       {"Statechain", &MakeStatechain, {.deposits = false, .force_moves = false}},
+      {"RemoteStatechain", &MakeRemoteStatechain, {.deposits = false, .force_moves = false}},
   };
 }
 

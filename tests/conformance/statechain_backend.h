@@ -1,6 +1,7 @@
-// The statechain backend of the settlement conformance suite: channels on
+// The statechain backends of the settlement conformance suite: channels on
 // statecoins, with the statechain operator (OperatorAdjudicator) as their
-// adjudicator over a fake Bitcoin ledger.
+// adjudicator over a fake Bitcoin ledger; in process, and over gRPC on
+// loopback (RemoteOperatorAdjudicator).
 #pragma once
 
 #include <memory>
@@ -10,5 +11,6 @@
 namespace parley::settlement::conformance {
 
 std::unique_ptr<SettlementBackend> MakeStatechain();
+std::unique_ptr<SettlementBackend> MakeRemoteStatechain();
 
 }  // namespace parley::settlement::conformance

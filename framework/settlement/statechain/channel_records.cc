@@ -49,16 +49,6 @@ Status ReadOptionalU64(Reader& r, std::optional<uint64_t>* value) {
   return Status::Ok();
 }
 
-void WriteCoin(Writer& w, const ChannelCoin& coin) {
-  w.Fixed(coin.coin.outpoint.txid);
-  w.U32(coin.coin.outpoint.index);
-  w.U64(static_cast<uint64_t>(coin.coin.amount_sats));
-  w.Fixed(coin.coin.output_key);
-  for (const crypto::PublicKey& share : coin.shares) w.Fixed(share.bytes());
-  for (const Bytes& script : coin.payout_scripts) w.Var(script);
-  w.U64(static_cast<uint64_t>(coin.fee_sats));
-}
-
 Result<ChannelCoin> ReadCoin(Reader& r) {
   CoinOutput output;
   PARLEY_RETURN_IF_ERROR(r.Fixed(&output.outpoint.txid));
@@ -124,6 +114,11 @@ Result<ChannelRecord> DecodeChannel(ByteView bytes) {
   }
   PARLEY_RETURN_IF_ERROR(r.Bool(&record.paid));
   for (bool& withdrawn : record.withdrawn) PARLEY_RETURN_IF_ERROR(r.Bool(&withdrawn));
+  if (r.remaining() > 0) {
+    Hash32 coin_id{};
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin_id));
+    record.coin_id = coin_id;
+  }
   PARLEY_RETURN_IF_ERROR(r.Finish());
   return record;
 }
@@ -154,6 +149,16 @@ std::string VersionHex(uint64_t version) {
 
 }  // namespace
 
+void WriteCoin(Writer& w, const ChannelCoin& coin) {
+  w.Fixed(coin.coin.outpoint.txid);
+  w.U32(coin.coin.outpoint.index);
+  w.U64(static_cast<uint64_t>(coin.coin.amount_sats));
+  w.Fixed(coin.coin.output_key);
+  for (const crypto::PublicKey& share : coin.shares) w.Fixed(share.bytes());
+  for (const Bytes& script : coin.payout_scripts) w.Var(script);
+  w.U64(static_cast<uint64_t>(coin.fee_sats));
+}
+
 std::string ChannelKey(const channel::ChannelId& id) { return "statechain/channel/" + ToHex(id); }
 std::string ChannelShareKey(const channel::ChannelId& id) {
   return "statechain/channel-share/" + ToHex(id);
@@ -179,6 +184,8 @@ Bytes Encode(const ChannelRecord& record) {
   if (record.signed_split) w.Var(crypto::Serialize(*record.signed_split));
   w.Bool(record.paid);
   for (bool withdrawn : record.withdrawn) w.Bool(withdrawn);
+  // Last, and only when set, so that records written before it decode.
+  if (record.coin_id) w.Fixed(*record.coin_id);
   return w.Take();
 }
 

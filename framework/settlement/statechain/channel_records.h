@@ -22,6 +22,7 @@
 #include "parley/settlement/adjudicator.h"
 #include "parley/settlement/statechain/channel_split.h"
 #include "parley/store/store.h"
+#include "parley/util/codec.h"
 
 namespace parley::settlement::statechain {
 
@@ -39,6 +40,9 @@ struct ChannelRecord {
   bool paid = false;  // the split is broadcast
   // Which participants have claimed their output of the split (Withdraw).
   std::array<bool, kChannelParticipants> withdrawn{};
+  // The Operator's coin the channel was opened on, if it was (in the same
+  // store): the coin becomes withdrawn when the split is broadcast.
+  std::optional<Hash32> coin_id;
 };
 
 // A nonce the operator made: the public part it hands out and
@@ -53,6 +57,10 @@ std::string ChannelShareKey(const channel::ChannelId& id);
 std::string SplitNoncePrefix(const channel::ChannelId& id);
 std::string SplitNonceKey(const channel::ChannelId& id, uint64_t version);
 std::string BackupNonceKey(const channel::ChannelId& id);
+
+// The canonical encoding of a channel's coin (in its record, and in the
+// AuthPayload of an OpenChannelRequest).
+void WriteCoin(Writer& w, const ChannelCoin& coin);
 
 Bytes Encode(const ChannelRecord& record);
 Bytes Encode(const StoredNonce& nonce);

@@ -16,6 +16,14 @@ namespace two_party = crypto::two_party;
 
 Result<CoinRecord> LoadActiveCoin(const store::Store& store, const CoinId& coin_id) {
   PARLEY_ASSIGN_OR_RETURN(CoinRecord coin, LoadCoin(store, coin_id));
+  if (coin.status == CoinStatus::kInChannel) {
+    return Status::FailedPrecondition(
+        "coin " + ToHex(coin_id) + " is in payment channel " +
+        ToHex(coin.channel_id.value_or(Hash32{})) +
+        ": while the channel is open the operator signs, transfers and withdraws nothing for the "
+        "coin's owner; only the channel's adjudicator co-signs (its backups and the split of its "
+        "concluded state). Close the channel to settle the coin");
+  }
   if (coin.status != CoinStatus::kActive) {
     return Status::FailedPrecondition("coin " + ToHex(coin_id) +
                                       " was withdrawn: the operator no longer holds a share of it");
@@ -150,7 +158,8 @@ Result<CoinInfo> Operator::GetCoinInfo(const CoinId& coin_id) {
   CoinInfo info{.status = coin.status,
                 .coin_key = coin.coin_key,
                 .signature_count = coin.signature_count,
-                .lock_time = coin.lock_time};
+                .lock_time = coin.lock_time,
+                .channel_id = coin.channel_id};
   if (coin.status != CoinStatus::kActive) return info;
   PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, LoadShare(store_, coin_id));
   info.operator_share = share.public_key();

@@ -1,5 +1,6 @@
-// OperatorAdjudicator: opening, nonces, backups and subscriptions. The
-// dispute rules are in operator_adjudicator_dispute.cc.
+// OperatorAdjudicator: nonces, backups and subscriptions. Opening is in
+// operator_adjudicator_open.cc, the dispute rules in
+// operator_adjudicator_dispute.cc.
 #include "parley/settlement/statechain/operator_adjudicator.h"
 
 #include <limits>
@@ -38,45 +39,6 @@ OperatorAdjudicator::OperatorAdjudicator(store::Store& store, CoinLedger& ledger
     : store_(store), ledger_(ledger), scheme_(scheme) {}
 
 OperatorAdjudicator::~OperatorAdjudicator() = default;
-
-Status OperatorAdjudicator::OpenChannel(const channel::Params& params,
-                                        const ChannelOpening& opening,
-                                        const crypto::PrivateKey& operator_share) {
-  PARLEY_RETURN_IF_ERROR(channel::ValidateParams(params));
-  if (params.participants.size() != kChannelParticipants || params.backend != scheme_.name()) {
-    return Status::InvalidArgument("a channel on a statecoin has two participants and backend '" +
-                                   std::string(scheme_.name()) + "'");
-  }
-  const ChannelCoin& coin = opening.coin;
-  if (!(coin.shares[kOperatorSigner] == operator_share.public_key())) {
-    return Status::InvalidArgument("the coin's third share is not this operator's share");
-  }
-  for (const Bytes& script : coin.payout_scripts) {
-    if (script.empty()) return Status::InvalidArgument("a participant's payout script is empty");
-  }
-  PARLEY_RETURN_IF_ERROR(mp::VerifySplit(opening.owner_share, coin.shares[0], coin.shares[1]));
-  const channel::ChannelId id = scheme_.ComputeChannelId(params);
-  for (size_t i = 0; i < kChannelParticipants; ++i) {
-    PARLEY_RETURN_IF_ERROR(
-        crypto::two_party::VerifyShareProof(coin.shares[i], id, opening.share_proofs[i])
-            .WithContext("participant " + std::to_string(i) + "'s share"));
-  }
-  PARLEY_ASSIGN_OR_RETURN(mp::CoinKey key, mp::KeyOf(coin.shares));
-  if (key.output_key() != coin.coin.output_key) {
-    return Status::PermissionDenied("A + B + S is not the coin's key " +
-                                    ToHex(coin.coin.output_key));
-  }
-  std::lock_guard lock(mu_);
-  Result<ChannelRecord> existing = LoadChannel(store_, id);
-  if (existing.ok()) {
-    return Status::AlreadyExists("channel " + ToHex(id) + " is already open on a coin");
-  }
-  if (existing.status().code() != StatusCode::kNotFound) return existing.status();
-  store::WriteBatch batch;
-  batch.Put(ChannelShareKey(id), EncodeSecret(operator_share));
-  return Save({.params = params, .coin = coin, .backup_lock_time = opening.coin_lock_time},
-              std::move(batch));
-}
 
 Result<ChannelRecord> OperatorAdjudicator::Find(const channel::Params& params) const {
   PARLEY_ASSIGN_OR_RETURN(ChannelRecord record,

@@ -5,10 +5,29 @@
 #include "channel_records.h"
 #include "parley/crypto/secure_erase.h"
 #include "parley/settlement/statechain/operator_adjudicator.h"
+#include "records.h"
 
 namespace parley::settlement::statechain {
 
 namespace mp = crypto::multi_party;
+
+namespace {
+
+// In `batch`: the Operator's coin of a channel whose split is broadcast is
+// withdrawn (its share, which the channel held, is erased with the
+// channel's). The Operator changes no coin in a channel, so this write
+// races with none of its own. A coin record that cannot be read is left
+// as it is: the split is broadcast, and recording that matters more.
+void ReleaseCoin(const store::Store& store, const CoinId& coin_id,
+                 const channel::ChannelId& channel, store::WriteBatch* batch) {
+  Result<CoinRecord> coin = LoadCoin(store, coin_id);
+  if (!coin.ok() || coin->status != CoinStatus::kInChannel || coin->channel_id != channel) return;
+  coin->status = CoinStatus::kWithdrawn;
+  coin->channel_id.reset();
+  batch->Put(CoinRecordKey(coin_id), Encode(*coin));
+}
+
+}  // namespace
 
 Status OperatorAdjudicator::Register(const channel::Params& params,
                                      const channel::SignedState& state) {
@@ -154,6 +173,7 @@ Result<crypto::Transaction> OperatorAdjudicator::CoSignSplit(const channel::Para
     record.paid = true;
     store::WriteBatch batch;
     batch.Delete(ChannelShareKey(state.channel_id));
+    if (record.coin_id) ReleaseCoin(store_, *record.coin_id, state.channel_id, &batch);
     PARLEY_RETURN_IF_ERROR(Save(record, std::move(batch)));
     for (size_t i = 0; i < kChannelParticipants; ++i) {
       events.push_back({.kind = EventKind::kWithdrawn,

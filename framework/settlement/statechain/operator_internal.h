@@ -8,7 +8,7 @@
 namespace parley::settlement::statechain {
 
 // The coin's record if the coin exists and is active; FailedPrecondition for
-// a withdrawn coin.
+// a withdrawn coin or one in a channel.
 Result<CoinRecord> LoadActiveCoin(const store::Store& store, const CoinId& coin_id);
 
 }  // namespace parley::settlement::statechain

@@ -71,6 +71,25 @@ Result<Hash32> Hash32FromProto(const std::string& bytes, const char* field) {
   return Fixed<32>(bytes, field);
 }
 
+Result<crypto::PublicKey> KeyFromProto(const std::string& bytes, const char* field) {
+  return Key(bytes, field);
+}
+
+Result<crypto::Signature> SignatureFromProto(const std::string& bytes, const char* field) {
+  return Fixed<64>(bytes, field);
+}
+
+v1::StatechainAuth ToProto(const Auth& auth) { return AuthToProto(auth); }
+
+Result<Auth> AuthFromProto(bool present, const v1::StatechainAuth& auth) {
+  if (!present)
+    return Status::InvalidArgument("auth is missing: sign a challenge from NewChallenge");
+  Auth out;
+  PARLEY_ASSIGN_OR_RETURN(out.challenge, Fixed<32>(auth.challenge(), "auth.challenge"));
+  PARLEY_ASSIGN_OR_RETURN(out.signature, Fixed<64>(auth.signature(), "auth.signature"));
+  return out;
+}
+
 v1::DepositInitRequest ToProto(const DepositRequest& request) {
   v1::DepositInitRequest out;
   out.set_auth_key(Str(request.auth_key));
@@ -158,8 +177,18 @@ v1::StatecoinWithdrawRequest ToProto(const WithdrawRequest& request) {
 
 v1::CoinInfoReply ToProto(const CoinInfo& info) {
   v1::CoinInfoReply out;
-  out.set_status(info.status == CoinStatus::kActive ? v1::COIN_STATUS_ACTIVE
-                                                    : v1::COIN_STATUS_WITHDRAWN);
+  switch (info.status) {
+    case CoinStatus::kActive:
+      out.set_status(v1::COIN_STATUS_ACTIVE);
+      break;
+    case CoinStatus::kWithdrawn:
+      out.set_status(v1::COIN_STATUS_WITHDRAWN);
+      break;
+    case CoinStatus::kInChannel:
+      out.set_status(v1::COIN_STATUS_IN_CHANNEL);
+      break;
+  }
+  if (info.channel_id) out.set_channel_id(Str(*info.channel_id));
   out.set_coin_key(Str(info.coin_key));
   if (info.operator_share) out.set_operator_share(Str(*info.operator_share));
   out.set_signature_count(info.signature_count);
@@ -266,6 +295,9 @@ Result<CoinInfo> FromProto(const v1::CoinInfoReply& info) {
     case v1::COIN_STATUS_WITHDRAWN:
       status = CoinStatus::kWithdrawn;
       break;
+    case v1::COIN_STATUS_IN_CHANNEL:
+      status = CoinStatus::kInChannel;
+      break;
     default:
       return Status::InvalidArgument("status " + std::to_string(info.status()) +
                                      " is not a coin status");
@@ -277,6 +309,9 @@ Result<CoinInfo> FromProto(const v1::CoinInfoReply& info) {
                .lock_time = info.lock_time()};
   if (!info.operator_share().empty()) {
     PARLEY_ASSIGN_OR_RETURN(out.operator_share, Key(info.operator_share(), "operator_share"));
+  }
+  if (status == CoinStatus::kInChannel) {
+    PARLEY_ASSIGN_OR_RETURN(out.channel_id, Fixed<32>(info.channel_id(), "channel_id"));
   }
   if (info.has_pending_transfer()) {
     const v1::PendingTransferInfo& pending = info.pending_transfer();

@@ -41,7 +41,8 @@ Result<CoinRecord> DecodeCoin(ByteView bytes) {
   uint8_t status = 0;
   PARLEY_RETURN_IF_ERROR(r.U8(&status));
   if (status != static_cast<uint8_t>(CoinStatus::kActive) &&
-      status != static_cast<uint8_t>(CoinStatus::kWithdrawn)) {
+      status != static_cast<uint8_t>(CoinStatus::kWithdrawn) &&
+      status != static_cast<uint8_t>(CoinStatus::kInChannel)) {
     return Status::Corruption("unknown coin status " + std::to_string(status));
   }
   PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey coin_key, ReadKey(r));
@@ -50,6 +51,12 @@ Result<CoinRecord> DecodeCoin(ByteView bytes) {
       .status = static_cast<CoinStatus>(status), .coin_key = coin_key, .auth_key = auth_key};
   PARLEY_RETURN_IF_ERROR(r.U64(&record.signature_count));
   PARLEY_RETURN_IF_ERROR(r.U32(&record.lock_time));
+  // Only a coin in a channel has more: the channel's id.
+  if (record.status == CoinStatus::kInChannel) {
+    Hash32 channel_id{};
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&channel_id));
+    record.channel_id = channel_id;
+  }
   PARLEY_RETURN_IF_ERROR(r.Finish());
   return record;
 }
@@ -97,6 +104,7 @@ Bytes Encode(const CoinRecord& record) {
   w.Fixed(record.auth_key.bytes());
   w.U64(record.signature_count);
   w.U32(record.lock_time);
+  if (record.status == CoinStatus::kInChannel) w.Fixed(record.channel_id.value_or(Hash32{}));
   return w.Take();
 }
 

@@ -22,6 +22,8 @@ struct CoinRecord {
   crypto::PublicKey auth_key;  // the current owner's
   uint64_t signature_count = 0;
   uint32_t lock_time = 0;  // the current owner's backup's
+  // The channel the coin is in; set exactly when status is kInChannel.
+  std::optional<Hash32> channel_id;
 };
 
 struct TransferRecord {

@@ -15,10 +15,21 @@ Result<CoinChannel> CoinChannel::Create(
     FakeLedger& ledger, const channel::SignatureScheme& scheme, const channel::Params& params,
     const std::array<crypto::PrivateKey, kChannelParticipants>& keys, int64_t sats,
     const CoinOptions& options) {
-  const crypto::PrivateKey owner = crypto::PrivateKey::Generate();
   const crypto::PrivateKey operator_share = crypto::PrivateKey::Generate();
+  PARLEY_ASSIGN_OR_RETURN(CoinChannel ch,
+                          OnCoin(ledger, scheme, params, keys, crypto::PrivateKey::Generate(),
+                                 operator_share.public_key(), sats, options));
+  ch.operator_share = operator_share;
+  return ch;
+}
+
+Result<CoinChannel> CoinChannel::OnCoin(
+    FakeLedger& ledger, const channel::SignatureScheme& scheme, const channel::Params& params,
+    const std::array<crypto::PrivateKey, kChannelParticipants>& keys,
+    const crypto::PrivateKey& owner, const crypto::PublicKey& operator_share, int64_t sats,
+    const CoinOptions& options) {
   PARLEY_ASSIGN_OR_RETURN(mp::CoinKey coin_key,
-                          mp::CoinKey::Create(owner.public_key(), operator_share.public_key()));
+                          mp::CoinKey::Create(owner.public_key(), operator_share));
   crypto::Transaction funding;
   funding.inputs.push_back({.prevout = {.txid = crypto::RandomHash32(), .index = 0}});
   const auto script = coin_key.ScriptPubKey();
@@ -38,12 +49,11 @@ Result<CoinChannel> CoinChannel::Create(
       .id = id,
       .keys = keys,
       .shares = {split.kept, split.given},
-      .operator_share = operator_share,
       .opening = {.coin = {.coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
                                     .amount_sats = sats,
                                     .output_key = coin_key.output_key()},
                            .shares = {split.kept.public_key(), split.given.public_key(),
-                                      operator_share.public_key()},
+                                      operator_share},
                            .payout_scripts = payouts,
                            .fee_sats = options.fee_sats},
                   .owner_share = owner.public_key(),
@@ -98,6 +108,30 @@ Result<SplitSignatures> CoinChannel::SignSplit(const channel::State& state,
     PARLEY_ASSIGN_OR_RETURN(out.partials[i], mp::Sign(nonces[i].secret, shares[i], session, i));
   }
   return out;
+}
+
+Result<OperatorCoin> OperatorCoin::Deposit(OperatorApi& op) {
+  OperatorCoin coin{.auth_key = crypto::PrivateKey::Generate(),
+                    .owner_share = crypto::PrivateKey::Generate(),
+                    .operator_share = crypto::PrivateKey::Generate().public_key()};
+  DepositRequest request{.auth_key = coin.auth_key.public_key(),
+                         .owner_share = coin.owner_share.public_key(),
+                         .share_proof = crypto::two_party::ProveShare(
+                             coin.owner_share, DepositProofContext(coin.auth_key.public_key()))};
+  PARLEY_ASSIGN_OR_RETURN(Hash32 challenge, op.NewChallenge());
+  request.auth = Authorize(coin.auth_key, challenge, AuthPayload(request));
+  PARLEY_ASSIGN_OR_RETURN(DepositResponse response, op.DepositInit(request));
+  coin.coin_id = response.coin_id;
+  coin.operator_share = response.operator_share;
+  coin.lock_time = response.lock_time;
+  return coin;
+}
+
+Result<OpenChannelRequest> OperatorCoin::OpenRequest(OperatorApi& op, const CoinChannel& ch) const {
+  OpenChannelRequest request{.coin_id = coin_id, .params = ch.params, .opening = ch.opening};
+  PARLEY_ASSIGN_OR_RETURN(Hash32 challenge, op.NewChallenge());
+  request.auth = Authorize(auth_key, challenge, AuthPayload(request));
+  return request;
 }
 
 }  // namespace parley::settlement::statechain::testing

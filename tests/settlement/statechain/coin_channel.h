@@ -6,6 +6,7 @@
 
 #include <array>
 #include <cstdint>
+#include <optional>
 
 #include "parley/channel/scheme.h"
 #include "parley/channel/types.h"
@@ -13,6 +14,7 @@
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/settlement/statechain/channel_split.h"
 #include "parley/settlement/statechain/operator_adjudicator.h"
+#include "parley/settlement/statechain/operator_api.h"
 #include "statechain/fake_ledger.h"
 
 namespace parley::settlement::statechain::testing {
@@ -30,6 +32,13 @@ struct CoinChannel {
   static Result<CoinChannel> Create(
       FakeLedger& ledger, const channel::SignatureScheme& scheme, const channel::Params& params,
       const std::array<crypto::PrivateKey, kChannelParticipants>& keys, int64_t sats,
+      const CoinOptions& options);
+  // The same on a coin of key O + S whose owner share o is `owner`, where
+  // the operator's share S is `operator_share` (a coin of an Operator).
+  static Result<CoinChannel> OnCoin(
+      FakeLedger& ledger, const channel::SignatureScheme& scheme, const channel::Params& params,
+      const std::array<crypto::PrivateKey, kChannelParticipants>& keys,
+      const crypto::PrivateKey& owner, const crypto::PublicKey& operator_share, int64_t sats,
       const CoinOptions& options);
   // The same for a payment channel between two fresh keys.
   static Result<CoinChannel> Create(FakeLedger& ledger, const channel::SignatureScheme& scheme,
@@ -51,9 +60,24 @@ struct CoinChannel {
   channel::ChannelId id{};
   std::array<crypto::PrivateKey, kChannelParticipants> keys;    // state signing keys
   std::array<crypto::PrivateKey, kChannelParticipants> shares;  // a and b, o = a + b
-  crypto::PrivateKey operator_share;
+  std::optional<crypto::PrivateKey> operator_share;             // when the test made it
   ChannelOpening opening;
   crypto::Transaction funding;
+};
+
+// A coin deposited at an operator by a fresh owner (not funded yet:
+// CoinChannel::OnCoin funds it).
+struct OperatorCoin {
+  CoinId coin_id{};
+  crypto::PrivateKey auth_key;
+  crypto::PrivateKey owner_share;  // o
+  crypto::PublicKey operator_share;
+  uint32_t lock_time = 0;  // the owner's backup's
+
+  static Result<OperatorCoin> Deposit(OperatorApi& op);
+  // The owner's request to open `ch` on this coin, signed over a fresh
+  // challenge of `op`.
+  Result<OpenChannelRequest> OpenRequest(OperatorApi& op, const CoinChannel& ch) const;
 };
 
 }  // namespace parley::settlement::statechain::testing

@@ -35,7 +35,7 @@ class OperatorAdjudicatorRequestsTest : public ::testing::Test {
   }
 
   Status Open(const channel::Params& params, const ChannelOpening& opening) {
-    return op_.OpenChannel(params, opening, ch_->operator_share);
+    return op_.OpenChannel(params, opening, *ch_->operator_share);
   }
   // The channel is unknown to the operator: the refused opening left nothing.
   void ExpectNotOpen() {
@@ -85,7 +85,7 @@ TEST_F(OperatorAdjudicatorRequestsTest, ADisputeThatWouldOutliveTheBackupIsRefus
       CoinChannel::Create(ledger_, scheme_, kDuration, kCoin,
                           {.coin_lock_time = static_cast<uint32_t>(ledger_.Height() + kDuration)});
   ASSERT_OK(late.status());
-  ASSERT_OK(op_.OpenChannel(late->params, late->opening, late->operator_share));
+  ASSERT_OK(op_.OpenChannel(late->params, late->opening, *late->operator_share));
   const Status refused = op_.Register(late->params, late->SignBoth(late->Payment(1, 50'000)));
   EXPECT_EQ(refused.code(), StatusCode::kFailedPrecondition) << refused.ToString();
   EXPECT_NE(refused.message().find("settle with the backup"), std::string::npos);

@@ -42,7 +42,7 @@ class OperatorAdjudicatorStoreTest : public ::testing::Test {
     if (!op_) {
       ASSERT_NO_FATAL_FAILURE(Open());
     }
-    ASSERT_OK(op_->OpenChannel(ch_->params, ch_->opening, ch_->operator_share));
+    ASSERT_OK(op_->OpenChannel(ch_->params, ch_->opening, *ch_->operator_share));
   }
 
   void Open() {

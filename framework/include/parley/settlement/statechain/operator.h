@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <span>
 
 #include "parley/settlement/statechain/ledger.h"
 #include "parley/settlement/statechain/operator_api.h"
@@ -21,6 +22,17 @@
 namespace parley::settlement::statechain {
 
 class ChallengeBook;
+
+// A coin's key material as the Operator hands it to a channel opened on the
+// coin (Operator::MoveIntoChannel). It never leaves the operator's process.
+struct CoinHandOver {
+  crypto::PublicKey coin_key;  // P = O + S
+  crypto::PrivateKey share;    // s
+  uint32_t lock_time = 0;      // the owner's statechain backup's
+};
+// Checks that a channel can be opened on the coin and adds the channel's
+// records (holding the share) to `batch`; or says why not and adds nothing.
+using ChannelHandOver = std::function<Status(const CoinHandOver& coin, store::WriteBatch* batch)>;
 
 struct OperatorOptions {
   ProtocolOptions protocol;
@@ -48,6 +60,27 @@ class Operator final : public OperatorApi {
       const TransferFinalizeRequest& request) override;
   Status Withdraw(const WithdrawRequest& request) override;
   Result<CoinInfo> GetCoinInfo(const CoinId& coin_id) override;
+
+  // Moves coin `coin_id` into CoinStatus::kInChannel for channel
+  // `channel_id` at its current owner's request: `auth` must be the owner's
+  // over a fresh challenge and `payload`, which names the coin and the
+  // channel (AuthPayload(OpenChannelRequest), channel_requests.h).
+  // `hand_over` gets the share and adds the channel's records to the batch
+  // that also moves the share out of the coin's records and erases the
+  // coin's pending transfer and unused nonces: the share is never in two
+  // places, and a refusal changes nothing (but spends the challenge). Those
+  // records must live in this operator's store. From then on every
+  // coin-level request for the coin is FailedPrecondition.
+  // FailedPrecondition for a coin that is withdrawn or already in a channel,
+  // PermissionDenied for a bad auth, else `hand_over`'s refusal.
+  Status MoveIntoChannel(const CoinId& coin_id, const Hash32& channel_id, const Auth& auth,
+                         ByteView payload, const ChannelHandOver& hand_over);
+
+  // Spends `auth`'s challenge if its signature over `payload` is by one of
+  // `keys` (a channel's participants, OperatorChannels). PermissionDenied
+  // otherwise, leaving the challenge live.
+  Status AuthenticateAny(std::span<const crypto::PublicKey> keys, const Auth& auth,
+                         ByteView payload);
 
   // How many partial signatures the operator has made for the coin.
   Result<uint64_t> SignatureCount(const CoinId& coin_id);

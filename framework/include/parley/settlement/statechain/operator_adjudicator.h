@@ -31,6 +31,8 @@
 
 #include "parley/channel/scheme.h"
 #include "parley/settlement/adjudicator.h"
+#include "parley/settlement/statechain/channel_adjudicator.h"
+#include "parley/settlement/statechain/channel_requests.h"
 #include "parley/settlement/statechain/channel_split.h"
 #include "parley/settlement/statechain/ledger.h"
 #include "parley/store/store.h"
@@ -39,19 +41,9 @@ namespace parley::settlement::statechain {
 
 struct ChannelRecord;
 
-// What opening a channel on a coin hands the operator.
-struct ChannelOpening {
-  ChannelCoin coin;
-  crypto::PublicKey owner_share;  // O, which A + B must equal
-  // Alice's and Bob's proofs of possession of A and B over the channel id
-  // (two_party::ProveShare).
-  std::array<crypto::Signature, kChannelParticipants> share_proofs{};
-  // The coin's current statechain backup lock time: the channel's backups
-  // must become valid before it.
-  uint32_t coin_lock_time = 0;
-};
+class Operator;
 
-class OperatorAdjudicator final : public Adjudicator {
+class OperatorAdjudicator final : public ChannelAdjudicator {
  public:
   // The most nonces one SplitNonces call hands out.
   static constexpr size_t kMaxNonceBatch = 1024;
@@ -66,8 +58,22 @@ class OperatorAdjudicator final : public Adjudicator {
   // coin whose shares are not (A, B, operator_share) with empty payouts;
   // PermissionDenied if A + B is not O, a proof fails, or A + B + S is not
   // the coin's output key; AlreadyExists for a channel opened before.
+  // For a coin held outside this process's Operator (tests): the share is
+  // the caller's.
   Status OpenChannel(const channel::Params& params, const ChannelOpening& opening,
                      const crypto::PrivateKey& operator_share);
+  // Opens request.params on `coins`' coin request.coin_id at the request of
+  // the coin's owner (Operator::MoveIntoChannel): the coin goes into
+  // CoinStatus::kInChannel and its operator share to this adjudicator, in
+  // one write; `coins` must use this adjudicator's store. Besides the
+  // refusals above and MoveIntoChannel's: PermissionDenied if the opening's
+  // owner share is not the coin's (P - S); InvalidArgument if its lock time
+  // is not the coin's, or its outpoint is not an unspent output of the
+  // coin's key and amount. Nothing changes on a refusal. When the channel's
+  // split is broadcast (CoSignSplit), the coin becomes withdrawn.
+  Status OpenChannel(Operator& coins, const OpenChannelRequest& request);
+  // The params the channel was opened with; NotFound for an unknown one.
+  Result<channel::Params> ChannelParams(const channel::ChannelId& channel) const;
 
   // The operator's public nonces for the settlement splits of versions
   // first_version .. first_version + count - 1, made now or earlier (the
@@ -76,7 +82,7 @@ class OperatorAdjudicator final : public Adjudicator {
   // above kMaxNonceBatch, or versions beyond 2^64 - 1; FailedPrecondition
   // once concluded.
   Result<std::vector<crypto::multi_party::PublicNonce>> SplitNonces(
-      const channel::ChannelId& channel, uint64_t first_version, size_t count);
+      const channel::ChannelId& channel, uint64_t first_version, size_t count) override;
 
   // After conclusion: `split` must be the settlement split of the concluded
   // state and `signatures` Alice's and Bob's on it for that version. Signs
@@ -88,11 +94,11 @@ class OperatorAdjudicator final : public Adjudicator {
   // again broadcasts the same transaction, without signing anew.
   Result<crypto::Transaction> CoSignSplit(const channel::Params& params,
                                           const crypto::Transaction& split,
-                                          const SplitSignatures& signatures);
+                                          const SplitSignatures& signatures) override;
 
   // A fresh operator nonce for the next backup (replacing an unused one).
   // FailedPrecondition once in dispute.
-  Result<crypto::multi_party::PublicNonce> BackupNonce(const channel::ChannelId& channel);
+  Result<crypto::multi_party::PublicNonce> BackupNonce(const channel::ChannelId& channel) override;
   // The operator's partial signature on BuildSplit(checkpoint, lock_time),
   // with Alice's and Bob's `nonces` and the BackupNonce. PermissionDenied
   // unless the checkpoint is fully signed; FailedPrecondition once in
@@ -101,7 +107,7 @@ class OperatorAdjudicator final : public Adjudicator {
   // coin's) or already reached.
   Result<crypto::multi_party::PartialSignature> SignBackup(
       const channel::Params& params, const channel::SignedState& checkpoint, uint32_t lock_time,
-      const std::array<crypto::multi_party::PublicNonce, kChannelParticipants>& nonces);
+      const std::array<crypto::multi_party::PublicNonce, kChannelParticipants>& nonces) override;
 
   // Adjudicator. Register also refuses (FailedPrecondition) a dispute that
   // would end at or after the last backup's lock time, and a state whose
@@ -122,6 +128,11 @@ class OperatorAdjudicator final : public Adjudicator {
   // The record of the channel of `params`. InvalidArgument if the params
   // differ from those it was opened with. Call under mu_.
   Result<ChannelRecord> Find(const channel::Params& params) const;
+  // Checks a channel opening with the operator's `share` and, unless the
+  // channel exists, adds its records to `batch`. Call under mu_.
+  Status AddChannel(const channel::Params& params, const ChannelOpening& opening,
+                    const crypto::PrivateKey& share, std::optional<Hash32> coin_id,
+                    store::WriteBatch* batch);
   Status Save(const ChannelRecord& record, store::WriteBatch batch = {});
   void Emit(const std::vector<Event>& events);
 

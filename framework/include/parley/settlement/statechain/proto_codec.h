@@ -17,6 +17,12 @@ namespace parley::settlement::statechain {
 
 // A 32-byte field (an id, a challenge, a message) named `field`.
 Result<Hash32> Hash32FromProto(const std::string& bytes, const char* field);
+// A 33-byte compressed key, a 64-byte BIP340 signature, a request's auth
+// (`present`: whether the request has one), each checked like the rest.
+Result<crypto::PublicKey> KeyFromProto(const std::string& bytes, const char* field);
+Result<crypto::Signature> SignatureFromProto(const std::string& bytes, const char* field);
+v1::StatechainAuth ToProto(const Auth& auth);
+Result<Auth> AuthFromProto(bool present, const v1::StatechainAuth& auth);
 
 v1::DepositInitRequest ToProto(const DepositRequest& request);
 v1::DepositInitReply ToProto(const DepositResponse& response);

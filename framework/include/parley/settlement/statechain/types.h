@@ -44,6 +44,11 @@ struct Address {
 enum class CoinStatus : uint8_t {
   kActive = 1,
   kWithdrawn = 2,  // the operator's share is erased
+  // A payment channel is open on the coin (docs/statechain.md, "Channels on
+  // a statecoin"): the operator's share belongs to the channel's
+  // adjudicator, which co-signs only the channel's splits and backups; the
+  // coin's owner can no longer sign, transfer or withdraw it.
+  kInChannel = 3,
 };
 
 // A transfer the current owner started and the receiver has not finished.
@@ -57,13 +62,16 @@ struct PendingTransfer {
 // message against.
 struct CoinInfo {
   CoinStatus status = CoinStatus::kActive;
-  crypto::PublicKey coin_key;                       // P
-  std::optional<crypto::PublicKey> operator_share;  // S; none once withdrawn
+  crypto::PublicKey coin_key;  // P
+  // S; none once withdrawn or in a channel (the channel's coin names it).
+  std::optional<crypto::PublicKey> operator_share;
   // Partial signatures the operator has made for this coin, ever.
   uint64_t signature_count = 0;
   // The current owner's backup lock time.
   uint32_t lock_time = 0;
   std::optional<PendingTransfer> pending_transfer;
+  // The channel the coin is in (status kInChannel only).
+  std::optional<Hash32> channel_id;
 };
 
 }  // namespace parley::settlement::statechain
