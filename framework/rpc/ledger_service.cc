@@ -1,10 +1,8 @@
 #include "parley/rpc/ledger_service.h"
 
-#include <condition_variable>
-#include <deque>
-
 #include "parley/crypto/bitcoin_tx.h"
 #include "parley/crypto/schnorr.h"
+#include "parley/settlement/remote_events.h"
 #include "parley/wire/grpc_common.h"
 
 namespace parley::rpc {
@@ -134,10 +132,7 @@ grpc::Status LedgerService::GetDispute(grpc::ServerContext*, const v1::GetDisput
   return Serve([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(auto id, wire::Hash32FromBytes(r->channel_id(), "a channel id"));
     PARLEY_ASSIGN_OR_RETURN(auto dispute, ledger_.GetDispute(id));
-    reply->set_signed_state(wire::ToBytes(dispute.state));
-    reply->set_timeout(dispute.timeout);
-    reply->set_progressing(dispute.progressing);
-    reply->set_concluded(dispute.concluded);
+    *reply = settlement::DisputeToProto(dispute);
     return Status::Ok();
   });
 }
@@ -160,37 +155,7 @@ grpc::Status LedgerService::Subscribe(grpc::ServerContext* context, const v1::Su
                                       grpc::ServerWriter<v1::LedgerEvent>* writer) {
   auto id = wire::Hash32FromBytes(r->channel_id(), "a channel id");
   if (!id.ok()) return ToGrpc(id.status());
-  std::mutex mutex;
-  std::condition_variable arrived;
-  std::deque<settlement::Event> events;
-  uint64_t subscription = ledger_.Subscribe(*id, [&](const settlement::Event& e) {
-    std::lock_guard lock(mutex);
-    events.push_back(e);
-    arrived.notify_one();
-  });
-  // Tells the client it is subscribed: no later event is missed.
-  context->AddInitialMetadata("parley-subscribed", "1");
-  writer->SendInitialMetadata();
-  while (!context->IsCancelled()) {
-    std::unique_lock lock(mutex);
-    if (!arrived.wait_for(lock, std::chrono::milliseconds(100), [&] { return !events.empty(); })) {
-      continue;
-    }
-    settlement::Event e = std::move(events.front());
-    events.pop_front();
-    lock.unlock();
-    v1::LedgerEvent out;
-    out.set_kind(static_cast<uint32_t>(e.kind));
-    out.set_channel_id(std::string(e.channel.begin(), e.channel.end()));
-    out.set_version(e.version);
-    out.set_timeout(e.timeout);
-    out.set_participant(e.participant);
-    out.set_asset(e.asset);
-    out.set_amount(wire::AmountToBytes(e.amount));
-    if (!writer->Write(out)) break;
-  }
-  ledger_.Unsubscribe(subscription);
-  return grpc::Status::OK;
+  return settlement::ServeEvents(ledger_, *id, context, writer);
 }
 
 grpc::Status LedgerService::Fund(grpc::ServerContext*, const v1::FundRequest* r,

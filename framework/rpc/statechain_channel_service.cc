@@ -1,10 +1,6 @@
 #include "parley/rpc/statechain_channel_service.h"
 
-#include <chrono>
-#include <condition_variable>
-#include <deque>
-#include <mutex>
-
+#include "parley/settlement/remote_events.h"
 #include "parley/settlement/statechain/channel_proto_codec.h"
 #include "parley/settlement/statechain/proto_codec.h"
 #include "parley/wire/grpc_common.h"
@@ -116,7 +112,7 @@ grpc::Status StatechainChannelService::GetDispute(grpc::ServerContext*,
   return Serve([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(Hash32 id, sc::Hash32FromProto(r->channel_id(), "channel_id"));
     PARLEY_ASSIGN_OR_RETURN(settlement::Dispute dispute, channels_.adjudicator().GetDispute(id));
-    *reply = sc::ToProto(dispute);
+    *reply = settlement::DisputeToProto(dispute);
     return Status::Ok();
   });
 }
@@ -126,30 +122,7 @@ grpc::Status StatechainChannelService::Subscribe(grpc::ServerContext* context,
                                                  grpc::ServerWriter<v1::LedgerEvent>* writer) {
   Result<Hash32> id = sc::Hash32FromProto(r->channel_id(), "channel_id");
   if (!id.ok()) return wire::ToGrpc(id.status());
-  std::mutex mutex;
-  std::condition_variable arrived;
-  std::deque<settlement::Event> events;
-  sc::OperatorAdjudicator& adjudicator = channels_.adjudicator();
-  const uint64_t subscription = adjudicator.Subscribe(*id, [&](const settlement::Event& e) {
-    std::lock_guard lock(mutex);
-    events.push_back(e);
-    arrived.notify_one();
-  });
-  // Tells the client it is subscribed: no later event is missed.
-  context->AddInitialMetadata("parley-subscribed", "1");
-  writer->SendInitialMetadata();
-  while (!context->IsCancelled()) {
-    std::unique_lock lock(mutex);
-    if (!arrived.wait_for(lock, std::chrono::milliseconds(100), [&] { return !events.empty(); })) {
-      continue;
-    }
-    const settlement::Event e = std::move(events.front());
-    events.pop_front();
-    lock.unlock();
-    if (!writer->Write(sc::ToProto(e))) break;
-  }
-  adjudicator.Unsubscribe(subscription);
-  return grpc::Status::OK;
+  return settlement::ServeEvents(channels_.adjudicator(), *id, context, writer);
 }
 
 grpc::Status StatechainChannelService::Now(grpc::ServerContext*, const v1::NowRequest*,

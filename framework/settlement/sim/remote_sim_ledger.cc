@@ -1,13 +1,11 @@
 #include "parley/settlement/remote_sim_ledger.h"
 
 #include <grpcpp/grpcpp.h>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <thread>
 
 #include "parley/crypto/schnorr.h"
+#include "parley/settlement/remote_events.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/v1/ledger.grpc.pb.h"
 #include "parley/wire/grpc_common.h"
@@ -26,35 +24,6 @@ std::string KeyBytes(const crypto::PublicKey& key) {
 }
 std::string IdBytes(const channel::ChannelId& id) { return {id.begin(), id.end()}; }
 
-// One channel's event stream, read on its own thread until stopped, and
-// opened again whenever it breaks.
-struct Subscription {
-  std::mutex mutex;  // guards context against Stop
-  std::condition_variable wake;
-  std::atomic<bool> stopping{false};
-  std::unique_ptr<grpc::ClientContext> context;
-  std::unique_ptr<grpc::ClientReader<v1::LedgerEvent>> reader;
-  std::thread thread;
-  // While subscribing: a deadline for the devchain's answer.
-  std::mutex deadline_mutex;
-  std::condition_variable deadline_cv;
-  bool subscribed = false;
-};
-
-Result<Event> ToEvent(const v1::LedgerEvent& e) {
-  if (e.kind() > static_cast<uint32_t>(EventKind::kWithdrawn)) {
-    return Status::InvalidArgument("unknown ledger event " + std::to_string(e.kind()));
-  }
-  Event out{.kind = static_cast<EventKind>(e.kind())};
-  PARLEY_ASSIGN_OR_RETURN(out.channel, wire::Hash32FromBytes(e.channel_id(), "a channel id"));
-  out.version = e.version();
-  out.timeout = e.timeout();
-  out.participant = e.participant();
-  out.asset = e.asset();
-  PARLEY_ASSIGN_OR_RETURN(out.amount, AmountFromBytes(e.amount()));
-  return out;
-}
-
 }  // namespace
 
 class RemoteSimLedger::Impl {
@@ -65,17 +34,13 @@ class RemoteSimLedger::Impl {
         account_(std::move(account)),
         timeout_(call_timeout),
         stub_(
-            v1::Ledger::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))) {
-  }
-
-  ~Impl() {
-    std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions;
-    {
-      std::lock_guard lock(mutex_);
-      subscriptions.swap(subscriptions_);
-    }
-    for (auto& [id, s] : subscriptions) Stop(*s);
-  }
+            v1::Ledger::NewStub(grpc::CreateChannel(address, grpc::InsecureChannelCredentials()))),
+        subscriptions_(
+            {.service = "devchain at " + address, .timeout = call_timeout, .max_retry = kMaxRetry},
+            [this](grpc::ClientContext* context, const v1::SubscribeRequest& request) {
+              return stub_->Subscribe(context, request);
+            },
+            [this](const channel::ChannelId& channel) { return GetDispute(channel); }) {}
 
   // Calls `method` with a deadline and turns the outcome into a Status.
   template <typename Request, typename Reply, typename Method>
@@ -132,73 +97,13 @@ class RemoteSimLedger::Impl {
     request.set_channel_id(IdBytes(channel));
     v1::GetDisputeReply reply;
     PARLEY_RETURN_IF_ERROR(Call(&v1::Ledger::Stub::GetDispute, request, &reply, "dispute"));
-    Dispute d;
-    PARLEY_ASSIGN_OR_RETURN(
-        d.state, wire::FromBytes<channel::SignedState>(reply.signed_state(), "signed state"));
-    d.timeout = reply.timeout();
-    d.progressing = reply.progressing();
-    d.concluded = reply.concluded();
-    return d;
+    return DisputeFromProto(reply);
   }
 
-  // The stream is opened here (so no event after this returns is missed);
-  // a thread reads it, and when it breaks, subscribes again with back-off
-  // and reports what the ledger holds for the channel, as events, so that
-  // nothing registered in between goes unseen.
   uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) {
-    auto s = std::make_unique<Subscription>();
-    Subscription* raw = s.get();
-    bool open = Open(*raw, channel);
-    if (!open) spdlog::warn("devchain at {}: cannot subscribe yet; retrying", address_);
-    raw->thread = std::thread([this, raw, channel, open, handler = std::move(handler)] {
-      bool stream_open = open;
-      auto backoff = std::chrono::milliseconds(100);
-      while (!raw->stopping) {
-        if (!stream_open) {
-          {
-            std::unique_lock lock(raw->mutex);
-            raw->wake.wait_for(lock, backoff, [&] { return raw->stopping.load(); });
-          }
-          if (raw->stopping) break;
-          backoff = std::min(backoff * 2, std::chrono::milliseconds(5000));
-          stream_open = Open(*raw, channel);
-          if (!stream_open) continue;
-          spdlog::info("devchain at {}: subscribed again", address_);
-          CatchUp(channel, handler);
-        }
-        backoff = std::chrono::milliseconds(100);
-        v1::LedgerEvent e;
-        while (raw->reader->Read(&e)) {
-          auto event = ToEvent(e);
-          if (event.ok()) {
-            handler(*event);
-          } else {
-            spdlog::warn("dropped a ledger event: {}", event.status().message());
-          }
-        }
-        raw->reader->Finish();
-        raw->reader.reset();
-        stream_open = false;
-        if (!raw->stopping) spdlog::warn("devchain at {}: lost a subscription", address_);
-      }
-    });
-    std::lock_guard lock(mutex_);
-    uint64_t id = next_subscription_++;
-    subscriptions_[id] = std::move(s);
-    return id;
+    return subscriptions_.Subscribe(channel, std::move(handler));
   }
-
-  void Unsubscribe(uint64_t id) {
-    std::unique_ptr<Subscription> s;
-    {
-      std::lock_guard lock(mutex_);
-      auto it = subscriptions_.find(id);
-      if (it == subscriptions_.end()) return;
-      s = std::move(it->second);
-      subscriptions_.erase(it);
-    }
-    Stop(*s);
-  }
+  void Unsubscribe(uint64_t id) { subscriptions_.Unsubscribe(id); }
 
   Tick Now() const {
     v1::NowReply reply;
@@ -209,71 +114,15 @@ class RemoteSimLedger::Impl {
   }
 
  private:
-  // Opens the event stream of `channel` on `s`, with a fresh context.
-  bool Open(Subscription& s, const channel::ChannelId& channel) {
-    std::lock_guard lock(s.mutex);
-    if (s.stopping) return false;
-    s.context = std::make_unique<grpc::ClientContext>();
-    s.context->set_wait_for_ready(false);
-    v1::SubscribeRequest request;
-    request.set_channel_id(IdBytes(channel));
-    s.reader = stub_->Subscribe(s.context.get(), request);
-    // The devchain sends its metadata once it holds the subscription.
-    auto deadline = std::chrono::system_clock::now() + timeout_;
-    std::thread cancel_late([&s, deadline, ctx = s.context.get()] {
-      std::unique_lock l(s.deadline_mutex);
-      if (!s.deadline_cv.wait_until(l, deadline, [&] { return s.subscribed; })) ctx->TryCancel();
-    });
-    s.reader->WaitForInitialMetadata();
-    {
-      std::lock_guard l(s.deadline_mutex);
-      s.subscribed = true;
-    }
-    s.deadline_cv.notify_all();
-    cancel_late.join();
-    s.subscribed = false;
-    const auto& metadata = s.context->GetServerInitialMetadata();
-    if (metadata.find("parley-subscribed") == metadata.end()) {  // refused, down or too slow
-      s.reader->Finish();
-      s.reader.reset();
-      return false;
-    }
-    return true;
-  }
-
-  // Reports the dispute the ledger holds, as the events that made it.
-  void CatchUp(const channel::ChannelId& channel, const Handler& handler) {
-    auto dispute = GetDispute(channel);
-    if (!dispute.ok()) return;
-    handler(Event{.kind = EventKind::kRegistered,
-                  .channel = channel,
-                  .version = dispute->state.state.version,
-                  .timeout = dispute->timeout});
-    if (dispute->concluded) {
-      handler(Event{.kind = EventKind::kConcluded,
-                    .channel = channel,
-                    .version = dispute->state.state.version});
-    }
-  }
-
-  static void Stop(Subscription& s) {
-    {
-      std::lock_guard lock(s.mutex);
-      s.stopping = true;
-      if (s.context) s.context->TryCancel();
-    }
-    s.wake.notify_all();
-    if (s.thread.joinable()) s.thread.join();
-  }
+  // How long a lost devchain is left between two attempts to subscribe.
+  static constexpr std::chrono::milliseconds kMaxRetry{5000};
 
   const std::string address_;
   const crypto::PrivateKey account_;
   const std::chrono::milliseconds timeout_;
   std::unique_ptr<v1::Ledger::Stub> stub_;
   mutable std::atomic<Tick> last_tick_{0};
-  mutable std::mutex mutex_;
-  std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions_;
-  uint64_t next_subscription_ = 1;
+  RemoteSubscriptions subscriptions_;  // after stub_, which it uses
 };
 
 RemoteSimLedger::RemoteSimLedger(const std::string& address, crypto::PrivateKey account,

@@ -223,50 +223,6 @@ Result<CoSignSplitRequest> FromProto(const v1::CoinChannelCoSignSplitRequest& re
   return out;
 }
 
-v1::LedgerEvent ToProto(const Event& event) {
-  v1::LedgerEvent out;
-  out.set_kind(static_cast<uint32_t>(event.kind));
-  out.set_channel_id(Str(event.channel));
-  out.set_version(event.version);
-  out.set_timeout(event.timeout);
-  out.set_participant(event.participant);
-  out.set_asset(event.asset);
-  out.set_amount(wire::AmountToBytes(event.amount));
-  return out;
-}
-
-Result<Event> FromProto(const v1::LedgerEvent& event) {
-  if (event.kind() > static_cast<uint32_t>(EventKind::kWithdrawn)) {
-    return Status::InvalidArgument("unknown channel event kind " + std::to_string(event.kind()));
-  }
-  Event out{.kind = static_cast<EventKind>(event.kind()),
-            .version = event.version(),
-            .timeout = event.timeout(),
-            .participant = event.participant(),
-            .asset = event.asset()};
-  PARLEY_ASSIGN_OR_RETURN(out.channel, Hash32FromProto(event.channel_id(), "channel_id"));
-  PARLEY_ASSIGN_OR_RETURN(out.amount, wire::AmountFromBytes(event.amount()));
-  return out;
-}
-
-v1::GetDisputeReply ToProto(const Dispute& dispute) {
-  v1::GetDisputeReply out;
-  out.set_signed_state(wire::ToBytes(dispute.state));
-  out.set_timeout(dispute.timeout);
-  out.set_progressing(dispute.progressing);
-  out.set_concluded(dispute.concluded);
-  return out;
-}
-
-Result<Dispute> FromProto(const v1::GetDisputeReply& reply) {
-  Dispute out{.timeout = reply.timeout(),
-              .progressing = reply.progressing(),
-              .concluded = reply.concluded()};
-  PARLEY_ASSIGN_OR_RETURN(
-      out.state, wire::FromBytes<channel::SignedState>(reply.signed_state(), "signed_state"));
-  return out;
-}
-
 v1::CoinChannelNoncesReply ToProto(std::span<const mp::PublicNonce> nonces) {
   v1::CoinChannelNoncesReply out;
   for (const mp::PublicNonce& nonce : nonces) out.add_nonces(Str(nonce));

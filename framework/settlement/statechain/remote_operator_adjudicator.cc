@@ -1,14 +1,10 @@
 #include "parley/settlement/statechain/remote_operator_adjudicator.h"
 
 #include <grpcpp/grpcpp.h>
-#include <spdlog/spdlog.h>
 
 #include <atomic>
-#include <condition_variable>
-#include <map>
-#include <mutex>
-#include <thread>
 
+#include "parley/settlement/remote_events.h"
 #include "parley/settlement/statechain/channel_proto_codec.h"
 #include "parley/settlement/statechain/proto_codec.h"
 #include "parley/v1/statechain.grpc.pb.h"
@@ -19,21 +15,6 @@ namespace parley::settlement::statechain {
 
 namespace mp = crypto::multi_party;
 
-namespace {
-
-// One channel's event stream, read on its own thread until stopped, and
-// opened again whenever it breaks.
-struct Subscription {
-  std::mutex mutex;  // guards context against Stop
-  std::condition_variable wake;
-  std::atomic<bool> stopping{false};
-  std::unique_ptr<grpc::ClientContext> context;
-  std::unique_ptr<grpc::ClientReader<v1::LedgerEvent>> reader;
-  std::thread thread;
-};
-
-}  // namespace
-
 class RemoteOperatorAdjudicator::Impl {
  public:
   Impl(const std::string& address, crypto::PrivateKey key, std::chrono::milliseconds timeout)
@@ -41,15 +22,6 @@ class RemoteOperatorAdjudicator::Impl {
     auto channel = grpc::CreateChannel(address, grpc::InsecureChannelCredentials());
     coins_ = v1::Statechain::NewStub(channel);
     stub_ = v1::StatechainChannel::NewStub(channel);
-  }
-
-  ~Impl() {
-    std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions;
-    {
-      std::lock_guard lock(mutex_);
-      subscriptions.swap(subscriptions_);
-    }
-    for (auto& [id, s] : subscriptions) Stop(*s);
   }
 
   // Calls `method` with the deadline; the outcome as a Status.
@@ -90,7 +62,7 @@ class RemoteOperatorAdjudicator::Impl {
     v1::GetDisputeReply reply;
     PARLEY_RETURN_IF_ERROR(
         Call(&v1::StatechainChannel::Stub::GetDispute, request, &reply, "dispute"));
-    return FromProto(reply);
+    return DisputeFromProto(reply);
   }
 
   Tick Now() const {
@@ -101,132 +73,26 @@ class RemoteOperatorAdjudicator::Impl {
     return last_height_;
   }
 
-  // The stream is opened here (so no event after this returns is missed);
-  // a thread reads it and, when it breaks, subscribes again with back-off
-  // and reports the dispute the operator then holds.
   uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) {
-    auto s = std::make_unique<Subscription>();
-    Subscription* raw = s.get();
-    const bool open = Open(*raw, channel);
-    if (!open) spdlog::warn("statechain operator at {}: cannot subscribe yet; retrying", address_);
-    raw->thread = std::thread([this, raw, channel, open, handler = std::move(handler)] {
-      bool stream_open = open;
-      auto backoff = std::chrono::milliseconds(50);
-      while (!raw->stopping) {
-        if (!stream_open) {
-          {
-            std::unique_lock lock(raw->mutex);
-            raw->wake.wait_for(lock, backoff, [&] { return raw->stopping.load(); });
-          }
-          if (raw->stopping) break;
-          backoff = std::min(backoff * 2, std::chrono::milliseconds(2000));
-          stream_open = Open(*raw, channel);
-          if (!stream_open) continue;
-          CatchUp(channel, handler);
-        }
-        backoff = std::chrono::milliseconds(50);
-        v1::LedgerEvent e;
-        while (raw->reader->Read(&e)) {
-          Result<Event> event = FromProto(e);
-          if (event.ok()) {
-            handler(*event);
-          } else {
-            spdlog::warn("dropped a channel event: {}", event.status().message());
-          }
-        }
-        raw->reader->Finish();
-        raw->reader.reset();
-        stream_open = false;
-      }
-    });
-    std::lock_guard lock(mutex_);
-    const uint64_t id = next_subscription_++;
-    subscriptions_[id] = std::move(s);
-    return id;
+    return subscriptions_.Subscribe(channel, std::move(handler));
   }
-
-  void Unsubscribe(uint64_t id) {
-    std::unique_ptr<Subscription> s;
-    {
-      std::lock_guard lock(mutex_);
-      auto it = subscriptions_.find(id);
-      if (it == subscriptions_.end()) return;
-      s = std::move(it->second);
-      subscriptions_.erase(it);
-    }
-    Stop(*s);
-  }
+  void Unsubscribe(uint64_t id) { subscriptions_.Unsubscribe(id); }
 
  private:
-  // Opens the event stream of `channel` on `s` with a fresh context; true
-  // once the operator said it holds the subscription.
-  bool Open(Subscription& s, const channel::ChannelId& channel) {
-    {
-      std::lock_guard lock(s.mutex);
-      if (s.stopping) return false;
-      s.context = std::make_unique<grpc::ClientContext>();
-    }
-    v1::SubscribeRequest request;
-    request.set_channel_id(std::string(channel.begin(), channel.end()));
-    s.reader = stub_->Subscribe(s.context.get(), request);
-    // Waiting for the metadata is bounded by cancelling a stream that is late.
-    std::mutex m;
-    std::condition_variable cv;
-    bool answered = false;
-    std::thread cancel_late([&] {
-      std::unique_lock lock(m);
-      if (!cv.wait_for(lock, timeout_, [&] { return answered; })) s.context->TryCancel();
-    });
-    s.reader->WaitForInitialMetadata();
-    {
-      std::lock_guard lock(m);
-      answered = true;
-    }
-    cv.notify_all();
-    cancel_late.join();
-    const auto& metadata = s.context->GetServerInitialMetadata();
-    if (metadata.find("parley-subscribed") == metadata.end()) {
-      s.reader->Finish();
-      s.reader.reset();
-      return false;
-    }
-    return true;
-  }
-
-  // Reports the dispute the operator holds, as the events that made it.
-  void CatchUp(const channel::ChannelId& channel, const Handler& handler) const {
-    Result<Dispute> dispute = GetDispute(channel);
-    if (!dispute.ok()) return;
-    handler(Event{.kind = EventKind::kRegistered,
-                  .channel = channel,
-                  .version = dispute->state.state.version,
-                  .timeout = dispute->timeout});
-    if (dispute->concluded) {
-      handler(Event{.kind = EventKind::kConcluded,
-                    .channel = channel,
-                    .version = dispute->state.state.version});
-    }
-  }
-
-  static void Stop(Subscription& s) {
-    {
-      std::lock_guard lock(s.mutex);
-      s.stopping = true;
-      if (s.context) s.context->TryCancel();
-    }
-    s.wake.notify_all();
-    if (s.thread.joinable()) s.thread.join();
-  }
-
   const std::string address_;
   const crypto::PrivateKey key_;
   const std::chrono::milliseconds timeout_;
   std::unique_ptr<v1::Statechain::Stub> coins_;
   std::unique_ptr<v1::StatechainChannel::Stub> stub_;
   mutable std::atomic<Tick> last_height_{0};
-  std::mutex mutex_;
-  std::map<uint64_t, std::unique_ptr<Subscription>> subscriptions_;
-  uint64_t next_subscription_ = 1;
+  RemoteSubscriptions subscriptions_{
+      {.service = "statechain operator at " + address_,
+       .timeout = timeout_,
+       .first_retry = std::chrono::milliseconds(50)},
+      [this](grpc::ClientContext* context, const v1::SubscribeRequest& request) {
+        return stub_->Subscribe(context, request);
+      },
+      [this](const channel::ChannelId& channel) { return GetDispute(channel); }};
 };
 
 RemoteOperatorAdjudicator::RemoteOperatorAdjudicator(const std::string& address,

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "parley/crypto/random.h"
+#include "parley/settlement/remote_events.h"
 #include "statechain/coin_channel.h"
 #include "statechain/fake_ledger.h"
 #include "testing/status_matchers.h"
@@ -107,7 +108,7 @@ TEST_F(ChannelProtoCodecTest, MalformedFieldsAreNamed) {
 
   v1::LedgerEvent event;
   event.set_kind(99);
-  EXPECT_CODE(FromProto(event).status(), StatusCode::kInvalidArgument);
+  EXPECT_CODE(EventFromProto(event).status(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace

@@ -41,11 +41,7 @@ Result<SignBackupRequest> FromProto(const v1::CoinChannelSignBackupRequest& requ
 Result<CoSignSplitRequest> FromProto(const v1::CoinChannelCoSignSplitRequest& request);
 Result<std::vector<crypto::multi_party::PublicNonce>> FromProto(
     const v1::CoinChannelNoncesReply& reply);
-
-// The dispute calls' answers, in the devchain's messages (ledger.proto).
-v1::LedgerEvent ToProto(const Event& event);
-v1::GetDisputeReply ToProto(const Dispute& dispute);
-Result<Event> FromProto(const v1::LedgerEvent& event);
-Result<Dispute> FromProto(const v1::GetDisputeReply& reply);
+// The dispute calls' answers are the devchain's messages (ledger.proto),
+// converted by settlement/remote_events.h.
 
 }  // namespace parley::settlement::statechain
