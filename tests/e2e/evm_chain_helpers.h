@@ -1,18 +1,51 @@
-// Reading an anvil chain in end-to-end tests: an account's balance at a
-// block, the gas its transactions paid, and block time moved on by hand.
+// An anvil chain in end-to-end tests: started with the contracts deployed,
+// an account's balance at a block, the gas its transactions paid, and block
+// time moved on by hand.
 #pragma once
 
 #include <gtest/gtest.h>
 
 #include <cctype>
 #include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
 #include <string>
 
+#include "e2e/daemon_harness.h"
 #include "parley/channel/amount.h"
 #include "parley/crypto/ecdsa.h"
 #include "parley/settlement/evm/eth_client.h"
+#include "testing/anvil.h"
 
 namespace parley::e2e {
+
+// anvil, with the contracts deployed by the CLI (paid by anvil's first dev
+// account), and a client of it.
+struct DeployedChain {
+  Anvil anvil;
+  std::unique_ptr<settlement::evm::EthClient> client;
+  std::string adjudicator;  // the Adjudicator's address, 0x...
+  std::string url;          // evm://HOST:PORT, for --chain
+
+  // Call with ASSERT_NO_FATAL_FAILURE.
+  void Start() {
+    Status started = anvil.Start();
+    ASSERT_TRUE(started.ok()) << started.ToString();
+    auto opened = settlement::evm::EthClient::Open(anvil.endpoint());
+    ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+    client = std::make_unique<settlement::evm::EthClient>(std::move(*opened));
+    std::string out;
+    ASSERT_EQ(RunCli({"--json", "evm", "deploy", "--rpc", anvil.endpoint(), "--key",
+                      std::string(Anvil::kDevKeys[0])},
+                     &out),
+              0)
+        << out;
+    auto deployed = nlohmann::json::parse(out.substr(out.find('{')), nullptr, false);
+    ASSERT_TRUE(deployed.is_object() && deployed.contains("adjudicator")) << out;
+    adjudicator = deployed["adjudicator"].get<std::string>();
+    url = "evm://" + anvil.endpoint().substr(std::string("http://").size());
+  }
+};
 
 // `account`'s ether at block `block`; 0, with a test failure, if unknown.
 inline channel::Amount BalanceAt(const settlement::evm::EthClient& chain,

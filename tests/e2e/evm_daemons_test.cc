@@ -6,8 +6,6 @@
 // transactions paid (read from their receipts).
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "e2e/daemon_harness.h"
 #include "e2e/evm_chain_helpers.h"
 #include "parley/channel/amount.h"
@@ -32,28 +30,11 @@ using settlement::evm::EvmClient;
 class EvmDaemonsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    Status started = anvil_.Start();
-    ASSERT_TRUE(started.ok()) << started.ToString();
-    auto chain = EthClient::Open(anvil_.endpoint());
-    ASSERT_TRUE(chain.ok()) << chain.status().ToString();
-    chain_ = std::make_unique<EthClient>(std::move(*chain));
-
-    // The CLI deploys the contracts, paid by anvil's first dev account.
-    std::string out;
-    ASSERT_EQ(RunCli({"--json", "evm", "deploy", "--rpc", anvil_.endpoint(), "--key",
-                      std::string(Anvil::kDevKeys[0])},
-                     &out),
-              0)
-        << out;
-    auto deployed = nlohmann::json::parse(out.substr(out.find('{')), nullptr, false);
-    ASSERT_TRUE(deployed.is_object() && deployed.contains("adjudicator")) << out;
-    adjudicator_ = deployed["adjudicator"].get<std::string>();
-
-    std::string host_port = anvil_.endpoint().substr(std::string("http://").size());
+    ASSERT_NO_FATAL_FAILURE(evm_.Start());  // the CLI deploys the contracts
     for (auto [daemon, name] : {std::pair{&a_, "a"}, std::pair{&b_, "b"}}) {
       *daemon = std::make_unique<Daemon>(
           dir_.path() / name,
-          std::vector<std::string>{"--chain", "evm://" + host_port, "--adjudicator", adjudicator_,
+          std::vector<std::string>{"--chain", evm_.url, "--adjudicator", evm_.adjudicator,
                                    "--max-deposit", "1000000000000000000", "--evm-poll-ms", "50",
                                    "--evm-confirmations", "1"});
       ASSERT_TRUE((*daemon)->Start()) << (*daemon)->Log();
@@ -63,14 +44,15 @@ class EvmDaemonsTest : public ::testing::Test {
     a_account_ = crypto::EthereumAddress(crypto::PublicKey::FromHex(a_id_).value());
     b_account_ = crypto::EthereumAddress(crypto::PublicKey::FromHex(b_id_).value());
     // Ether for deposits and gas: A's through the CLI, B's with anvil's cheat call.
+    std::string out;
     ASSERT_EQ(
-        RunCli({"evm", "send-eth", "--rpc", anvil_.endpoint(), "--key",
+        RunCli({"evm", "send-eth", "--rpc", evm_.anvil.endpoint(), "--key",
                 std::string(Anvil::kDevKeys[1]), "--to", a_id_, "--amount", "10000000000000000000"},
                &out),
         0)
         << out;
     EXPECT_NE(out.find("its balance is now 10000000000000000000 wei"), std::string::npos) << out;
-    ASSERT_TRUE(chain_
+    ASSERT_TRUE(evm_.client
                     ->Rpc("anvil_setBalance",
                           {crypto::AddressToHex(b_account_), "0x8ac7230489e80000"})  // 10 ether
                     .ok());
@@ -118,7 +100,7 @@ class EvmDaemonsTest : public ::testing::Test {
     return (d.api().*call)(&context, r, &info);
   }
 
-  uint64_t BlockNumber() { return chain_->BlockNumber().value(); }
+  uint64_t BlockNumber() { return evm_.client->BlockNumber().value(); }
   // Calls Withdraw until the chain lets the channel conclude (the node sees
   // the new block a poll later); true once it did.
   bool WithdrawWhenConcludable(Daemon& d, const std::string& id) {
@@ -143,15 +125,14 @@ class EvmDaemonsTest : public ::testing::Test {
     auto key = crypto::ReadKeyFile((dir_.path() / daemon / "node.key").string());
     EXPECT_TRUE(key.ok()) << key.status().ToString();
     if (!key.ok()) return nullptr;
-    auto client = EvmClient::Create(*chain_, crypto::AddressFromHex(adjudicator_).value(), *key);
+    auto client =
+        EvmClient::Create(*evm_.client, crypto::AddressFromHex(evm_.adjudicator).value(), *key);
     EXPECT_TRUE(client.ok()) << client.status().ToString();
     return client.ok() ? std::move(*client) : nullptr;
   }
 
   TempDir dir_{"parley-e2e-evm-"};
-  Anvil anvil_;
-  std::unique_ptr<EthClient> chain_;
-  std::string adjudicator_;
+  DeployedChain evm_;
   std::unique_ptr<Daemon> a_, b_;
   std::string a_id_, b_id_;
   crypto::EthAddress a_account_{}, b_account_{};
@@ -168,8 +149,8 @@ TEST_F(EvmDaemonsTest, TheDaemonsRunOnTheChainAndRefuseAssetsItHasNoNameFor) {
 
 TEST_F(EvmDaemonsTest, PaymentsInEtherThenACooperativeCloseSettleToTheWei) {
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(*chain_, a_account_, start);
-  const Amount b_before = BalanceAt(*chain_, b_account_, start);
+  const Amount a_before = BalanceAt(*evm_.client, a_account_, start);
+  const Amount b_before = BalanceAt(*evm_.client, b_account_, start);
 
   std::string id = Open(5'000'000, 3'000'000);
   EXPECT_EQ(Channel(*a_, id).balances(0).asset(), "eth");
@@ -198,17 +179,17 @@ TEST_F(EvmDaemonsTest, PaymentsInEtherThenACooperativeCloseSettleToTheWei) {
     ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
   }
   EXPECT_EQ(BlockNumber(), closed + 1);
-  EXPECT_EQ(GasPaidBy(*chain_, b_account_, closed, closed + 1).wei, 0);
+  EXPECT_EQ(GasPaidBy(*evm_.client, b_account_, closed, closed + 1).wei, 0);
 
   // Each account moved by exactly its channel outcome less its deposit, once
   // the gas its own transactions paid is added back.
   const uint64_t end = BlockNumber();
-  const Amount a_gas = GasPaidBy(*chain_, a_account_, start, end).wei;
-  const Amount b_gas = GasPaidBy(*chain_, b_account_, start, end).wei;
+  const Amount a_gas = GasPaidBy(*evm_.client, a_account_, start, end).wei;
+  const Amount b_gas = GasPaidBy(*evm_.client, b_account_, start, end).wei;
   EXPECT_GT(a_gas, 0);
   EXPECT_GT(b_gas, 0);
-  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + a_gas, a_before - 5'000'000 + 4'994'000);
-  EXPECT_EQ(BalanceAt(*chain_, b_account_, end) + b_gas, b_before - 3'000'000 + 3'006'000);
+  EXPECT_EQ(BalanceAt(*evm_.client, a_account_, end) + a_gas, a_before - 5'000'000 + 4'994'000);
+  EXPECT_EQ(BalanceAt(*evm_.client, b_account_, end) + b_gas, b_before - 3'000'000 + 3'006'000);
   EXPECT_EQ(a_->Stop(SIGTERM), 0);  // a clean shutdown
 }
 
@@ -218,25 +199,26 @@ TEST_F(EvmDaemonsTest, ForceCloseSettlesOnChainWhenThePeerStopsAnswering) {
   ASSERT_TRUE(WaitUntil(*a_, id, Idle));
   b_->Stop(SIGKILL);
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(*chain_, a_account_, start);
+  const Amount a_before = BalanceAt(*evm_.client, a_account_, start);
 
   ASSERT_TRUE(OnChannel(*a_, id, &v1::Api::Stub::ForceClose).ok()) << a_->Log();
   grpc::Status early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << early.error_message();
   // The challenge lasts 10 s of block time: the next block comes 11 s later.
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*evm_.client, 11));
   ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.phase() == "withdrawn"; })) << a_->Log();
   const uint64_t end = BlockNumber();
   // A paid 100000 of its 500000 deposit to B: 400000 comes back.
-  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + GasPaidBy(*chain_, a_account_, start, end).wei,
+  EXPECT_EQ(BalanceAt(*evm_.client, a_account_, end) +
+                GasPaidBy(*evm_.client, a_account_, start, end).wei,
             a_before + 400'000);
 }
 
 TEST_F(EvmDaemonsTest, AStaleRegistrationIsRefutedAndTheLatestStateSettles) {
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(*chain_, a_account_, start);
-  const Amount b_before = BalanceAt(*chain_, b_account_, start);
+  const Amount a_before = BalanceAt(*evm_.client, a_account_, start);
+  const Amount b_before = BalanceAt(*evm_.client, b_account_, start);
   std::string id = Open(500'000, 500'000);
   ASSERT_TRUE(Pay(*a_, id, 100'000).ok());
   ASSERT_TRUE(WaitUntil(*b_, id, [](auto& c) { return c.version() == 1; })) << b_->Log();
@@ -279,7 +261,7 @@ TEST_F(EvmDaemonsTest, AStaleRegistrationIsRefutedAndTheLatestStateSettles) {
   }
   ASSERT_TRUE(refuted) << a_->Log();
 
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*evm_.client, 11));
   ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(b_->Restart()) << b_->Log();  // B comes back for what is left to it
   grpc::Status b_withdrew = OnChannel(*b_, id, &v1::Api::Stub::Withdraw);
@@ -291,16 +273,18 @@ TEST_F(EvmDaemonsTest, AStaleRegistrationIsRefutedAndTheLatestStateSettles) {
   // The latest state: A 400000 + 250000, B 600000 - 250000. B's account also
   // paid the gas of the stale registration.
   const uint64_t end = BlockNumber();
-  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + GasPaidBy(*chain_, a_account_, start, end).wei,
+  EXPECT_EQ(BalanceAt(*evm_.client, a_account_, end) +
+                GasPaidBy(*evm_.client, a_account_, start, end).wei,
             a_before - 500'000 + 650'000);
-  EXPECT_EQ(BalanceAt(*chain_, b_account_, end) + GasPaidBy(*chain_, b_account_, start, end).wei,
+  EXPECT_EQ(BalanceAt(*evm_.client, b_account_, end) +
+                GasPaidBy(*evm_.client, b_account_, start, end).wei,
             b_before - 500'000 + 350'000);
 }
 
 TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesThePot) {
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(*chain_, a_account_, start);
-  const Amount b_before = BalanceAt(*chain_, b_account_, start);
+  const Amount a_before = BalanceAt(*evm_.client, a_account_, start);
+  const Amount b_before = BalanceAt(*evm_.client, b_account_, start);
   v1::ChannelInfo info;
   grpc::Status opened =
       OpenChannel("", 1'000'000, 1'000'000, &info, "tictactoe", std::string(9, '\0'));
@@ -323,7 +307,7 @@ TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesT
   ASSERT_TRUE(WaitUntil(*a_, id, [](auto& c) { return c.phase() == "disputed"; })) << a_->Log();
   grpc::Status early = Act(*a_, id, &v1::Api::Stub::ForceMove, 8);
   EXPECT_EQ(early.error_code(), grpc::StatusCode::FAILED_PRECONDITION) << early.error_message();
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*evm_.client, 11));
   grpc::Status moved = Act(*a_, id, &v1::Api::Stub::ForceMove, 8);
   ASSERT_TRUE(moved.ok()) << moved.error_message() << "\n" << a_->Log();
   std::unique_ptr<EvmClient> reader = ClientWithKeyOf("b");
@@ -339,7 +323,7 @@ TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesT
   // B does not answer within its move window: A takes the pot.
   grpc::Status too_early = OnChannel(*a_, id, &v1::Api::Stub::Withdraw);
   EXPECT_EQ(too_early.error_code(), grpc::StatusCode::FAILED_PRECONDITION);
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, 11));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*evm_.client, 11));
   ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(b_->Restart()) << b_->Log();
   grpc::Status b_withdrew = OnChannel(*b_, id, &v1::Api::Stub::Withdraw);
@@ -348,23 +332,25 @@ TEST_F(EvmDaemonsTest, ATicTacToeForceMoveLandsOnChainAndTheStallingPlayerLosesT
     ASSERT_TRUE(WaitUntil(*d, id, [](auto& c) { return c.phase() == "withdrawn"; })) << d->Log();
   }
   const uint64_t end = BlockNumber();
-  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + GasPaidBy(*chain_, a_account_, start, end).wei,
+  EXPECT_EQ(BalanceAt(*evm_.client, a_account_, end) +
+                GasPaidBy(*evm_.client, a_account_, start, end).wei,
             a_before - 1'000'000 + 2'000'000);
-  EXPECT_EQ(BalanceAt(*chain_, b_account_, end) + GasPaidBy(*chain_, b_account_, start, end).wei,
+  EXPECT_EQ(BalanceAt(*evm_.client, b_account_, end) +
+                GasPaidBy(*evm_.client, b_account_, start, end).wei,
             b_before - 1'000'000);
 }
 
 TEST_F(EvmDaemonsTest, AChannelInAnErc20TokenSettlesTheTokenExactly) {
   auto dev = crypto::PrivateKey::FromHex(Anvil::kDevKeys[2].substr(2));
   ASSERT_TRUE(dev.ok());
-  settlement::evm::TxSender minter(*chain_, *dev, Anvil::kChainId);
+  settlement::evm::TxSender minter(*evm_.client, *dev, Anvil::kChainId);
   auto token = settlement::evm::DeployTestToken(minter, "Parley Test", "PT");
   ASSERT_TRUE(token.ok()) << token.status().ToString();
   for (const auto& account : {a_account_, b_account_}) {
     ASSERT_TRUE(settlement::evm::MintTestToken(minter, *token, account, 1'000'000).ok());
   }
   auto tokens_of = [&](const crypto::EthAddress& account) {
-    auto balance = settlement::evm::TokenBalance(*chain_, *token, account);
+    auto balance = settlement::evm::TokenBalance(*evm_.client, *token, account);
     EXPECT_TRUE(balance.ok()) << balance.status().ToString();
     return balance.ok() ? *balance : Amount(0);
   };

@@ -8,8 +8,6 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <nlohmann/json.hpp>
-
 #include "e2e/daemon_harness.h"
 #include "e2e/evm_chain_helpers.h"
 #include "e2e/tower_process.h"
@@ -39,26 +37,12 @@ class EvmWatchtowerTest : public ::testing::Test {
   static constexpr uint64_t kChallenge = 10;  // seconds of block time
 
   void SetUp() override {
-    Status started = anvil_.Start();
-    ASSERT_TRUE(started.ok()) << started.ToString();
-    auto chain = EthClient::Open(anvil_.endpoint());
-    ASSERT_TRUE(chain.ok()) << chain.status().ToString();
-    chain_ = std::make_unique<EthClient>(std::move(*chain));
-    std::string out;
-    ASSERT_EQ(RunCli({"--json", "evm", "deploy", "--rpc", anvil_.endpoint(), "--key",
-                      std::string(Anvil::kDevKeys[0])},
-                     &out),
-              0)
-        << out;
-    auto deployed = nlohmann::json::parse(out.substr(out.find('{')), nullptr, false);
-    ASSERT_TRUE(deployed.is_object() && deployed.contains("adjudicator")) << out;
-    adjudicator_ = deployed["adjudicator"].get<std::string>();
-    evm_chain_ = "evm://" + anvil_.endpoint().substr(std::string("http://").size());
+    ASSERT_NO_FATAL_FAILURE(evm_.Start());
 
     // The tower makes its key on first start; its account has no ether yet.
     tower_ = std::make_unique<TowerProcess>(
-        dir_.path() / "tower", std::vector<std::string>{"--chain", evm_chain_, "--adjudicator",
-                                                        adjudicator_, "--evm-poll-ms", "50"});
+        dir_.path() / "tower", std::vector<std::string>{"--chain", evm_.url, "--adjudicator",
+                                                        evm_.adjudicator, "--evm-poll-ms", "50"});
     ASSERT_TRUE(tower_->Start()) << tower_->Log();
     auto tower_key = crypto::ReadKeyFile((dir_.path() / "tower" / "tower.key").string());
     ASSERT_TRUE(tower_key.ok()) << tower_key.status().ToString();
@@ -74,7 +58,7 @@ class EvmWatchtowerTest : public ::testing::Test {
     a_account_ = crypto::EthereumAddress(crypto::PublicKey::FromHex(a_id_).value());
     b_account_ = crypto::EthereumAddress(crypto::PublicKey::FromHex(b_id_).value());
     for (const auto& account : {a_account_, b_account_, tower_account_}) {
-      ASSERT_TRUE(chain_
+      ASSERT_TRUE(evm_.client
                       ->Rpc("anvil_setBalance",
                             {crypto::AddressToHex(account), "0x8ac7230489e80000"})  // 10 ether
                       .ok());
@@ -83,8 +67,8 @@ class EvmWatchtowerTest : public ::testing::Test {
   }
 
   std::vector<std::string> NodeFlags(std::vector<std::string> more) const {
-    std::vector<std::string> flags = {"--chain",       evm_chain_,
-                                      "--adjudicator", adjudicator_,
+    std::vector<std::string> flags = {"--chain",       evm_.url,
+                                      "--adjudicator", evm_.adjudicator,
                                       "--max-deposit", "1000000000000000000",
                                       "--evm-poll-ms", "50"};
     flags.insert(flags.end(), more.begin(), more.end());
@@ -146,15 +130,16 @@ class EvmWatchtowerTest : public ::testing::Test {
   void RegisterAsBob(const channel::ChannelRecord& kept, uint64_t* timeout) {
     auto key = crypto::ReadKeyFile((dir_.path() / "b" / "node.key").string());
     ASSERT_TRUE(key.ok()) << key.status().ToString();
-    auto client = EvmClient::Create(*chain_, crypto::AddressFromHex(adjudicator_).value(), *key);
+    auto client =
+        EvmClient::Create(*evm_.client, crypto::AddressFromHex(evm_.adjudicator).value(), *key);
     ASSERT_TRUE(client.ok()) << client.status().ToString();
     cheat_ = std::move(*client);
     const uint64_t before = BlockNumber();
     Status s = cheat_->Register(kept.params, kept.latest);
     ASSERT_TRUE(s.ok()) << s.ToString();
     // Anvil mines a block per transaction: Bob's is the next one.
-    ASSERT_EQ(GasPaidBy(*chain_, b_account_, before, before + 1).transactions, 1);
-    auto block = chain_->GetBlock(before + 1);
+    ASSERT_EQ(GasPaidBy(*evm_.client, b_account_, before, before + 1).transactions, 1);
+    auto block = evm_.client->GetBlock(before + 1);
     ASSERT_TRUE(block.ok()) << block.status().ToString();
     *timeout = block->timestamp + kChallenge;
   }
@@ -208,13 +193,11 @@ class EvmWatchtowerTest : public ::testing::Test {
     return false;
   }
 
-  uint64_t BlockNumber() { return chain_->BlockNumber().value(); }
+  uint64_t BlockNumber() { return evm_.client->BlockNumber().value(); }
 
   TempDir dir_{"parley-e2e-evm-tower-"};
-  Anvil anvil_;
-  std::unique_ptr<EthClient> chain_;
+  DeployedChain evm_;
   std::unique_ptr<EvmClient> cheat_;  // Bob's account, after RegisterAsBob
-  std::string adjudicator_, evm_chain_;
   std::unique_ptr<TowerProcess> tower_;
   std::unique_ptr<Daemon> a_, b_;
   std::string a_id_, b_id_;
@@ -223,9 +206,9 @@ class EvmWatchtowerTest : public ::testing::Test {
 
 TEST_F(EvmWatchtowerTest, TheTowerRefutesAStaleRegistrationWhileAliceIsOffline) {
   const uint64_t start = BlockNumber();
-  const Amount a_before = BalanceAt(*chain_, a_account_, start);
-  const Amount b_before = BalanceAt(*chain_, b_account_, start);
-  const Amount tower_before = BalanceAt(*chain_, tower_account_, start);
+  const Amount a_before = BalanceAt(*evm_.client, a_account_, start);
+  const Amount b_before = BalanceAt(*evm_.client, b_account_, start);
+  const Amount tower_before = BalanceAt(*evm_.client, tower_account_, start);
   const std::string id = Open(500'000, 500'000);
   channel::ChannelRecord kept;
   ASSERT_NO_FATAL_FAILURE(KeepAStaleStateAndMoveOn(id, &kept));
@@ -245,7 +228,7 @@ TEST_F(EvmWatchtowerTest, TheTowerRefutesAStaleRegistrationWhileAliceIsOffline) 
 
   // Alice comes back after the timeout and withdraws; the withdrawal pays
   // Bob too, whose own call then finds nothing left to do.
-  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*chain_, kChallenge + 1));
+  ASSERT_NO_FATAL_FAILURE(AdvanceChainTime(*evm_.client, kChallenge + 1));
   ASSERT_TRUE(a_->Restart()) << a_->Log();
   ASSERT_TRUE(WithdrawWhenConcludable(*a_, id)) << a_->Log();
   ASSERT_TRUE(b_->Restart()) << b_->Log();
@@ -259,16 +242,16 @@ TEST_F(EvmWatchtowerTest, TheTowerRefutesAStaleRegistrationWhileAliceIsOffline) 
   // 350000 for his; Bob's account also paid the gas of the stale
   // registration.
   const uint64_t end = BlockNumber();
-  const GasSpent a_gas = GasPaidBy(*chain_, a_account_, start, end);
-  const GasSpent b_gas = GasPaidBy(*chain_, b_account_, start, end);
-  EXPECT_EQ(BalanceAt(*chain_, a_account_, end) + a_gas.wei, a_before - 500'000 + 650'000);
-  EXPECT_EQ(BalanceAt(*chain_, b_account_, end) + b_gas.wei, b_before - 500'000 + 350'000);
+  const GasSpent a_gas = GasPaidBy(*evm_.client, a_account_, start, end);
+  const GasSpent b_gas = GasPaidBy(*evm_.client, b_account_, start, end);
+  EXPECT_EQ(BalanceAt(*evm_.client, a_account_, end) + a_gas.wei, a_before - 500'000 + 650'000);
+  EXPECT_EQ(BalanceAt(*evm_.client, b_account_, end) + b_gas.wei, b_before - 500'000 + 350'000);
   // The tower sent one transaction, the refutation, and its account paid
   // that transaction's gas and nothing else.
-  const GasSpent tower_gas = GasPaidBy(*chain_, tower_account_, start, end);
+  const GasSpent tower_gas = GasPaidBy(*evm_.client, tower_account_, start, end);
   EXPECT_EQ(tower_gas.transactions, 1);
   EXPECT_GT(tower_gas.wei, 0);
-  EXPECT_EQ(BalanceAt(*chain_, tower_account_, end) + tower_gas.wei, tower_before);
+  EXPECT_EQ(BalanceAt(*evm_.client, tower_account_, end) + tower_gas.wei, tower_before);
 
   // The channel is concluded: the tower forgets it, and stops cleanly.
   bool forgotten = false;
@@ -288,7 +271,7 @@ TEST_F(EvmWatchtowerTest, ATowerThatWasDownRefutesWhatWasRegisteredMeanwhileOnRe
   b_->Stop(SIGKILL);
   // The chain moves on, and the tower reads its events (every 50 ms) before
   // it stops.
-  ASSERT_TRUE(chain_->Mine(2).ok());
+  ASSERT_TRUE(evm_.client->Mine(2).ok());
   std::this_thread::sleep_for(500ms);
   ASSERT_EQ(tower_->Stop(SIGTERM), 0);
   {
@@ -298,14 +281,14 @@ TEST_F(EvmWatchtowerTest, ATowerThatWasDownRefutesWhatWasRegisteredMeanwhileOnRe
                                     {.create_if_missing = false});
     ASSERT_TRUE(store.ok()) << store.status().ToString();
     const std::string adjudicator =
-        crypto::AddressToHex(crypto::AddressFromHex(adjudicator_).value());
+        crypto::AddressToHex(crypto::AddressFromHex(evm_.adjudicator).value());
     EXPECT_TRUE((*store)->Get("evm/cursor/" + adjudicator).ok());
   }
 
   // Bob registers while the tower is down, and the chain moves on.
   uint64_t timeout = 0;
   ASSERT_NO_FATAL_FAILURE(RegisterAsBob(kept, &timeout));
-  ASSERT_TRUE(chain_->Mine(3).ok());
+  ASSERT_TRUE(evm_.client->Mine(3).ok());
 
   ASSERT_TRUE(tower_->Restart()) << tower_->Log();
   auto refuted = WaitForVersionOnChain(kept.latest.state.channel_id, 6);
@@ -350,8 +333,8 @@ TEST_F(EvmWatchtowerTest, TheTowerKeepsItsOwnAccountAndRefusesChannelsOfAnotherB
   EXPECT_TRUE(WatchedForAlice().empty());
 
   // A tower given an address where no Adjudicator is refuses to start.
-  TowerProcess wrong(dir_.path() / "wrong", {"--chain", evm_chain_, "--adjudicator",
-                                             std::string(Anvil::kDevAddresses[3])});
+  TowerProcess wrong(dir_.path() / "wrong",
+                     {"--chain", evm_.url, "--adjudicator", std::string(Anvil::kDevAddresses[3])});
   EXPECT_FALSE(wrong.Start());
   EXPECT_THAT(wrong.Log(), HasSubstr("no contract at " + std::string(Anvil::kDevAddresses[3])));
 }
