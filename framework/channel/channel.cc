@@ -479,6 +479,9 @@ Result<Signature> Channel::AcceptOffer(const crypto::PrivateKey& key) {
     return Status::FailedPrecondition("the channel is " + std::string(PhaseName(record_.phase)) +
                                       "; offers are accepted while it is open");
   }
+  // A late answer to a pending proposal would take latest() back below the
+  // offer, and a refused one would pay its actions again on top of it.
+  PARLEY_RETURN_IF_ERROR(CheckNothingPending("accept the offer later"));
   Channel after = *this;
   PARLEY_ASSIGN_OR_RETURN(Signature own, after.SignGuarded(record_.offer->state, key));
   after.record_.latest = *record_.offer;

@@ -178,7 +178,8 @@ class Channel {
   // Refused offers change nothing.
   Status HandleOffer(const State& next, ParticipantIndex from, const Signature& sig);
   // Countersigns the peer's offer: it becomes latest(), fully signed.
-  // FailedPrecondition if there is no offer from the peer.
+  // FailedPrecondition if there is no offer from the peer, or while this
+  // node's own proposals await their answer (accept it after).
   Result<Signature> AcceptOffer(const crypto::PrivateKey& key);
 
   // What AdoptSigned did with a peer's latest state.
