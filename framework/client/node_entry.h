@@ -24,7 +24,13 @@ inline std::string ShortId(const channel::ChannelId& id) { return ToHex(id).subs
 
 struct Node::Entry {
   explicit Entry(channel::Channel c)
-      : peer(c.params().participants[1 - c.self()]), channel(std::move(c)) {}
+      : peer(c.params().participants[1 - c.self()]),
+        channel(std::move(c)),
+        // A channel restored from the store keeps its proposals, while their
+        // actions were in memory only: each still gets its (empty) place, so
+        // that answers settle the right ones.
+        in_flight(channel.pending().size()),
+        closing_in_flight(!channel.pending().empty() && channel.pending().back().state.is_final) {}
 
   const wire::PeerId peer;  // fixed for the channel's life: readable without the lock
   std::mutex mutex;         // guards everything below
@@ -35,6 +41,9 @@ struct Node::Entry {
   bool close_requested = false;
   bool closing_in_flight = false;  // the last of channel.pending() is the final state
   bool yielding = false;           // lost a tie-break: wait for the peer's next proposal
+  // What this node has sent to the ledger as its deposit, per asset, whether
+  // confirmed or not: a deposit whose receipt is late is not sent again.
+  std::map<std::string, channel::Amount> deposits_sent;
   // A failed write restored the channel and the peer was offered a resync;
   // until a write succeeds, another failure offers none (no retry loop).
   bool resynced_after_failure = false;

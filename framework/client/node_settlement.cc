@@ -14,20 +14,31 @@ using channel::Phase;
 Status Node::AdvanceFunding(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() != Phase::kFunding) return Status::Ok();
-  bool funded = true;
   for (const auto& asset : c.latest().state.allocation.assets) {
     PARLEY_ASSIGN_OR_RETURN(auto deposits, funder_.Deposits(c.params(), asset.asset));
     const channel::Amount& mine = asset.balances[c.self()];
-    if (deposits[c.self()] < mine) {
-      PARLEY_RETURN_IF_ERROR(
-          funder_.Deposit(c.params(), c.self(), asset.asset, mine - deposits[c.self()]));
-      PARLEY_ASSIGN_OR_RETURN(deposits, funder_.Deposits(c.params(), asset.asset));
-    }
-    for (size_t i = 0; i < deposits.size(); ++i) {
-      if (deposits[i] < asset.balances[i]) funded = false;
+    const channel::Amount sent = std::max(deposits[c.self()], entry.deposits_sent[asset.asset]);
+    if (sent < mine) {
+      Status deposited = funder_.Deposit(c.params(), c.self(), asset.asset, mine - sent);
+      // An I/O error (no receipt in time) may still be mined: not again.
+      if (deposited.ok() || deposited.code() == StatusCode::kIoError) {
+        entry.deposits_sent[asset.asset] = mine;
+      }
+      PARLEY_RETURN_IF_ERROR(deposited);
     }
   }
-  if (!funded) return Status::Ok();  // the peer's deposit is still to come
+  return OpenIfFunded(entry);
+}
+
+Status Node::OpenIfFunded(Entry& entry) {
+  const Channel& c = entry.channel;
+  if (c.phase() != Phase::kFunding) return Status::Ok();
+  for (const auto& asset : c.latest().state.allocation.assets) {
+    PARLEY_ASSIGN_OR_RETURN(auto deposits, funder_.Deposits(c.params(), asset.asset));
+    for (size_t i = 0; i < deposits.size(); ++i) {
+      if (deposits[i] < asset.balances[i]) return Status::Ok();  // a deposit is still to come
+    }
+  }
   Channel next = c;
   PARLEY_RETURN_IF_ERROR(next.MarkFunded());
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));

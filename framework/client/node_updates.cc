@@ -53,7 +53,7 @@ Status Node::Update(const ChannelId& id, Bytes action) {
     if (entry.channel.phase() == Phase::kFunding) {
       // The deposits may be in without this node having seen them yet (an
       // EVM chain is polled), while the peer already sees the channel open.
-      Status funding = AdvanceFunding(entry);
+      Status funding = OpenIfFunded(entry);
       if (!funding.ok()) {
         spdlog::warn("channel {}: funding: {}", ShortId(id), funding.ToString());
       }
@@ -212,7 +212,7 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
     // The peer saw the deposits before this node did (each learns of them
     // from the ledger on its own, e.g. polling an EVM chain's logs): look at
     // the ledger now instead of refusing the update.
-    Status funding = AdvanceFunding(entry);
+    Status funding = OpenIfFunded(entry);
     if (!funding.ok()) {
       spdlog::warn("channel {}: funding: {}", ShortId(m.channel), funding.ToString());
     }

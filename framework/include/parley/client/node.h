@@ -309,6 +309,10 @@ class Node {
                                                     Status& first_failure);
   // Deposits this node's missing share and opens the channel once funded.
   Status AdvanceFunding(Entry& entry);
+  // Opens a channel in funding if every deposit is on the ledger; never
+  // deposits (for calls that only suspect the deposits are in: a deposit
+  // still unconfirmed would be sent twice).
+  Status OpenIfFunded(Entry& entry);
   void HandleLedgerEvent(Entry& entry, const settlement::Event& event);
   ChannelInfo Info(const Entry& entry) const;
 
