@@ -40,22 +40,49 @@ const char* NodeEventKindName(NodeEvent::Kind kind) {
 }
 
 Node::Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
-           settlement::Funder& funder, settlement::Adjudicator& adjudicator,
-           const channel::SignatureScheme& scheme, const channel::AppRegistry& apps,
+           std::vector<SettlementBackend> backends, const channel::AppRegistry& apps,
            NodeOptions options)
     : key_(std::move(key)),
       channels_store_(store),
       transport_(transport),
-      funder_(funder),
-      adjudicator_(adjudicator),
-      scheme_(scheme),
+      backends_(std::move(backends)),
       apps_(apps),
       options_(std::move(options)) {}
+
+Node::Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
+           settlement::Funder& funder, settlement::Adjudicator& adjudicator,
+           const channel::SignatureScheme& scheme, const channel::AppRegistry& apps,
+           NodeOptions options)
+    : Node(std::move(key), store, transport, {{funder, adjudicator, scheme}}, apps,
+           std::move(options)) {}
 
 Node::~Node() {
   transport_.SetBatchReceiver(nullptr);
   std::lock_guard lock(mutex_);
-  for (uint64_t s : subscriptions_) adjudicator_.Unsubscribe(s);
+  for (auto [adjudicator, s] : subscriptions_) adjudicator->Unsubscribe(s);
+}
+
+namespace {
+
+// "'sim', 'statechain'": the names of `backends`, for messages.
+std::string NamesOf(const std::vector<SettlementBackend>& backends) {
+  std::string names;
+  for (const SettlementBackend& backend : backends) {
+    names += (names.empty() ? "'" : ", '") + std::string(backend.name()) + "'";
+  }
+  return names;
+}
+
+}  // namespace
+
+Result<const SettlementBackend*> Node::FindBackend(std::string_view name) const {
+  if (backends_.empty()) return Status::FailedPrecondition("the node has no settlement backend");
+  if (name.empty()) return &backends_.front();
+  for (const SettlementBackend& backend : backends_) {
+    if (backend.name() == name) return &backend;
+  }
+  return Status::NotFound("this node does not settle on backend '" + std::string(name) +
+                          "'; it has " + NamesOf(backends_));
 }
 
 void Node::SetObserver(std::function<void(const NodeEvent&)> observer) {
@@ -65,24 +92,45 @@ void Node::SetObserver(std::function<void(const NodeEvent&)> observer) {
 
 Status Node::Start() {
   Status status = [&]() -> Status {
+    if (backends_.empty()) {
+      return Status::InvalidArgument("a node needs at least one settlement backend");
+    }
+    for (size_t i = 0; i < backends_.size(); ++i) {
+      for (size_t j = 0; j < i; ++j) {
+        if (backends_[i].name() == backends_[j].name()) {
+          return Status::InvalidArgument("two settlement backends are named '" +
+                                         std::string(backends_[i].name()) +
+                                         "'; give each a name of its own");
+        }
+      }
+    }
     PARLEY_ASSIGN_OR_RETURN(auto records, channels_store_.LoadAll());
     std::vector<Entry*> loaded;
     for (auto& record : records) {
       PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(record.params.app));
-      PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Restore(std::move(record), scheme_, *app));
+      auto backend = FindBackend(record.params.backend);
+      if (!backend.ok()) {
+        return Status::InvalidArgument(
+            "the store holds channel " + ShortId(record.latest.state.channel_id) + " on backend '" +
+            record.params.backend + "', which this node was not given (it has " +
+            NamesOf(backends_) + "); start it with that backend too");
+      }
+      PARLEY_ASSIGN_OR_RETURN(Channel c,
+                              Channel::Restore(std::move(record), (*backend)->scheme, *app));
       if (c.params().participants[c.self()] != key_.public_key()) {
         return Status::InvalidArgument("the store holds channel " + ShortId(c.id()) +
                                        " of another node key; start with that key, or with "
                                        "another data directory");
       }
       ChannelId id = c.id();
-      auto entry = std::make_unique<Entry>(std::move(c));
-      loaded.push_back(entry.get());
+      auto entry = std::make_unique<Entry>(std::move(c), **backend);
+      Entry* loaded_entry = entry.get();
+      loaded.push_back(loaded_entry);
       {
         std::lock_guard lock(mutex_);
         entries_[id] = std::move(entry);
       }
-      Subscribe(id);
+      Subscribe(*loaded_entry);
     }
     for (Entry* entry : loaded) {
       std::lock_guard lock(entry->mutex);
@@ -111,13 +159,15 @@ Status Node::Start() {
   return status;
 }
 
-void Node::Subscribe(const ChannelId& id) {
-  uint64_t subscription = adjudicator_.Subscribe(id, [this](const settlement::Event& e) {
-    std::lock_guard lock(events_mutex_);
-    ledger_events_.push_back(e);
-  });
+void Node::Subscribe(const Entry& entry) {
+  settlement::Adjudicator& adjudicator = entry.backend.adjudicator;
+  uint64_t subscription =
+      adjudicator.Subscribe(entry.channel.id(), [this](const settlement::Event& e) {
+        std::lock_guard lock(events_mutex_);
+        ledger_events_.push_back(e);
+      });
   std::lock_guard lock(mutex_);
-  subscriptions_.push_back(subscription);
+  subscriptions_.push_back({&adjudicator, subscription});
 }
 
 Result<Node::Entry*> Node::Find(const ChannelId& id) const {
@@ -242,26 +292,29 @@ void Node::OnPeerConnected(const wire::PeerId& peer) {
 Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
   ChannelId id{};
   Status status = Transact([&]() -> Status {
+    PARLEY_ASSIGN_OR_RETURN(const SettlementBackend* backend, FindBackend(request.backend));
+    const channel::SignatureScheme& scheme = backend->scheme;
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(request.app));
     channel::Params params{.participants = {key_.public_key(), request.peer},
                            .nonce = crypto::RandomHash32(),
                            .challenge_duration = request.challenge_duration,
                            .app = request.app,
-                           .backend = std::string(scheme_.name())};
+                           .backend = std::string(scheme.name())};
     channel::State initial{
-        .channel_id = scheme_.ComputeChannelId(params),
+        .channel_id = scheme.ComputeChannelId(params),
         .allocation = {{{.asset = request.asset,
                          .balances = {request.my_deposit, request.peer_deposit}}}},
         .app_data = request.initial_app_data};
-    PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Propose(params, initial, 0, key_, scheme_, *app));
+    PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Propose(params, initial, 0, key_, scheme, *app));
     id = c.id();
-    auto entry = std::make_unique<Entry>(c);
-    PARLEY_RETURN_IF_ERROR(Commit(*entry, c));
+    auto created = std::make_unique<Entry>(c, *backend);
+    Entry& entry = *created;
+    PARLEY_RETURN_IF_ERROR(Commit(entry, c));
     {
       std::lock_guard lock(mutex_);
-      entries_[id] = std::move(entry);
+      entries_[id] = std::move(created);
     }
-    Subscribe(id);
+    Subscribe(entry);
     Queue(request.peer, wire::ChannelProposal{params, initial, *c.latest().sigs[0]});
     return Status::Ok();
   });
@@ -306,11 +359,12 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
       std::lock_guard lock((*known)->mutex);
       return OnKnownChannelProposal(**known, from, m);
     }
+    PARLEY_ASSIGN_OR_RETURN(const SettlementBackend* backend, FindBackend(m.params.backend));
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(m.params.app));
     PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::FromProposal(m.params, m.initial, proposer, m.sig,
-                                                             self, scheme_, *app));
+                                                             self, backend->scheme, *app));
     ChannelId id = c.id();
-    auto created = std::make_unique<Entry>(c);
+    auto created = std::make_unique<Entry>(c, *backend);
     Entry& entry = *created;
     std::lock_guard entry_lock(entry.mutex);  // nobody can wait on it yet
     channel::Signature sig;
@@ -323,7 +377,7 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
       PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(c)));  // durable before the signature leaves
       entries_[id] = std::move(created);
     }
-    Subscribe(id);
+    Subscribe(entry);
     Queue(from, wire::ChannelAccept{id, std::move(sig)});
     Emit({NodeEvent::Kind::kChannelProposed, id, 0, ""});
     Status funding = AdvanceFunding(entry);  // accepted: a failed deposit is this node's problem

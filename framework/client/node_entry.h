@@ -23,8 +23,9 @@ inline std::string Reason(const Status& status) {
 inline std::string ShortId(const channel::ChannelId& id) { return ToHex(id).substr(0, 12); }
 
 struct Node::Entry {
-  explicit Entry(channel::Channel c)
+  Entry(channel::Channel c, const SettlementBackend& b)
       : peer(c.params().participants[1 - c.self()]),
+        backend(b),
         channel(std::move(c)),
         // A channel restored from the store keeps its proposals, while their
         // actions were in memory only: each still gets its (empty) place, so
@@ -32,8 +33,10 @@ struct Node::Entry {
         in_flight(channel.pending().size()),
         closing_in_flight(!channel.pending().empty() && channel.pending().back().state.is_final) {}
 
-  const wire::PeerId peer;  // fixed for the channel's life: readable without the lock
-  std::mutex mutex;         // guards everything below
+  // Both fixed for the channel's life: readable without the lock.
+  const wire::PeerId peer;
+  const SettlementBackend& backend;  // the one its params name
+  std::mutex mutex;                  // guards everything below
   channel::Channel channel;
   std::deque<Bytes> queued;  // actions not proposed yet
   // The actions inside each of channel.pending(), in the same order.

@@ -15,11 +15,12 @@ Status Node::AdvanceFunding(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() != Phase::kFunding) return Status::Ok();
   for (const auto& asset : c.latest().state.allocation.assets) {
-    PARLEY_ASSIGN_OR_RETURN(auto deposits, funder_.Deposits(c.params(), asset.asset));
+    PARLEY_ASSIGN_OR_RETURN(auto deposits, entry.backend.funder.Deposits(c.params(), asset.asset));
     const channel::Amount& mine = asset.balances[c.self()];
     const channel::Amount sent = std::max(deposits[c.self()], entry.deposits_sent[asset.asset]);
     if (sent < mine) {
-      Status deposited = funder_.Deposit(c.params(), c.self(), asset.asset, mine - sent);
+      Status deposited =
+          entry.backend.funder.Deposit(c.params(), c.self(), asset.asset, mine - sent);
       // An I/O error (no receipt in time) may still be mined: not again.
       if (deposited.ok() || deposited.code() == StatusCode::kIoError) {
         entry.deposits_sent[asset.asset] = mine;
@@ -34,7 +35,7 @@ Status Node::OpenIfFunded(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() != Phase::kFunding) return Status::Ok();
   for (const auto& asset : c.latest().state.allocation.assets) {
-    PARLEY_ASSIGN_OR_RETURN(auto deposits, funder_.Deposits(c.params(), asset.asset));
+    PARLEY_ASSIGN_OR_RETURN(auto deposits, entry.backend.funder.Deposits(c.params(), asset.asset));
     for (size_t i = 0; i < deposits.size(); ++i) {
       if (deposits[i] < asset.balances[i]) return Status::Ok();  // a deposit is still to come
     }
@@ -76,11 +77,11 @@ void Node::HandleLedgerEvent(Entry& entry, const settlement::Event& event) {
     case settlement::EventKind::kRegistered: {
       const channel::SignedState& latest = c.latest();
       // The watcher: a registered state older than ours is refuted at once.
-      auto on_ledger = adjudicator_.GetDispute(event.channel);
+      auto on_ledger = entry.backend.adjudicator.GetDispute(event.channel);
       bool stale = on_ledger.ok() && !on_ledger->concluded && !on_ledger->progressing &&
                    on_ledger->state.state.version < latest.state.version;
       if (c.phase() != Phase::kProposing && latest.FullySigned() && stale) {
-        Status s = adjudicator_.Register(c.params(), latest);
+        Status s = entry.backend.adjudicator.Register(c.params(), latest);
         if (s.ok()) {
           Emit({NodeEvent::Kind::kRefuted, event.channel, latest.state.version,
                 "registered version " + std::to_string(on_ledger->state.state.version) +
@@ -119,7 +120,7 @@ void Node::HandleLedgerEvent(Entry& entry, const settlement::Event& event) {
 void Node::CatchUpWithLedger(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() == Phase::kProposing || c.phase() == Phase::kWithdrawn) return;
-  auto dispute = adjudicator_.GetDispute(c.id());
+  auto dispute = entry.backend.adjudicator.GetDispute(c.id());
   if (!dispute.ok()) return;  // nothing registered
   ChannelId id = c.id();
   uint64_t version = dispute->state.state.version;
@@ -140,7 +141,8 @@ Status Node::ForceClose(const ChannelId& id) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is " +
                                         channel::PhaseName(c.phase()) + "; nothing to force-close");
     }
-    return adjudicator_.Register(c.params(), c.latest());  // the watcher marks it disputed
+    // The watcher marks it disputed.
+    return entry.backend.adjudicator.Register(c.params(), c.latest());
   });
 }
 
@@ -152,7 +154,7 @@ Status Node::ForceMove(const ChannelId& id, Bytes action) {
                                         channel::PhaseName(c.phase()) +
                                         "; force-moves answer a dispute (force-close first)");
     }
-    PARLEY_ASSIGN_OR_RETURN(settlement::Dispute dispute, adjudicator_.GetDispute(id));
+    PARLEY_ASSIGN_OR_RETURN(settlement::Dispute dispute, entry.backend.adjudicator.GetDispute(id));
     if (dispute.concluded) {
       return Status::FailedPrecondition("channel " + ShortId(id) + " is already concluded");
     }
@@ -167,7 +169,7 @@ Status Node::ForceMove(const ChannelId& id, Bytes action) {
     Channel after = c;
     PARLEY_ASSIGN_OR_RETURN(channel::SignedState move, after.SignForceMove(on_ledger, next, key_));
     PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(after)));  // the guard is durable first
-    return adjudicator_.Progress(entry.channel.params(), move, entry.channel.self());
+    return entry.backend.adjudicator.Progress(entry.channel.params(), move, entry.channel.self());
   });
 }
 
@@ -184,7 +186,7 @@ Status Node::Settle(const ChannelId& id) {
                                         "; close or force-close it first");
     }
     // The watcher records what the ledger did.
-    return adjudicator_.ConcludeAndWithdraw(c.params(), c.latest(), c.self());
+    return entry.backend.adjudicator.ConcludeAndWithdraw(c.params(), c.latest(), c.self());
   });
 }
 

@@ -346,7 +346,7 @@ Status Node::AdoptNewer(Entry& entry, Channel next, const std::string& how) {
   Emit({NodeEvent::Kind::kUpdated, c.id(), c.latest().state.version, how});
   ResendPending(entry);                 // if one is still above the adopted state
   if (c.phase() == Phase::kDisputed) {  // refute with it while we can
-    Status refuted = adjudicator_.Register(c.params(), c.latest());
+    Status refuted = entry.backend.adjudicator.Register(c.params(), c.latest());
     if (!refuted.ok()) {
       spdlog::warn("channel {}: registering the adopted state: {}", ShortId(c.id()),
                    refuted.ToString());

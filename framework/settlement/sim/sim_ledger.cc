@@ -115,14 +115,15 @@ Result<AmountsByAsset> ComputeOutcome(const LedgerChannel& c, const channel::All
 }  // namespace
 
 SimLedger::SimLedger(store::Store& store, const channel::AppRegistry& apps,
-                     std::unique_ptr<LedgerState> state)
-    : store_(store), apps_(apps), state_(std::move(state)) {}
+                     std::string backend_name)
+    : store_(store), apps_(apps), scheme_(std::move(backend_name)) {}
 
 SimLedger::~SimLedger() = default;
 
 Result<std::unique_ptr<SimLedger>> SimLedger::Open(store::Store& store,
-                                                   const channel::AppRegistry& apps) {
-  std::unique_ptr<SimLedger> ledger(new SimLedger(store, apps, nullptr));
+                                                   const channel::AppRegistry& apps,
+                                                   std::string backend_name) {
+  std::unique_ptr<SimLedger> ledger(new SimLedger(store, apps, std::move(backend_name)));
   PARLEY_ASSIGN_OR_RETURN(LedgerState state, LoadLedgerState(store, ledger->scheme_));
   // Transactions go into the block after the tick, and no further.
   PARLEY_ASSIGN_OR_RETURN(UtxoSet utxos, LoadUtxoSet(store, state.tick + 1));

@@ -1,7 +1,9 @@
 // Node: one participant's side of its channels (DESIGN.md §2-4). It runs the
 // update protocol over a Transport, keeps every channel in a ChannelStore,
 // funds and settles through a Funder and an Adjudicator, and watches the
-// ledger for disputes. It works through these interfaces only, so the same
+// ledger for disputes. A node may settle on several backends at once (a sim
+// ledger and a statechain operator, say): each channel uses the one its
+// Params::backend names. It works through these interfaces only, so the same
 // Node runs on the in-memory network and sim ledger or, in later issues, on
 // gRPC and a real chain.
 //
@@ -32,6 +34,8 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <string_view>
+#include <utility>
 #include <vector>
 
 #include "parley/channel/app.h"
@@ -45,8 +49,21 @@
 
 namespace parley::client {
 
+// A settlement backend: how the channels whose Params::backend is
+// `scheme.name()` are signed, funded and settled. The three outlive the node.
+struct SettlementBackend {
+  settlement::Funder& funder;
+  settlement::Adjudicator& adjudicator;
+  const channel::SignatureScheme& scheme;
+
+  std::string_view name() const { return scheme.name(); }
+};
+
 struct OpenRequest {
   crypto::PublicKey peer;
+  // The backend the channel settles on (SettlementBackend::name()); empty
+  // means the node's first backend.
+  std::string backend;
   channel::AppId app;
   std::string asset = "native";
   channel::Amount my_deposit;
@@ -115,7 +132,14 @@ struct ChannelInfo {
 class Node {
  public:
   // The collaborators outlive the node. `key` is the node's identity and the
-  // key it signs channel states with.
+  // key it signs channel states with. `backends` are the settlement backends
+  // the node opens and accepts channels on; the first is the default of
+  // OpenRequest::backend. Start() refuses an empty set and two backends of
+  // one name.
+  Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
+       std::vector<SettlementBackend> backends, const channel::AppRegistry& apps,
+       NodeOptions options = {});
+  // A node with one backend.
   Node(crypto::PrivateKey key, store::Store& store, wire::Transport& transport,
        settlement::Funder& funder, settlement::Adjudicator& adjudicator,
        const channel::SignatureScheme& scheme, const channel::AppRegistry& apps,
@@ -128,11 +152,13 @@ class Node {
   // sends again the proposals that await an answer, acts on disputes raised
   // while the node was down, and starts watching the ledger. Call once,
   // before anything else. InvalidArgument if the store holds channels of
-  // another key.
+  // another key, or of a backend the node was not given (or if the backends
+  // are empty or share a name).
   Status Start();
 
   // Proposes a channel to `request.peer` and returns its id. The channel
-  // opens once the peer signs and both deposits are on the ledger.
+  // opens once the peer signs and both deposits are on the ledger. NotFound,
+  // naming the backends it has, if the node has no backend `request.backend`.
   Result<channel::ChannelId> OpenChannel(const OpenRequest& request);
 
   // Queues an app action (e.g. PaymentApp::PayAction) and proposes it when
@@ -254,7 +280,12 @@ class Node {
   // The group the calling thread is filling for this node, or null.
   WriteGroup* ActiveGroup() const;
   static thread_local WriteGroup* active_group_;
-  void Subscribe(const channel::ChannelId& id);
+  // Watches the ledger of `entry`'s backend for its channel.
+  void Subscribe(const Entry& entry);
+
+  // The backend named `name` (empty: the first); NotFound naming those the
+  // node has.
+  Result<const SettlementBackend*> FindBackend(std::string_view name) const;
 
   Result<channel::ParticipantIndex> IndexOf(const channel::Params& params,
                                             const crypto::PublicKey& key) const;
@@ -322,9 +353,7 @@ class Node {
   const crypto::PrivateKey key_;
   store::ChannelStore channels_store_;
   wire::Transport& transport_;
-  settlement::Funder& funder_;
-  settlement::Adjudicator& adjudicator_;
-  const channel::SignatureScheme& scheme_;
+  const std::vector<SettlementBackend> backends_;
   const channel::AppRegistry& apps_;
   const NodeOptions options_;
 
@@ -332,7 +361,7 @@ class Node {
   // lock, then mutex_; never the other way round.
   mutable std::mutex mutex_;
   std::map<channel::ChannelId, std::unique_ptr<Entry>> entries_;
-  std::vector<uint64_t> subscriptions_;
+  std::vector<std::pair<settlement::Adjudicator*, uint64_t>> subscriptions_;
   Outbox outbox_;
   std::vector<NodeEvent> emitted_;
   std::function<void(const NodeEvent&)> observer_;

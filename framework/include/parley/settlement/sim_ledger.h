@@ -23,6 +23,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string>
 
 #include "parley/channel/app.h"
 #include "parley/channel/scheme.h"
@@ -50,9 +51,12 @@ class SimLedger : public BitcoinLedger {
   // shares not yet withdrawn (after); or UTXO records that do not decode
   // under their keys, or that the UTXO set's operations could not have made
   // (sim/utxo_set.h: UtxoSet::Restore, with blocks up to the tick + 1).
-  // `store` and `apps` must outlive the ledger.
+  // `store` and `apps` must outlive the ledger. `backend_name` is the
+  // Params::backend of the channels it settles (its scheme's name); a node
+  // that settles on two ledgers at once tells them apart by it.
   static Result<std::unique_ptr<SimLedger>> Open(store::Store& store,
-                                                 const channel::AppRegistry& apps);
+                                                 const channel::AppRegistry& apps,
+                                                 std::string backend_name = "sim");
   ~SimLedger() override;
 
   // The faucet: creates `amount` of `asset` in `account`. InvalidArgument,
@@ -104,8 +108,7 @@ class SimLedger : public BitcoinLedger {
   const channel::SignatureScheme& scheme() const { return scheme_; }
 
  private:
-  SimLedger(store::Store& store, const channel::AppRegistry& apps,
-            std::unique_ptr<LedgerState> state);
+  SimLedger(store::Store& store, const channel::AppRegistry& apps, std::string backend_name);
 
   // Validates a UTXO change for the next block with `check`, writes it,
   // then commits it to the set.
@@ -120,7 +123,7 @@ class SimLedger : public BitcoinLedger {
 
   store::Store& store_;
   const channel::AppRegistry& apps_;
-  channel::Bip340Scheme scheme_{"sim"};
+  channel::Bip340Scheme scheme_;
 
   mutable std::mutex mutex_;
   std::unique_ptr<LedgerState> state_;
