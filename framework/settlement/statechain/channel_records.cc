@@ -49,31 +49,6 @@ Status ReadOptionalU64(Reader& r, std::optional<uint64_t>* value) {
   return Status::Ok();
 }
 
-Result<ChannelCoin> ReadCoin(Reader& r) {
-  CoinOutput output;
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&output.outpoint.txid));
-  PARLEY_RETURN_IF_ERROR(r.U32(&output.outpoint.index));
-  uint64_t amount = 0;
-  PARLEY_RETURN_IF_ERROR(r.U64(&amount));
-  if (amount == 0 || amount > static_cast<uint64_t>(crypto::kMaxMoney)) {
-    return Status::Corruption("coin amount " + std::to_string(amount) + " out of range");
-  }
-  output.amount_sats = static_cast<int64_t>(amount);
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&output.output_key));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey a, ReadKey(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey b, ReadKey(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey s, ReadKey(r));
-  ChannelCoin coin{.coin = output, .shares = {a, b, s}};
-  for (Bytes& script : coin.payout_scripts) {
-    PARLEY_RETURN_IF_ERROR(r.Var(kMaxScriptSize, &script));
-  }
-  uint64_t fee = 0;
-  PARLEY_RETURN_IF_ERROR(r.U64(&fee));
-  if (fee >= amount) return Status::Corruption("split fee " + std::to_string(fee) + " too high");
-  coin.fee_sats = static_cast<int64_t>(fee);
-  return coin;
-}
-
 void WriteDispute(Writer& w, const std::optional<Dispute>& dispute) {
   w.Bool(dispute.has_value());
   if (!dispute) return;
@@ -157,6 +132,31 @@ void WriteCoin(Writer& w, const ChannelCoin& coin) {
   for (const crypto::PublicKey& share : coin.shares) w.Fixed(share.bytes());
   for (const Bytes& script : coin.payout_scripts) w.Var(script);
   w.U64(static_cast<uint64_t>(coin.fee_sats));
+}
+
+Result<ChannelCoin> ReadCoin(Reader& r) {
+  CoinOutput output;
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&output.outpoint.txid));
+  PARLEY_RETURN_IF_ERROR(r.U32(&output.outpoint.index));
+  uint64_t amount = 0;
+  PARLEY_RETURN_IF_ERROR(r.U64(&amount));
+  if (amount == 0 || amount > static_cast<uint64_t>(crypto::kMaxMoney)) {
+    return Status::Corruption("coin amount " + std::to_string(amount) + " out of range");
+  }
+  output.amount_sats = static_cast<int64_t>(amount);
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&output.output_key));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey a, ReadKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey b, ReadKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey s, ReadKey(r));
+  ChannelCoin coin{.coin = output, .shares = {a, b, s}};
+  for (Bytes& script : coin.payout_scripts) {
+    PARLEY_RETURN_IF_ERROR(r.Var(kMaxScriptSize, &script));
+  }
+  uint64_t fee = 0;
+  PARLEY_RETURN_IF_ERROR(r.U64(&fee));
+  if (fee >= amount) return Status::Corruption("split fee " + std::to_string(fee) + " too high");
+  coin.fee_sats = static_cast<int64_t>(fee);
+  return coin;
 }
 
 std::string ChannelKey(const channel::ChannelId& id) { return "statechain/channel/" + ToHex(id); }

@@ -61,6 +61,8 @@ std::string BackupNonceKey(const channel::ChannelId& id);
 // The canonical encoding of a channel's coin (in its record, and in the
 // AuthPayload of an OpenChannelRequest).
 void WriteCoin(Writer& w, const ChannelCoin& coin);
+// Corruption for bytes WriteCoin could not have made.
+Result<ChannelCoin> ReadCoin(Reader& r);
 
 Bytes Encode(const ChannelRecord& record);
 Bytes Encode(const StoredNonce& nonce);

@@ -1,0 +1,101 @@
+// CoinChannelHook: the StateHook of payment channels on a statecoin
+// (docs/statechain.md, "In the node"). Alice's node splits her owner share
+// with Bob when it proposes the channel; from version 1 on, every state
+// carries both participants' partial signatures on its split transaction,
+// made with nonces each participant committed to in its previous message
+// and the operator's nonce for the version (ChannelAdjudicator::SplitNonces);
+// settling completes the concluded state's split at the operator
+// (CoSignSplit). Stateless: what a channel needs is in its data.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+
+#include "parley/crypto/keys.h"
+#include "parley/settlement/state_hook.h"
+#include "parley/settlement/statechain/channel_adjudicator.h"
+#include "parley/settlement/statechain/channel_requests.h"
+#include "parley/settlement/statechain/operator_api.h"
+
+namespace parley::settlement::statechain {
+
+// What the coin's owner hands its node to open a channel on the coin
+// (the open request's backend arguments): the coin as its wallet holds it.
+struct CoinForChannel {
+  CoinId coin_id{};
+  crypto::PrivateKey owner_share;    // o
+  crypto::PrivateKey auth_key;       // the coin's; signs the OpenChannelRequest
+  CoinOutput coin;                   // outpoint, amount, output key
+  crypto::PublicKey operator_share;  // S
+  uint32_t lock_time = 0;            // the owner's backup's
+  Bytes payout_script;               // where splits pay the owner
+  int64_t fee_sats = 0;              // what every split leaves to the miners
+};
+Bytes Encode(const CoinForChannel& hand_over);
+// InvalidArgument naming what does not decode.
+Result<CoinForChannel> DecodeCoinForChannel(ByteView bytes);
+
+class CoinChannelHook final : public StateHook {
+ public:
+  // Sends the coin owner's request to the operator: OperatorAdjudicator::
+  // OpenChannel(Operator&, request) in process, RemoteOperatorAdjudicator::
+  // OpenChannel over gRPC.
+  using OpenChannelFn = std::function<Status(const OpenChannelRequest&)>;
+
+  // `node_key` opens the share sealed to this node (participant 1);
+  // `adjudicator` hands out the operator's nonces and completes splits;
+  // `coins` answers NewChallenge and GetCoinInfo; `open_channel` moves a
+  // coin into a channel; splits pay this node, when it accepts a channel,
+  // to `payout_script`. The references outlive the hook.
+  CoinChannelHook(crypto::PrivateKey node_key, ChannelAdjudicator& adjudicator, OperatorApi& coins,
+                  OpenChannelFn open_channel, Bytes payout_script);
+
+  // One proposal at a time: the peer's nonce for the next version comes
+  // with its answer.
+  size_t MaxInFlight() const override { return 1; }
+
+  // `open_args`: Encode(CoinForChannel). InvalidArgument unless the initial
+  // state gives the coin's whole amount to participant 0, or if O + S is
+  // not the coin's key.
+  Result<HookStep> ProposeChannel(const channel::Params& params, const channel::State& initial,
+                                  ByteView open_args) override;
+  // PermissionDenied if the sealed share is not this node's, does not
+  // complete O (VerifySplit), or a proof fails; FailedPrecondition unless
+  // the operator reports the coin active with the share S; InvalidArgument
+  // unless the initial state gives participant 1 nothing.
+  Result<HookStep> AcceptChannel(const channel::Params& params, channel::ParticipantIndex self,
+                                 const channel::State& initial, ByteView extra) override;
+  Result<HookStep> SignExtra(const channel::Params& params, ByteView data,
+                             const channel::State& state) override;
+  Result<Bytes> CheckExtra(const channel::Params& params, ByteView data,
+                           const channel::State& state, ByteView extra) override;
+  // The coin's owner (participant 0) moves the coin into the channel:
+  // OpenRequest over a fresh challenge, sent with `open_channel`; Ok at once
+  // if the coin is in the channel already, and for participant 1.
+  Status Fund(const channel::Params& params, const channel::ChannelId& id, ByteView data,
+              channel::ParticipantIndex self) override;
+  // True once the operator reports the coin in this channel.
+  Result<bool> Funded(const channel::ChannelId& id, ByteView data) override;
+  // Registers `latest` if nothing is registered, concludes once allowed,
+  // then has the operator complete the concluded state's split and claims
+  // this participant's output. FailedPrecondition if the concluded version
+  // is not the one whose split signatures the data holds.
+  Status ConcludeAndWithdraw(const channel::Params& params, ByteView data,
+                             const channel::SignedState& latest,
+                             channel::ParticipantIndex self) override;
+
+  // The coin owner's request to move the coin into the channel, signed over
+  // the operator's `challenge`. FailedPrecondition for a participant other
+  // than the owner, or before the peer's ChannelAccept.
+  static Result<OpenChannelRequest> OpenRequest(const channel::Params& params, ByteView data,
+                                                const Hash32& challenge);
+
+ private:
+  const crypto::PrivateKey node_key_;
+  ChannelAdjudicator& adjudicator_;
+  OperatorApi& coins_;
+  const OpenChannelFn open_channel_;
+  const Bytes payout_script_;
+};
+
+}  // namespace parley::settlement::statechain

@@ -1,0 +1,177 @@
+#include "coin_channel_data.h"
+
+#include <string>
+#include <utility>
+
+#include "channel_records.h"
+#include "parley/util/codec.h"
+
+namespace parley::settlement::statechain {
+namespace {
+
+// The first byte of each extra, so that one is never read as another.
+enum class ExtraKind : uint8_t { kOpenProposal = 1, kOpenAccept = 2, kUpdate = 3 };
+
+// Bounds for decoding: a payout script (the sim ledger's limit), a sealed
+// share, and a split signer's encoding.
+constexpr size_t kMaxScriptSize = 10'000;
+constexpr size_t kMaxSealedSize = 256;
+constexpr size_t kMaxSignerSize = 4'096;
+
+Result<crypto::PublicKey> ReadPublicKey(Reader& r) {
+  crypto::PublicKey::Encoded bytes;
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
+  return crypto::PublicKey::FromBytes(bytes);
+}
+
+void WriteOpening(Writer& w, const ChannelOpening& opening) {
+  WriteCoin(w, opening.coin);
+  w.Fixed(opening.owner_share.bytes());
+  for (const crypto::Signature& proof : opening.share_proofs) w.Fixed(proof);
+  w.U32(opening.coin_lock_time);
+}
+
+Result<ChannelOpening> ReadOpening(Reader& r) {
+  PARLEY_ASSIGN_OR_RETURN(ChannelCoin coin, ReadCoin(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey owner_share, ReadPublicKey(r));
+  ChannelOpening opening{.coin = std::move(coin), .owner_share = owner_share};
+  for (crypto::Signature& proof : opening.share_proofs) PARLEY_RETURN_IF_ERROR(r.Fixed(&proof));
+  PARLEY_RETURN_IF_ERROR(r.U32(&opening.coin_lock_time));
+  return opening;
+}
+
+Status ReadKind(Reader& r, ExtraKind kind) {
+  uint8_t got = 0;
+  PARLEY_RETURN_IF_ERROR(r.U8(&got));
+  if (got != static_cast<uint8_t>(kind)) {
+    return Status::InvalidArgument("extra of kind " + std::to_string(got) + ", expected " +
+                                   std::to_string(static_cast<uint8_t>(kind)));
+  }
+  return Status::Ok();
+}
+
+// A peer's bytes that do not decode: InvalidArgument naming them.
+template <typename T>
+Result<T> PeerBytes(const std::string& what, Result<T> decoded) {
+  if (!decoded.ok()) {
+    return Status::InvalidArgument(what + " does not decode: " + decoded.status().message());
+  }
+  return decoded;
+}
+
+}  // namespace
+
+Bytes Encode(const CoinChannelData& data) {
+  Writer w;
+  w.U8(static_cast<uint8_t>(data.self));
+  w.Fixed(data.coin_id);
+  WriteOpening(w, data.opening);
+  w.Fixed(data.share);
+  w.Bool(data.auth_key.has_value());
+  if (data.auth_key) w.Fixed(*data.auth_key);
+  w.Var(data.signer.Encode());
+  return w.Take();
+}
+
+Result<CoinChannelData> DecodeCoinChannelData(ByteView bytes) {
+  Reader r(bytes, "a coin channel's data");
+  auto decoded = [&]() -> Result<CoinChannelData> {
+    uint8_t self = 0;
+    PARLEY_RETURN_IF_ERROR(r.U8(&self));
+    if (self >= kChannelParticipants) return Status::InvalidArgument("participant out of range");
+    CoinId coin_id{};
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin_id));
+    PARLEY_ASSIGN_OR_RETURN(ChannelOpening opening, ReadOpening(r));
+    CoinChannelData data{.self = self, .coin_id = coin_id, .opening = std::move(opening)};
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&data.share));
+    bool has_auth = false;
+    PARLEY_RETURN_IF_ERROR(r.Bool(&has_auth));
+    if (has_auth) {
+      data.auth_key.emplace();
+      PARLEY_RETURN_IF_ERROR(r.Fixed(&*data.auth_key));
+    }
+    Bytes signer;
+    PARLEY_RETURN_IF_ERROR(r.Var(kMaxSignerSize, &signer));
+    PARLEY_ASSIGN_OR_RETURN(data.signer, SplitSigner::Decode(signer));
+    if (data.signer.self() != data.self) return Status::InvalidArgument("signer of another party");
+    PARLEY_RETURN_IF_ERROR(r.Finish());
+    return data;
+  }();
+  if (!decoded.ok()) return Status::Corruption("coin channel data: " + decoded.status().message());
+  return decoded;
+}
+
+Bytes Encode(const OpenProposalExtra& extra) {
+  Writer w;
+  w.U8(static_cast<uint8_t>(ExtraKind::kOpenProposal));
+  w.Fixed(extra.coin_id);
+  WriteOpening(w, extra.opening);
+  w.Var(extra.sealed_share);
+  w.U64(extra.nonce_version);
+  w.Fixed(extra.nonce);
+  return w.Take();
+}
+
+Bytes Encode(const OpenAcceptExtra& extra) {
+  Writer w;
+  w.U8(static_cast<uint8_t>(ExtraKind::kOpenAccept));
+  w.Var(extra.payout_script);
+  w.Fixed(extra.share_proof);
+  w.U64(extra.nonce_version);
+  w.Fixed(extra.nonce);
+  return w.Take();
+}
+
+Bytes Encode(const UpdateExtra& extra) {
+  Writer w;
+  w.U8(static_cast<uint8_t>(ExtraKind::kUpdate));
+  w.Fixed(extra.partial);
+  w.U64(extra.nonce_version);
+  w.Fixed(extra.nonce);
+  return w.Take();
+}
+
+Result<OpenProposalExtra> DecodeOpenProposalExtra(ByteView bytes) {
+  Reader r(bytes, "a channel proposal's coin");
+  return PeerBytes("the channel proposal's coin", [&]() -> Result<OpenProposalExtra> {
+    PARLEY_RETURN_IF_ERROR(ReadKind(r, ExtraKind::kOpenProposal));
+    CoinId coin_id{};
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin_id));
+    PARLEY_ASSIGN_OR_RETURN(ChannelOpening opening, ReadOpening(r));
+    OpenProposalExtra extra{.coin_id = coin_id, .opening = std::move(opening)};
+    PARLEY_RETURN_IF_ERROR(r.Var(kMaxSealedSize, &extra.sealed_share));
+    PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(r.Finish());
+    return extra;
+  }());
+}
+
+Result<OpenAcceptExtra> DecodeOpenAcceptExtra(ByteView bytes) {
+  Reader r(bytes, "a channel accept's coin data");
+  return PeerBytes("the channel accept's coin data", [&]() -> Result<OpenAcceptExtra> {
+    OpenAcceptExtra extra;
+    PARLEY_RETURN_IF_ERROR(ReadKind(r, ExtraKind::kOpenAccept));
+    PARLEY_RETURN_IF_ERROR(r.Var(kMaxScriptSize, &extra.payout_script));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.share_proof));
+    PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(r.Finish());
+    return extra;
+  }());
+}
+
+Result<UpdateExtra> DecodeUpdateExtra(ByteView bytes) {
+  Reader r(bytes, "an update's split signature");
+  return PeerBytes("the update's split signature", [&]() -> Result<UpdateExtra> {
+    UpdateExtra extra;
+    PARLEY_RETURN_IF_ERROR(ReadKind(r, ExtraKind::kUpdate));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.partial));
+    PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(r.Finish());
+    return extra;
+  }());
+}
+
+}  // namespace parley::settlement::statechain

@@ -1,0 +1,364 @@
+#include "parley/settlement/statechain/coin_channel_hook.h"
+
+#include <string>
+#include <utility>
+
+#include "coin_channel_data.h"
+#include "parley/crypto/ecies.h"
+#include "parley/crypto/multi_party_schnorr.h"
+#include "parley/crypto/two_party_schnorr.h"
+#include "parley/util/codec.h"
+
+namespace parley::settlement::statechain {
+
+namespace mp = crypto::multi_party;
+
+namespace {
+
+constexpr size_t kMaxScriptSize = 10'000;  // the sim ledger's limit
+
+Result<crypto::PrivateKey> ReadPrivateKey(Reader& r) {
+  std::array<uint8_t, crypto::PrivateKey::kSize> bytes{};
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
+  return crypto::PrivateKey::FromBytes(bytes);
+}
+
+Result<crypto::PublicKey> ReadPublicKey(Reader& r) {
+  crypto::PublicKey::Encoded bytes;
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
+  return crypto::PublicKey::FromBytes(bytes);
+}
+
+// The initial state of a channel on a coin of `amount`: one asset, the
+// whole amount to participant 0.
+Status CheckInitial(const channel::State& initial, int64_t amount) {
+  const auto& assets = initial.allocation.assets;
+  if (assets.size() != 1 || assets[0].balances.size() != kChannelParticipants ||
+      assets[0].balances[0] != channel::Amount(static_cast<uint64_t>(amount)) ||
+      assets[0].balances[1] != channel::Amount(0)) {
+    return Status::InvalidArgument("the initial state of a channel on a coin gives the coin's " +
+                                   std::to_string(amount) +
+                                   " sats to its owner and nothing to the peer");
+  }
+  return Status::Ok();
+}
+
+// The opening's nonces are for version 1, the first whose split is signed.
+Status CheckFirstNonce(uint64_t version) {
+  if (version != 1) {
+    return Status::InvalidArgument("the opening's split nonce is for version " +
+                                   std::to_string(version) + ", not 1");
+  }
+  return Status::Ok();
+}
+
+// The operator's nonce for the split of `version`.
+Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const channel::ChannelId& id,
+                                      uint64_t version) {
+  PARLEY_ASSIGN_OR_RETURN(auto nonces, adjudicator.SplitNonces(id, version, 1));
+  if (nonces.size() != 1) return Status::Internal("the operator sent no split nonce");
+  return nonces[0];
+}
+
+// The adjudicator of one settlement: Withdraw first has the operator
+// complete the concluded state's split with `signatures`, so that
+// Adjudicator::ConcludeAndWithdraw's register, conclude and withdraw pay
+// through it.
+class SplitSettlement final : public Adjudicator {
+ public:
+  SplitSettlement(ChannelAdjudicator& inner, const channel::ChannelId& id, const ChannelCoin& coin,
+                  const SplitSignatures& sigs)
+      : inner_(inner), id_(id), coin_(coin), sigs_(sigs) {}
+
+  Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) override {
+    Status cosigned = CoSign(params);
+    Status withdrawn = inner_.Withdraw(params, participant);
+    return withdrawn.ok() || cosigned.ok() ? withdrawn : cosigned;
+  }
+  Status Register(const channel::Params& params, const channel::SignedState& state) override {
+    return inner_.Register(params, state);
+  }
+  Status Progress(const channel::Params& params, const channel::SignedState& to,
+                  channel::ParticipantIndex actor) override {
+    return inner_.Progress(params, to, actor);
+  }
+  Status Conclude(const channel::Params& params) override { return inner_.Conclude(params); }
+  Result<Dispute> GetDispute(const channel::ChannelId& channel) const override {
+    return inner_.GetDispute(channel);
+  }
+  uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override {
+    return inner_.Subscribe(channel, std::move(handler));
+  }
+  void Unsubscribe(uint64_t subscription) override { inner_.Unsubscribe(subscription); }
+  Tick Now() const override { return inner_.Now(); }
+
+ private:
+  Status CoSign(const channel::Params& params) {
+    PARLEY_ASSIGN_OR_RETURN(Dispute dispute, inner_.GetDispute(id_));
+    const channel::State& concluded = dispute.state.state;
+    if (concluded.version != sigs_.version) {
+      return Status::FailedPrecondition(
+          "the operator concluded version " + std::to_string(concluded.version) +
+          ", and this node holds the split signatures of version " + std::to_string(sigs_.version) +
+          " only: whoever registered it can complete its split");
+    }
+    PARLEY_ASSIGN_OR_RETURN(crypto::Transaction split, BuildSplit(coin_, concluded, 0));
+    return inner_.CoSignSplit(params, split, sigs_).status();
+  }
+  ChannelAdjudicator& inner_;
+  const channel::ChannelId id_;
+  const ChannelCoin& coin_;
+  const SplitSignatures& sigs_;
+};
+
+}  // namespace
+
+Bytes Encode(const CoinForChannel& h) {
+  Writer w;
+  w.Fixed(h.coin_id);
+  w.Fixed(h.owner_share.SecretBytes());
+  w.Fixed(h.auth_key.SecretBytes());
+  w.Fixed(h.coin.outpoint.txid);
+  w.U32(h.coin.outpoint.index);
+  w.U64(static_cast<uint64_t>(h.coin.amount_sats));
+  w.Fixed(h.coin.output_key);
+  w.Fixed(h.operator_share.bytes());
+  w.U32(h.lock_time);
+  w.Var(h.payout_script);
+  w.U64(static_cast<uint64_t>(h.fee_sats));
+  return w.Take();
+}
+
+Result<CoinForChannel> DecodeCoinForChannel(ByteView bytes) {
+  Reader r(bytes, "a coin handed over");
+  auto decoded = [&]() -> Result<CoinForChannel> {
+    CoinId coin_id{};
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin_id));
+    PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey owner_share, ReadPrivateKey(r));
+    PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey auth_key, ReadPrivateKey(r));
+    CoinOutput coin;
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin.outpoint.txid));
+    PARLEY_RETURN_IF_ERROR(r.U32(&coin.outpoint.index));
+    uint64_t amount = 0;
+    PARLEY_RETURN_IF_ERROR(r.U64(&amount));
+    if (amount == 0 || amount > static_cast<uint64_t>(crypto::kMaxMoney)) {
+      return Status::InvalidArgument("coin amount " + std::to_string(amount) + " out of range");
+    }
+    coin.amount_sats = static_cast<int64_t>(amount);
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin.output_key));
+    PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey operator_share, ReadPublicKey(r));
+    CoinForChannel h{.coin_id = coin_id,
+                     .owner_share = owner_share,
+                     .auth_key = auth_key,
+                     .coin = coin,
+                     .operator_share = operator_share};
+    PARLEY_RETURN_IF_ERROR(r.U32(&h.lock_time));
+    PARLEY_RETURN_IF_ERROR(r.Var(kMaxScriptSize, &h.payout_script));
+    uint64_t fee = 0;
+    PARLEY_RETURN_IF_ERROR(r.U64(&fee));
+    if (fee >= amount) return Status::InvalidArgument("split fee " + std::to_string(fee));
+    h.fee_sats = static_cast<int64_t>(fee);
+    PARLEY_RETURN_IF_ERROR(r.Finish());
+    return h;
+  }();
+  if (!decoded.ok()) {
+    return Status::InvalidArgument("the coin handed over does not decode: " +
+                                   decoded.status().message());
+  }
+  return decoded;
+}
+
+CoinChannelHook::CoinChannelHook(crypto::PrivateKey node_key, ChannelAdjudicator& adjudicator,
+                                 OperatorApi& coins, OpenChannelFn open_channel,
+                                 Bytes payout_script)
+    : node_key_(std::move(node_key)),
+      adjudicator_(adjudicator),
+      coins_(coins),
+      open_channel_(std::move(open_channel)),
+      payout_script_(std::move(payout_script)) {}
+
+Result<HookStep> CoinChannelHook::ProposeChannel(const channel::Params& params,
+                                                 const channel::State& initial,
+                                                 ByteView open_args) {
+  PARLEY_ASSIGN_OR_RETURN(CoinForChannel h, DecodeCoinForChannel(open_args));
+  if (params.participants.size() != kChannelParticipants) {
+    return Status::InvalidArgument("a channel on a coin has two participants");
+  }
+  PARLEY_RETURN_IF_ERROR(CheckInitial(initial, h.coin.amount_sats));
+  const crypto::PublicKey owner = h.owner_share.public_key();
+  PARLEY_ASSIGN_OR_RETURN(mp::CoinKey key, mp::CoinKey::Create(owner, h.operator_share));
+  if (key.output_key() != h.coin.output_key) {
+    return Status::InvalidArgument(
+        "the coin's output key is not that of its owner's share plus "
+        "the operator's: hand over the coin as the wallet holds it");
+  }
+  PARLEY_ASSIGN_OR_RETURN(mp::SplitShares split, mp::SplitShare(h.owner_share));
+  const channel::ChannelId& id = initial.channel_id;
+  const auto given = split.given.SecretBytes();
+  PARLEY_ASSIGN_OR_RETURN(Bytes sealed, crypto::SealToPublicKey(params.participants[1], given, id));
+  CoinChannelData data{
+      .self = 0,
+      .coin_id = h.coin_id,
+      .opening = {.coin = {.coin = h.coin,
+                           .shares = {split.kept.public_key(), split.given.public_key(),
+                                      h.operator_share},
+                           .payout_scripts = {h.payout_script, {}},
+                           .fee_sats = h.fee_sats},
+                  .owner_share = owner,
+                  .share_proofs = {crypto::two_party::ProveShare(split.kept, id), {}},
+                  .coin_lock_time = h.lock_time},
+      .share = split.kept.SecretBytes(),
+      .auth_key = h.auth_key.SecretBytes(),
+      .signer = SplitSigner(0)};
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(split.kept, 1));
+  OpenProposalExtra extra{.coin_id = h.coin_id,
+                          .opening = data.opening,
+                          .sealed_share = std::move(sealed),
+                          .nonce_version = 1,
+                          .nonce = nonce};
+  return HookStep{.data = Encode(data), .extra = Encode(extra)};
+}
+
+Result<HookStep> CoinChannelHook::AcceptChannel(const channel::Params& params,
+                                                channel::ParticipantIndex self,
+                                                const channel::State& initial, ByteView bytes) {
+  if (self != 1 || params.participants.size() != kChannelParticipants) {
+    return Status::InvalidArgument(
+        "a channel on a coin is proposed by the coin's owner to one "
+        "peer");
+  }
+  PARLEY_ASSIGN_OR_RETURN(OpenProposalExtra extra, DecodeOpenProposalExtra(bytes));
+  PARLEY_RETURN_IF_ERROR(CheckFirstNonce(extra.nonce_version));
+  const ChannelOpening& opening = extra.opening;
+  const ChannelCoin& coin = opening.coin;
+  PARLEY_RETURN_IF_ERROR(CheckInitial(initial, coin.coin.amount_sats));
+  const channel::ChannelId& id = initial.channel_id;
+  // b, sealed to this node, completes Alice's share to the owner's.
+  auto opened = crypto::OpenSealed(node_key_, extra.sealed_share, id);
+  if (!opened.ok()) {
+    return Status::PermissionDenied("the share sealed to this node does not open: " +
+                                    opened.status().message());
+  }
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, crypto::PrivateKey::FromBytes(*opened));
+  if (share.public_key() != coin.shares[1]) {
+    return Status::PermissionDenied("the share sealed to this node is not the B of the opening");
+  }
+  PARLEY_RETURN_IF_ERROR(mp::VerifySplit(opening.owner_share, coin.shares[0], coin.shares[1]));
+  PARLEY_RETURN_IF_ERROR(
+      crypto::two_party::VerifyShareProof(coin.shares[0], id, opening.share_proofs[0]));
+  PARLEY_ASSIGN_OR_RETURN(mp::CoinKey key,
+                          mp::CoinKey::Create(opening.owner_share, coin.shares[2]));
+  if (key.output_key() != coin.coin.output_key) {
+    return Status::PermissionDenied("the coin's output key is not O + S of the opening");
+  }
+  PARLEY_ASSIGN_OR_RETURN(CoinInfo info, coins_.GetCoinInfo(extra.coin_id));
+  if (info.status != CoinStatus::kActive || !info.operator_share ||
+      *info.operator_share != coin.shares[2] || info.coin_key != key.internal_key() ||
+      info.lock_time != opening.coin_lock_time) {
+    return Status::FailedPrecondition(
+        "the operator does not report coin " + ToHex(extra.coin_id) +
+        " active with the opening's key, operator share and lock time");
+  }
+  CoinChannelData data{.self = 1,
+                       .coin_id = extra.coin_id,
+                       .opening = opening,
+                       .share = share.SecretBytes(),
+                       .signer = SplitSigner(1)};
+  data.opening.coin.payout_scripts[1] = payout_script_;
+  data.opening.share_proofs[1] = crypto::two_party::ProveShare(share, id);
+  PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(share, 1));
+  OpenAcceptExtra accept{.payout_script = payout_script_,
+                         .share_proof = data.opening.share_proofs[1],
+                         .nonce_version = 1,
+                         .nonce = nonce};
+  return HookStep{.data = Encode(data), .extra = Encode(accept)};
+}
+
+Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& /*params*/, ByteView bytes,
+                                            const channel::State& state) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  if (state.version == 0) return HookStep{.data = Encode(data)};  // the initial split is unsigned
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, crypto::PrivateKey::FromBytes(data.share));
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op,
+                          OperatorNonce(adjudicator_, state.channel_id, state.version));
+  PARLEY_ASSIGN_OR_RETURN(mp::PartialSignature partial,
+                          data.signer.Sign(data.opening.coin, share, state, op));
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce next, data.signer.NonceFor(share, state.version + 1));
+  UpdateExtra extra{.partial = partial, .nonce_version = state.version + 1, .nonce = next};
+  return HookStep{.data = Encode(data), .extra = Encode(extra)};
+}
+
+Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, ByteView bytes,
+                                          const channel::State& state, ByteView extra_bytes) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  if (data.self == 0 && data.opening.coin.payout_scripts[1].empty()) {
+    // Bob's ChannelAccept: his payout script, his proof, his first nonce.
+    PARLEY_ASSIGN_OR_RETURN(OpenAcceptExtra extra, DecodeOpenAcceptExtra(extra_bytes));
+    PARLEY_RETURN_IF_ERROR(CheckFirstNonce(extra.nonce_version));
+    if (extra.payout_script.empty()) {
+      return Status::InvalidArgument("the peer's payout script is empty");
+    }
+    Status proof = crypto::two_party::VerifyShareProof(data.opening.coin.shares[1],
+                                                       state.channel_id, extra.share_proof);
+    if (!proof.ok()) return Status::PermissionDenied("the peer's share proof: " + proof.message());
+    data.opening.coin.payout_scripts[1] = extra.payout_script;
+    data.opening.share_proofs[1] = extra.share_proof;
+    PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+    return Encode(data);
+  }
+  PARLEY_ASSIGN_OR_RETURN(UpdateExtra extra, DecodeUpdateExtra(extra_bytes));
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op,
+                          OperatorNonce(adjudicator_, state.channel_id, state.version));
+  PARLEY_RETURN_IF_ERROR(data.signer.CheckPeer(data.opening.coin, state, extra.partial, op));
+  PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  return Encode(data);
+}
+
+Status CoinChannelHook::Fund(const channel::Params& params, const channel::ChannelId& id,
+                             ByteView bytes, channel::ParticipantIndex self) {
+  if (self != 0) return Status::Ok();  // the coin is the owner's to move
+  PARLEY_ASSIGN_OR_RETURN(bool funded, Funded(id, bytes));
+  if (funded) return Status::Ok();
+  PARLEY_ASSIGN_OR_RETURN(Hash32 challenge, coins_.NewChallenge());
+  PARLEY_ASSIGN_OR_RETURN(OpenChannelRequest request, OpenRequest(params, bytes, challenge));
+  return open_channel_(request);
+}
+
+Result<bool> CoinChannelHook::Funded(const channel::ChannelId& id, ByteView bytes) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  PARLEY_ASSIGN_OR_RETURN(CoinInfo info, coins_.GetCoinInfo(data.coin_id));
+  return info.status == CoinStatus::kInChannel && info.channel_id == id;
+}
+
+Status CoinChannelHook::ConcludeAndWithdraw(const channel::Params& params, ByteView bytes,
+                                            const channel::SignedState& latest,
+                                            channel::ParticipantIndex self) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  if (!data.signer.latest()) {
+    return Status::FailedPrecondition(
+        "no split of this channel is signed by both participants "
+        "yet: it settles from its first payment on");
+  }
+  SplitSettlement settlement(adjudicator_, latest.state.channel_id, data.opening.coin,
+                             *data.signer.latest());
+  return settlement.ConcludeAndWithdraw(params, latest, self);
+}
+
+Result<OpenChannelRequest> CoinChannelHook::OpenRequest(const channel::Params& params,
+                                                        ByteView bytes, const Hash32& challenge) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  if (!data.auth_key) {
+    return Status::FailedPrecondition("only the coin's owner moves it into the channel");
+  }
+  if (data.opening.coin.payout_scripts[1].empty()) {
+    return Status::FailedPrecondition("the peer has not accepted the channel yet");
+  }
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey auth_key,
+                          crypto::PrivateKey::FromBytes(*data.auth_key));
+  OpenChannelRequest request{.coin_id = data.coin_id, .params = params, .opening = data.opening};
+  request.auth = Authorize(auth_key, challenge, AuthPayload(request));
+  return request;
+}
+
+}  // namespace parley::settlement::statechain

@@ -1,0 +1,237 @@
+// CoinChannelHook, driven as two nodes would drive it (docs/statechain.md,
+// "In the node"): Alice opens a channel on her coin at an Operator with
+// Bob, 100 payments carry both partial signatures on each state's split,
+// and settling completes the split at the OperatorAdjudicator. Each step's
+// data is kept only if the step succeeds, as the node keeps it.
+#include "parley/settlement/statechain/coin_channel_hook.h"
+
+#include <gtest/gtest.h>
+
+#include <array>
+#include <optional>
+
+#include "parley/channel/scheme.h"
+#include "parley/crypto/random.h"
+#include "parley/settlement/statechain/operator.h"
+#include "parley/settlement/statechain/operator_adjudicator.h"
+#include "payment/payment_app.h"
+#include "statechain/coin_channel.h"
+#include "statechain/fake_ledger.h"
+
+namespace parley::settlement::statechain {
+namespace {
+
+namespace mp = crypto::multi_party;
+using testing::OperatorCoin;
+
+constexpr int64_t kCoin = 100'000;
+constexpr uint64_t kChallenge = 10;
+
+Bytes PayoutScript(const crypto::PrivateKey& key) {
+  const auto script = BackupScriptPubKey(key.public_key());
+  return Bytes(script.begin(), script.end());
+}
+
+class CoinChannelHookTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    coin_.emplace(OperatorCoin::Deposit(op_).value());
+    // Fund the coin on the ledger.
+    const mp::CoinKey key =
+        mp::CoinKey::Create(coin_->owner_share.public_key(), coin_->operator_share).value();
+    crypto::Transaction funding;
+    funding.inputs.push_back({.prevout = {.txid = crypto::RandomHash32(), .index = 0}});
+    const auto script = key.ScriptPubKey();
+    funding.outputs.push_back(
+        {.amount_sats = kCoin, .script_pubkey = {script.begin(), script.end()}});
+    ledger_.Mint(funding);
+    hand_over_.emplace(
+        CoinForChannel{.coin_id = coin_->coin_id,
+                       .owner_share = coin_->owner_share,
+                       .auth_key = coin_->auth_key,
+                       .coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
+                                .amount_sats = kCoin,
+                                .output_key = key.output_key()},
+                       .operator_share = coin_->operator_share,
+                       .lock_time = coin_->lock_time,
+                       .payout_script = PayoutScript(alice_payout_)});
+    params_ = {.participants = {keys_[0].public_key(), keys_[1].public_key()},
+               .nonce = crypto::RandomHash32(),
+               .challenge_duration = kChallenge,
+               .app = apps::PaymentApp::kId,
+               .backend = "statechain"};
+  }
+
+  channel::State Payment(uint64_t version, int64_t alice, bool is_final = false) const {
+    return {.channel_id = scheme_.ComputeChannelId(params_),
+            .version = version,
+            .allocation = {.assets = {{.asset = "sats", .balances = {alice, kCoin - alice}}}},
+            .is_final = is_final};
+  }
+  channel::SignedState SignBoth(const channel::State& state) const {
+    const Hash32 hash = scheme_.StateHash(state);
+    return {.state = state, .sigs = {scheme_.Sign(keys_[0], hash), scheme_.Sign(keys_[1], hash)}};
+  }
+
+  // The proposal, Bob's accept, and Alice moving the coin into the channel.
+  void Open() {
+    const channel::State initial = Payment(0, kCoin);
+    auto proposed = hooks_[0].ProposeChannel(params_, initial, Encode(*hand_over_));
+    ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+    auto accepted = hooks_[1].AcceptChannel(params_, 1, initial, proposed->extra);
+    ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+    auto checked = hooks_[0].CheckExtra(params_, proposed->data, initial, accepted->extra);
+    ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+    data_ = {*checked, accepted->data};
+    const channel::ChannelId id = initial.channel_id;
+    EXPECT_FALSE(hooks_[1].Funded(id, data_[1]).value()) << "the coin is still Alice's alone";
+    ASSERT_TRUE(hooks_[1].Fund(params_, id, data_[1], 1).ok()) << "Bob has nothing to move";
+    Status funded = hooks_[0].Fund(params_, id, data_[0], 0);
+    ASSERT_TRUE(funded.ok()) << funded.ToString();
+    EXPECT_TRUE(hooks_[1].Funded(id, data_[1]).value());
+    EXPECT_TRUE(hooks_[0].Fund(params_, id, data_[0], 0).ok()) << "again after a restart";
+  }
+
+  // One update of `state` proposed by `proposer`.
+  void Update(size_t proposer, const channel::State& state) {
+    const size_t acceptor = 1 - proposer;
+    auto proposed = hooks_[proposer].SignExtra(params_, data_[proposer], state);
+    ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+    data_[proposer] = proposed->data;
+    auto checked = hooks_[acceptor].CheckExtra(params_, data_[acceptor], state, proposed->extra);
+    ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+    data_[acceptor] = *checked;
+    auto accepted = hooks_[acceptor].SignExtra(params_, data_[acceptor], state);
+    ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+    data_[acceptor] = accepted->data;
+    checked = hooks_[proposer].CheckExtra(params_, data_[proposer], state, accepted->extra);
+    ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+    data_[proposer] = *checked;
+  }
+
+  int64_t Paid(const crypto::PrivateKey& payout) const {
+    return ledger_.SatsPaidTo(PayoutScript(payout));
+  }
+
+  channel::Bip340Scheme scheme_{"statechain"};
+  testing::FakeLedger ledger_;
+  std::unique_ptr<store::Store> store_ = store::NewMemoryStore();
+  Operator op_{*store_, ledger_};
+  OperatorAdjudicator adj_{*store_, ledger_, scheme_};
+  std::optional<OperatorCoin> coin_;
+  std::optional<CoinForChannel> hand_over_;
+  const std::array<crypto::PrivateKey, 2> keys_ = {crypto::PrivateKey::Generate(),
+                                                   crypto::PrivateKey::Generate()};
+  const crypto::PrivateKey alice_payout_ = crypto::PrivateKey::Generate();
+  const crypto::PrivateKey bob_payout_ = crypto::PrivateKey::Generate();
+  CoinChannelHook::OpenChannelFn open_ = [this](const OpenChannelRequest& request) {
+    return adj_.OpenChannel(op_, request);
+  };
+  std::array<CoinChannelHook, 2> hooks_ = {
+      CoinChannelHook(keys_[0], adj_, op_, open_, PayoutScript(alice_payout_)),
+      CoinChannelHook(keys_[1], adj_, op_, open_, PayoutScript(bob_payout_))};
+  channel::Params params_;
+  std::array<Bytes, 2> data_;
+};
+
+TEST_F(CoinChannelHookTest, AHundredPaymentsThenACooperativeClosePaysTheSplitExactly) {
+  Open();
+  EXPECT_EQ(op_.GetCoinInfo(coin_->coin_id)->status, CoinStatus::kInChannel);
+  int64_t alice = kCoin;
+  for (uint64_t v = 1; v <= 100; ++v) {
+    alice -= static_cast<int64_t>(v);
+    Update(v % 7 == 0 ? 1 : 0, Payment(v, alice));  // Bob proposes now and then
+  }
+  const channel::State final_state = Payment(101, alice, /*is_final=*/true);
+  Update(0, final_state);
+  Status settled = hooks_[1].ConcludeAndWithdraw(params_, data_[1], SignBoth(final_state), 1);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(alice_payout_), kCoin - 5050);
+  EXPECT_EQ(Paid(bob_payout_), 5050);
+  // Alice's own call finds the split paid and claims her output.
+  settled = hooks_[0].ConcludeAndWithdraw(params_, data_[0], SignBoth(final_state), 0);
+  EXPECT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(op_.GetCoinInfo(coin_->coin_id)->status, CoinStatus::kWithdrawn);
+}
+
+TEST_F(CoinChannelHookTest, ADisputeWithAStaleStateRefutedPaysTheLatest) {
+  Open();
+  for (uint64_t v = 1; v <= 10; ++v) Update(0, Payment(v, kCoin - 100 * v));
+  ASSERT_TRUE(adj_.Register(params_, SignBoth(Payment(4, kCoin - 400))).ok());    // Bob cheats
+  ASSERT_TRUE(adj_.Register(params_, SignBoth(Payment(10, kCoin - 1000))).ok());  // refuted
+  const channel::SignedState latest = SignBoth(Payment(10, kCoin - 1000));
+  EXPECT_EQ(hooks_[0].ConcludeAndWithdraw(params_, data_[0], latest, 0).code(),
+            StatusCode::kFailedPrecondition)
+      << "not before the timeout";
+  ledger_.Advance(kChallenge);
+  Status settled = hooks_[0].ConcludeAndWithdraw(params_, data_[0], latest, 0);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(alice_payout_), kCoin - 1000);
+  EXPECT_EQ(Paid(bob_payout_), 1000);
+}
+
+TEST_F(CoinChannelHookTest, ABadPartialSignatureIsRefusedAndTheDataStaysUsable) {
+  Open();
+  Update(0, Payment(1, kCoin - 10));
+  const channel::State state = Payment(2, kCoin - 20);
+  auto proposed = hooks_[0].SignExtra(params_, data_[0], state);
+  ASSERT_TRUE(proposed.ok());
+  data_[0] = proposed->data;
+  Bytes forged = proposed->extra;
+  forged[10] ^= 1;  // inside the partial signature
+  auto refused = hooks_[1].CheckExtra(params_, data_[1], state, forged);
+  EXPECT_EQ(refused.status().code(), StatusCode::kPermissionDenied) << refused.status().ToString();
+  // Bytes that do not decode, or the signature of another state: refused too.
+  EXPECT_EQ(hooks_[1].CheckExtra(params_, data_[1], state, Bytes{3, 1}).status().code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(hooks_[1]
+                .CheckExtra(params_, data_[1], Payment(2, kCoin - 21), proposed->extra)
+                .status()
+                .code(),
+            StatusCode::kPermissionDenied);
+  // Bob's data is as it was: the genuine proposal still goes through.
+  auto checked = hooks_[1].CheckExtra(params_, data_[1], state, proposed->extra);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+}
+
+TEST_F(CoinChannelHookTest, AnOpeningBobCannotCheckIsRefused) {
+  const channel::State initial = Payment(0, kCoin);
+  auto proposed = hooks_[0].ProposeChannel(params_, initial, Encode(*hand_over_));
+  ASSERT_TRUE(proposed.ok());
+  // A node the share was not sealed to.
+  const crypto::PrivateKey carol = crypto::PrivateKey::Generate();
+  CoinChannelHook carols(carol, adj_, op_, open_, PayoutScript(carol));
+  EXPECT_EQ(carols.AcceptChannel(params_, 1, initial, proposed->extra).status().code(),
+            StatusCode::kPermissionDenied);
+  // An initial state that does not give Alice the whole coin.
+  EXPECT_EQ(
+      hooks_[1].AcceptChannel(params_, 1, Payment(0, kCoin - 1), proposed->extra).status().code(),
+      StatusCode::kInvalidArgument);
+  // Bytes that do not decode.
+  EXPECT_EQ(hooks_[1].AcceptChannel(params_, 1, initial, Bytes{1, 2, 3}).status().code(),
+            StatusCode::kInvalidArgument);
+  // Alice's coin must be hers: a wrong operator share is refused before anything is sent.
+  CoinForChannel wrong = *hand_over_;
+  wrong.operator_share = crypto::PrivateKey::Generate().public_key();
+  EXPECT_EQ(hooks_[0].ProposeChannel(params_, initial, Encode(wrong)).status().code(),
+            StatusCode::kInvalidArgument);
+  // Before Bob's accept there is nothing to move into the channel.
+  EXPECT_EQ(CoinChannelHook::OpenRequest(params_, proposed->data, op_.NewChallenge().value())
+                .status()
+                .code(),
+            StatusCode::kFailedPrecondition);
+}
+
+TEST_F(CoinChannelHookTest, BobRefusesACoinTheOperatorDoesNotReportActive) {
+  Open();                                  // the coin is in this channel now
+  params_.nonce = crypto::RandomHash32();  // a second channel on the same coin
+  const channel::State second = Payment(0, kCoin);
+  auto proposed = hooks_[0].ProposeChannel(params_, second, Encode(*hand_over_));
+  ASSERT_TRUE(proposed.ok());
+  auto refused = hooks_[1].AcceptChannel(params_, 1, second, proposed->extra);
+  EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition)
+      << refused.status().ToString();
+}
+
+}  // namespace
+}  // namespace parley::settlement::statechain
