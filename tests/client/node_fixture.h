@@ -65,13 +65,19 @@ class TwoNodeTest : public ::testing::Test {
     } while (network_.Queued() > 0);
   }
 
+  // Alice proposes a payment channel to Bob; nothing is delivered yet.
+  Result<channel::ChannelId> ProposePayment(channel::Amount alice_deposit = 100,
+                                            channel::Amount bob_deposit = 100) {
+    return alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                      .app = apps::PaymentApp::kId,
+                                      .my_deposit = alice_deposit,
+                                      .peer_deposit = bob_deposit,
+                                      .challenge_duration = kChallenge});
+  }
+
   channel::ChannelId OpenPayment(channel::Amount alice_deposit = 100,
                                  channel::Amount bob_deposit = 100) {
-    auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
-                                         .app = apps::PaymentApp::kId,
-                                         .my_deposit = alice_deposit,
-                                         .peer_deposit = bob_deposit,
-                                         .challenge_duration = kChallenge});
+    auto id = ProposePayment(alice_deposit, bob_deposit);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     Settle();
     return *id;

@@ -62,11 +62,7 @@ class NodeFundingUpdateTest : public testing::TwoNodeTest {
 // ledger, but none may send a second deposit. Once mined, Bob has
 // deposited what the channel asks of him, once.
 TEST_F(NodeFundingUpdateTest, PaymentsTriedWhileTheDepositIsUnconfirmedDoNotDepositAgain) {
-  auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
-                                       .app = apps::PaymentApp::kId,
-                                       .my_deposit = 100,
-                                       .peer_deposit = 100,
-                                       .challenge_duration = kChallenge});
+  auto id = ProposePayment();
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   network_.Deliver();  // Bob accepts and sends his deposit; Alice deposits
   ASSERT_EQ(slow_.deposits_sent, 1);
@@ -87,11 +83,7 @@ TEST_F(NodeFundingUpdateTest, PaymentsTriedWhileTheDepositIsUnconfirmedDoNotDepo
 // acted on the deposit events yet; his payment goes through, and nothing is
 // deposited twice.
 TEST_F(NodeFundingUpdateTest, APaymentAfterTheDepositsLandedOpensTheChannelAndDepositsNothing) {
-  auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
-                                       .app = apps::PaymentApp::kId,
-                                       .my_deposit = 100,
-                                       .peer_deposit = 100,
-                                       .challenge_duration = kChallenge});
+  auto id = ProposePayment();
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   network_.Deliver();
   slow_.Mine();  // both deposits are in; Bob has not looked

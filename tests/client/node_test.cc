@@ -28,11 +28,7 @@ TEST_F(TwoNodeTest, OpensAndFundsAChannel) {
 // Bob has not acted on the ledger's deposit events yet (on an EVM chain he
 // polls for them) when his user pays: he looks at the ledger first.
 TEST_F(TwoNodeTest, APaymentWhileStillInFundingLooksAtTheLedgerFirst) {
-  auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
-                                       .app = apps::PaymentApp::kId,
-                                       .my_deposit = 100,
-                                       .peer_deposit = 100,
-                                       .challenge_duration = kChallenge});
+  auto id = ProposePayment();
   ASSERT_TRUE(id.ok()) << id.status().ToString();
   do {
     network_.Deliver();
