@@ -53,6 +53,9 @@ void Write(Writer& w, const ChannelRecord& record) {
   w.U64(record.current_version);
   w.Bool(record.offer.has_value());
   if (record.offer) Write(w, *record.offer);
+  // Last and only when there is some, so records written before backends
+  // had data read the same, and each record has one encoding.
+  if (!record.backend_data.empty()) w.Var(record.backend_data);
 }
 
 Status Read(Reader& r, ChannelRecord* record) {
@@ -93,6 +96,14 @@ Status Read(Reader& r, ChannelRecord* record) {
     SignedState offer;
     PARLEY_RETURN_IF_ERROR(Read(r, &offer));
     record->offer = std::move(offer);
+  }
+  record->backend_data.clear();
+  if (r.remaining() > 0) {
+    PARLEY_RETURN_IF_ERROR(r.Var(kMaxBackendDataSize, &record->backend_data));
+    if (record->backend_data.empty()) {  // one record, one encoding
+      return Status::InvalidArgument(
+          "a channel record without backend data stores nothing for it, not an empty field");
+    }
   }
   return Status::Ok();
 }
@@ -321,7 +332,8 @@ Status Channel::CheckSignedByPeer(const State& next, ParticipantIndex from, cons
 
 Result<Signature> Channel::HandleProposal(const State& next, const Hash32& base,
                                           ParticipantIndex from, const Signature& sig,
-                                          const crypto::PrivateKey& key) {
+                                          const crypto::PrivateKey& key,
+                                          const std::function<Status()>& also) {
   // Nothing that a forger sends changes anything: the signature comes first.
   PARLEY_RETURN_IF_ERROR(CheckSignedByPeer(next, from, sig, "proposal"));
   // A proposal this node already countersigned, sent again (the peer did not
@@ -365,6 +377,7 @@ Result<Signature> Channel::HandleProposal(const State& next, const Hash32& base,
                                    std::to_string(latest().state.version));
   }
   if (verdict.ok()) verdict = CheckTransition(expected_base, next, from);
+  if (verdict.ok() && also) verdict = also();
   // The peer has signed this version: whatever the verdict, it is used up.
   record_.current_version = std::max(record_.current_version, next.version);
   if (!verdict.ok()) return verdict;

@@ -294,6 +294,11 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
   Status status = Transact([&]() -> Status {
     PARLEY_ASSIGN_OR_RETURN(const SettlementBackend* backend, FindBackend(request.backend));
     const channel::SignatureScheme& scheme = backend->scheme;
+    if (backend->hook == nullptr && !request.backend_args.empty()) {
+      return Status::InvalidArgument("backend '" + std::string(backend->name()) +
+                                     "' takes no backend arguments for an opening, got " +
+                                     std::to_string(request.backend_args.size()) + " bytes");
+    }
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(request.app));
     channel::Params params{.participants = {key_.public_key(), request.peer},
                            .nonce = crypto::RandomHash32(),
@@ -306,6 +311,14 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
                          .balances = {request.my_deposit, request.peer_deposit}}}},
         .app_data = request.initial_app_data};
     PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::Propose(params, initial, 0, key_, scheme, *app));
+    Bytes extra;
+    if (backend->hook != nullptr) {  // its data is in the record before the proposal leaves
+      PARLEY_ASSIGN_OR_RETURN(
+          settlement::HookStep step,
+          Sendable(backend->hook->ProposeChannel(params, initial, request.backend_args)));
+      c.SetBackendData(std::move(step.data));
+      extra = std::move(step.extra);
+    }
     id = c.id();
     auto created = std::make_unique<Entry>(c, *backend);
     Entry& entry = *created;
@@ -315,7 +328,8 @@ Result<ChannelId> Node::OpenChannel(const OpenRequest& request) {
       entries_[id] = std::move(created);
     }
     Subscribe(entry);
-    Queue(request.peer, wire::ChannelProposal{params, initial, *c.latest().sigs[0]});
+    Queue(request.peer,
+          wire::ChannelProposal{params, initial, *c.latest().sigs[0], std::move(extra)});
     return Status::Ok();
   });
   if (!status.ok()) return status;
@@ -363,6 +377,13 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
     PARLEY_ASSIGN_OR_RETURN(const channel::App* app, apps_.Find(m.params.app));
     PARLEY_ASSIGN_OR_RETURN(Channel c, Channel::FromProposal(m.params, m.initial, proposer, m.sig,
                                                              self, backend->scheme, *app));
+    Bytes extra;
+    if (backend->hook != nullptr) {  // the backend's checks of the opening, before signing
+      PARLEY_ASSIGN_OR_RETURN(settlement::HookStep step, Sendable(backend->hook->AcceptChannel(
+                                                             m.params, self, m.initial, m.extra)));
+      c.SetBackendData(std::move(step.data));
+      extra = std::move(step.extra);
+    }
     ChannelId id = c.id();
     auto created = std::make_unique<Entry>(c, *backend);
     Entry& entry = *created;
@@ -378,7 +399,7 @@ Status Node::OnChannelProposal(const wire::PeerId& from, const wire::ChannelProp
       entries_[id] = std::move(created);
     }
     Subscribe(entry);
-    Queue(from, wire::ChannelAccept{id, std::move(sig)});
+    Queue(from, wire::ChannelAccept{id, std::move(sig), std::move(extra)});
     Emit({NodeEvent::Kind::kChannelProposed, id, 0, ""});
     Status funding = AdvanceFunding(entry);  // accepted: a failed deposit is this node's problem
     if (!funding.ok()) {
@@ -437,6 +458,11 @@ Status Node::OnChannelAccept(Entry& entry, const wire::PeerId& from, const wire:
   PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry.channel.params(), from));
   Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.AddInitialSignature(signer, m.sig));
+  if (settlement::StateHook* hook = entry.Hook()) {  // before the state counts as fully signed
+    PARLEY_ASSIGN_OR_RETURN(Bytes data, hook->CheckExtra(next.params(), next.backend_data(),
+                                                         next.latest().state, m.extra));
+    next.SetBackendData(std::move(data));
+  }
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
   return AdvanceFunding(entry);
 }

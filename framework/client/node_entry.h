@@ -19,6 +19,17 @@ inline std::string Reason(const Status& status) {
   return status.message().substr(0, wire::kMaxReasonLength);
 }
 
+// A hook step whose extra fits in a message; Internal (a bug of the hook)
+// otherwise.
+inline Result<settlement::HookStep> Sendable(Result<settlement::HookStep> step) {
+  if (step.ok() && step->extra.size() > wire::kMaxExtraSize) {
+    return Status::Internal("the backend's hook gave " + std::to_string(step->extra.size()) +
+                            " bytes for a message, above the limit of " +
+                            std::to_string(wire::kMaxExtraSize));
+  }
+  return step;
+}
+
 // The first 12 hex digits of a channel id, for messages and logs.
 inline std::string ShortId(const channel::ChannelId& id) { return ToHex(id).substr(0, 12); }
 
@@ -65,6 +76,8 @@ struct Node::Entry {
   GroupLog* group_log = nullptr;
 
   const wire::PeerId& Peer() const { return peer; }
+  // The backend's state hook (docs/statechain.md, "In the node"), or null.
+  settlement::StateHook* Hook() const { return backend.hook; }
   // The oldest queued action, removed from the queue.
   Bytes TakeQueued() {
     Bytes action = std::move(queued.front());

@@ -14,6 +14,10 @@ using channel::Phase;
 Status Node::AdvanceFunding(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() != Phase::kFunding) return Status::Ok();
+  if (settlement::StateHook* hook = entry.Hook()) {  // funds in place of the Funder
+    PARLEY_RETURN_IF_ERROR(hook->Fund(c.params(), c.id(), c.backend_data(), c.self()));
+    return OpenIfFunded(entry);
+  }
   for (const auto& asset : c.latest().state.allocation.assets) {
     PARLEY_ASSIGN_OR_RETURN(auto deposits, entry.backend.funder.Deposits(c.params(), asset.asset));
     const channel::Amount& mine = asset.balances[c.self()];
@@ -34,10 +38,16 @@ Status Node::AdvanceFunding(Entry& entry) {
 Status Node::OpenIfFunded(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() != Phase::kFunding) return Status::Ok();
-  for (const auto& asset : c.latest().state.allocation.assets) {
-    PARLEY_ASSIGN_OR_RETURN(auto deposits, entry.backend.funder.Deposits(c.params(), asset.asset));
-    for (size_t i = 0; i < deposits.size(); ++i) {
-      if (deposits[i] < asset.balances[i]) return Status::Ok();  // a deposit is still to come
+  if (settlement::StateHook* hook = entry.Hook()) {  // the hook says
+    PARLEY_ASSIGN_OR_RETURN(bool funded, hook->Funded(c.id(), c.backend_data()));
+    if (!funded) return Status::Ok();
+  } else {
+    for (const auto& asset : c.latest().state.allocation.assets) {
+      PARLEY_ASSIGN_OR_RETURN(auto deposits,
+                              entry.backend.funder.Deposits(c.params(), asset.asset));
+      for (size_t i = 0; i < deposits.size(); ++i) {
+        if (deposits[i] < asset.balances[i]) return Status::Ok();  // a deposit is still to come
+      }
     }
   }
   Channel next = c;
@@ -186,6 +196,9 @@ Status Node::Settle(const ChannelId& id) {
                                         "; close or force-close it first");
     }
     // The watcher records what the ledger did.
+    if (settlement::StateHook* hook = entry.Hook()) {
+      return hook->ConcludeAndWithdraw(c.params(), c.backend_data(), c.latest(), c.self());
+    }
     return entry.backend.adjudicator.ConcludeAndWithdraw(c.params(), c.latest(), c.self());
   });
 }

@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <functional>
+#include <optional>
 
 #include "node_entry.h"
 #include "parley/client/node.h"
@@ -26,8 +28,18 @@ void Node::ResendPending(Entry& entry) {
   const Channel& c = entry.channel;
   const channel::State* base = &c.latest().state;
   for (const channel::SignedState& proposal : c.pending()) {
+    Bytes extra;
+    if (settlement::StateHook* hook = entry.Hook()) {  // the same state gives the same extra
+      auto step = Sendable(hook->SignExtra(c.params(), c.backend_data(), proposal.state));
+      if (!step.ok()) {
+        spdlog::warn("channel {}: cannot send version {} again: {}", ShortId(c.id()),
+                     proposal.state.version, step.status().ToString());
+        return;
+      }
+      extra = std::move(step->extra);
+    }
     Queue(entry.Peer(), wire::UpdateProposal{c.id(), proposal.state, *proposal.sigs[c.self()],
-                                             c.BaseHash(*base)});
+                                             c.BaseHash(*base), std::move(extra)});
     base = &proposal.state;
   }
 }
@@ -36,9 +48,11 @@ void Node::OfferLatest(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.latest().FullySigned()) {
     Queue(entry.Peer(), wire::SyncState{c.id(), c.latest()});
-  } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()]) {
+  } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()] &&
+             entry.Hook() == nullptr) {
     // A channel this node proposed that the peer has not signed yet: the
-    // proposal may have been lost.
+    // proposal may have been lost. (A backend's opening extra is not kept,
+    // so a channel with a hook is not proposed again.)
     Queue(entry.Peer(),
           wire::ChannelProposal{c.params(), c.latest().state, *c.latest().sigs[c.self()]});
   }
@@ -85,6 +99,9 @@ Status Node::CommitAndPropose(Entry& entry, Channel draft, bool draft_changed,
                               const std::function<void()>& committed) {
   size_t window =
       std::clamp<size_t>(options_.max_updates_in_flight, 1, channel::kMaxPendingProposals);
+  if (settlement::StateHook* hook = entry.Hook()) {
+    window = std::clamp<size_t>(hook->MaxInFlight(), 1, window);
+  }
   Status first_failure;
   std::vector<wire::UpdateProposal> proposals;
   while (draft.pending().size() < window && !entry.closing_in_flight && !entry.yielding &&
@@ -139,7 +156,21 @@ std::optional<wire::UpdateProposal> Node::DraftProposal(Entry& entry, Channel& d
   next.version = draft.NextVersion();
   next.is_final = next.is_final || closing;
 
+  settlement::StateHook* hook = entry.Hook();
+  std::optional<Channel> before;
+  if (hook != nullptr) before = draft;
   auto signed_state = draft.ProposeUpdate(next, key_, channel::kMaxPendingProposals);
+  Bytes extra;
+  if (signed_state.ok() && hook != nullptr) {  // its data goes in the write of the proposal
+    auto step = Sendable(hook->SignExtra(draft.params(), draft.backend_data(), next));
+    if (step.ok()) {
+      draft.SetBackendData(std::move(step->data));
+      extra = std::move(step->extra);
+    } else {
+      draft = std::move(*before);
+      signed_state = step.status();
+    }
+  }
   if (!signed_state.ok()) {  // the actions are dropped, and a close is no longer under way
     entry.close_requested = false;
     Emit({NodeEvent::Kind::kUpdateFailed, draft.id(), next.version,
@@ -151,7 +182,8 @@ std::optional<wire::UpdateProposal> Node::DraftProposal(Entry& entry, Channel& d
   entry.in_flight.push_back(std::move(applied));
   entry.closing_in_flight = closing;
   entry.close_requested = false;
-  return wire::UpdateProposal{draft.id(), next, *signed_state->sigs[draft.self()], base_hash};
+  return wire::UpdateProposal{draft.id(), next, *signed_state->sigs[draft.self()], base_hash,
+                              std::move(extra)};
 }
 
 Status Node::Offer(const ChannelId& id, Bytes action) {
@@ -220,7 +252,30 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
 
   Channel next = entry.channel;
   size_t pending_before = next.pending().size();
-  auto sig = next.HandleProposal(m.state, m.base, *index, m.sig, key_);
+  // With a hook: the peer's extra is checked with the proposal, and this
+  // node's extra made, before this node signs (a refusal uses up the
+  // version, as the app's does). The same proposal again (the answer was
+  // lost) gets the same extra again.
+  settlement::StateHook* hook = entry.Hook();
+  const bool again = next.latest().state == m.state && next.latest().sigs[next.self()];
+  std::optional<settlement::HookStep> step;
+  std::function<Status()> check_extra;
+  if (hook != nullptr && !again) {
+    check_extra = [&]() -> Status {
+      const Channel& c = entry.channel;
+      PARLEY_ASSIGN_OR_RETURN(Bytes checked,
+                              hook->CheckExtra(c.params(), c.backend_data(), m.state, m.extra));
+      PARLEY_ASSIGN_OR_RETURN(step, Sendable(hook->SignExtra(c.params(), checked, m.state)));
+      return Status::Ok();
+    };
+  }
+  auto sig = next.HandleProposal(m.state, m.base, *index, m.sig, key_, check_extra);
+  Bytes extra;
+  if (sig.ok() && hook != nullptr && again) {  // HandleProposal answered before any check
+    auto same = Sendable(hook->SignExtra(next.params(), next.backend_data(), m.state));
+    if (!same.ok()) return reject(same.status());
+    extra = std::move(same->extra);
+  }
   if (!sig.ok()) {
     if (!(next.record() == entry.channel.record())) {
       PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
@@ -233,6 +288,10 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
     return reject(sig.status());
   }
   entry.yielding = false;
+  if (step) {
+    next.SetBackendData(std::move(step->data));
+    extra = std::move(step->extra);
+  }
   // Built on this node's pending proposals (their answer was lost): the
   // countersigned state includes their actions.
   const size_t settled = pending_before - next.pending().size();
@@ -240,7 +299,7 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
   // proposals; the answer goes out before them, as they build on it.
   return CommitAndPropose(entry, std::move(next), /*draft_changed=*/true, [&] {
     entry.Settle(settled);
-    Queue(from, wire::UpdateAccept{m.channel, m.state.version, *sig});
+    Queue(from, wire::UpdateAccept{m.channel, m.state.version, *sig, std::move(extra)});
     Emit({NodeEvent::Kind::kUpdated, m.channel, m.state.version, ""});
   });
 }
@@ -249,6 +308,16 @@ Status Node::OnUpdateAccept(Entry& entry, const wire::PeerId& from, const wire::
   PARLEY_ASSIGN_OR_RETURN(ParticipantIndex signer, IndexOf(entry.channel.params(), from));
   Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.HandleAccept(m.version, signer, m.sig));
+  if (settlement::StateHook* hook = entry.Hook()) {  // before the state counts as fully signed
+    auto data = hook->CheckExtra(next.params(), next.backend_data(), next.latest().state, m.extra);
+    if (!data.ok()) {  // the proposal stays pending; latest() is the state before
+      Emit({NodeEvent::Kind::kUpdateFailed, m.channel, m.version,
+            "the peer's answer to version " + std::to_string(m.version) +
+                " is refused: " + data.status().message()});
+      return data.status();
+    }
+    next.SetBackendData(std::move(data).value());
+  }
   // The completed state and the next proposals share one synced write.
   return CommitAndPropose(entry, std::move(next), /*draft_changed=*/true, [&] {
     entry.Settle(1);
@@ -333,6 +402,14 @@ Status Node::AdoptState(const ChannelId& id, const channel::SignedState& state) 
 }
 
 Status Node::AdoptNewer(Entry& entry, Channel next, const std::string& how) {
+  if (entry.Hook() != nullptr) {
+    // A state the peer sends alone comes without the backend's data that
+    // settles it (a coin channel's split signatures): not yet.
+    return Status::FailedPrecondition(
+        "channel " + ShortId(next.id()) + " settles on backend '" + next.params().backend +
+        "', whose states need the backend's data, which a synced state does not carry yet; "
+        "the peer's proposal, sent again, completes it");
+  }
   uint64_t adopted = next.latest().state.version;
   const auto& before = entry.channel.pending();
   size_t settled = std::count_if(before.begin(), before.end(), [&](const channel::SignedState& p) {

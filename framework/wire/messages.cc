@@ -11,10 +11,12 @@ struct Encoder {
     channel::Write(w, m.params);
     channel::Write(w, m.initial);
     w.Var(m.sig);
+    w.Var(m.extra);
   }
   void operator()(const ChannelAccept& m) {
     w.Fixed(m.channel);
     w.Var(m.sig);
+    w.Var(m.extra);
   }
   void operator()(const ChannelReject& m) {
     w.Fixed(m.channel);
@@ -25,21 +27,25 @@ struct Encoder {
     channel::Write(w, m.state);
     w.Var(m.sig);
     w.Fixed(m.base);
+    w.Var(m.extra);
   }
   void operator()(const UpdateAccept& m) {
     w.Fixed(m.channel);
     w.U64(m.version);
     w.Var(m.sig);
+    w.Var(m.extra);
   }
   void operator()(const UpdateReject& m) {
     w.Fixed(m.channel);
     w.U64(m.version);
     w.U8(static_cast<uint8_t>(m.code));
     w.String(m.reason);
+    w.Var(m.extra);
   }
   void operator()(const SyncState& m) {
     w.Fixed(m.channel);
     channel::Write(w, m.state);
+    w.Var(m.extra);
   }
   void operator()(const StateOffer& m) {
     w.Fixed(m.channel);
@@ -48,14 +54,27 @@ struct Encoder {
   }
 };
 
+// The backend's extra bytes, which end six of the messages.
+Status ReadExtra(Reader& r, Bytes* extra) {
+  uint32_t size;
+  PARLEY_RETURN_IF_ERROR(r.U32(&size));
+  if (size > kMaxExtraSize) {
+    return Status::InvalidArgument("a peer message's backend extra of " + std::to_string(size) +
+                                   " bytes exceeds the limit of " + std::to_string(kMaxExtraSize));
+  }
+  return r.Raw(size, extra);
+}
+
 Status ReadFields(Reader& r, ChannelProposal* m) {
   PARLEY_RETURN_IF_ERROR(channel::Read(r, &m->params));
   PARLEY_RETURN_IF_ERROR(channel::Read(r, &m->initial));
-  return r.Var(channel::kMaxSignatureSize, &m->sig);
+  PARLEY_RETURN_IF_ERROR(r.Var(channel::kMaxSignatureSize, &m->sig));
+  return ReadExtra(r, &m->extra);
 }
 Status ReadFields(Reader& r, ChannelAccept* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
-  return r.Var(channel::kMaxSignatureSize, &m->sig);
+  PARLEY_RETURN_IF_ERROR(r.Var(channel::kMaxSignatureSize, &m->sig));
+  return ReadExtra(r, &m->extra);
 }
 Status ReadFields(Reader& r, ChannelReject* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
@@ -65,12 +84,14 @@ Status ReadFields(Reader& r, UpdateProposal* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
   PARLEY_RETURN_IF_ERROR(channel::Read(r, &m->state));
   PARLEY_RETURN_IF_ERROR(r.Var(channel::kMaxSignatureSize, &m->sig));
-  return r.Fixed(&m->base);
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&m->base));
+  return ReadExtra(r, &m->extra);
 }
 Status ReadFields(Reader& r, UpdateAccept* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
   PARLEY_RETURN_IF_ERROR(r.U64(&m->version));
-  return r.Var(channel::kMaxSignatureSize, &m->sig);
+  PARLEY_RETURN_IF_ERROR(r.Var(channel::kMaxSignatureSize, &m->sig));
+  return ReadExtra(r, &m->extra);
 }
 Status ReadFields(Reader& r, UpdateReject* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
@@ -82,7 +103,8 @@ Status ReadFields(Reader& r, UpdateReject* m) {
                                    std::to_string(code));
   }
   m->code = static_cast<StatusCode>(code);
-  return r.String(kMaxReasonLength, &m->reason);
+  PARLEY_RETURN_IF_ERROR(r.String(kMaxReasonLength, &m->reason));
+  return ReadExtra(r, &m->extra);
 }
 
 Status ReadFields(Reader& r, StateOffer* m) {
@@ -93,7 +115,8 @@ Status ReadFields(Reader& r, StateOffer* m) {
 
 Status ReadFields(Reader& r, SyncState* m) {
   PARLEY_RETURN_IF_ERROR(r.Fixed(&m->channel));
-  return channel::Read(r, &m->state);
+  PARLEY_RETURN_IF_ERROR(channel::Read(r, &m->state));
+  return ReadExtra(r, &m->extra);
 }
 
 // Decodes the alternative of Message with index I.

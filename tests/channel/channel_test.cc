@@ -140,6 +140,39 @@ TEST_F(TwoPartyChannelTest, ARefusedProposalUsesUpItsVersionOnBothSides) {
   EXPECT_EQ(p->state.version, 2u);
 }
 
+// A backend's check (HandleProposal's `also`) runs after the others, before
+// signing: its refusal is the answer, the version is used up as for the
+// app's refusal, and nothing is signed; a check that passes changes nothing.
+TEST_F(TwoPartyChannelTest, ABackendsCheckOfAProposalRefusesItLikeTheApp) {
+  OpenBoth();
+  State pay = Pay(bob_->latest().state, 1, 1);
+  const Signature bob_sig = SignAs(bob_key_, pay);
+  int checks = 0;
+  auto answer = alice_->HandleProposal(pay, LatestHash(*alice_), 1, bob_sig, alice_key_, [&] {
+    ++checks;
+    return Status::PermissionDenied("bad partial signature");
+  });
+  EXPECT_EQ(answer.status().code(), StatusCode::kPermissionDenied);
+  EXPECT_EQ(answer.status().message(), "bad partial signature");
+  EXPECT_EQ(checks, 1);
+  EXPECT_EQ(alice_->current_version(), 1u);
+  EXPECT_EQ(alice_->latest().state.version, 0u);
+  EXPECT_FALSE(alice_->record().last_signed_version.has_value() &&
+               *alice_->record().last_signed_version >= 1u)
+      << "nothing signed at version 1";
+
+  State next = Pay(bob_->latest().state, 1, 1);
+  next.version = 2;
+  answer =
+      alice_->HandleProposal(next, LatestHash(*alice_), 1, SignAs(bob_key_, next), alice_key_, [&] {
+        ++checks;
+        return Status::Ok();
+      });
+  ASSERT_TRUE(answer.ok()) << answer.status().ToString();
+  EXPECT_EQ(checks, 2);
+  EXPECT_EQ(alice_->latest().state, next);
+}
+
 TEST_F(TwoPartyChannelTest, TheGuardNeverSignsTwoStatesAtOneVersion) {
   auto a = Channel::Propose(params_, initial_, 0, alice_key_, scheme_, app_);
   ASSERT_TRUE(a.ok());

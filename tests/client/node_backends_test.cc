@@ -128,6 +128,19 @@ TEST_F(TwoBackendTest, OpeningOnABackendTheNodeLacksIsRefused) {
   EXPECT_EQ(network_.Queued(), 0u);
 }
 
+// Backend arguments are for a backend's hook; one without a hook refuses them.
+TEST_F(TwoBackendTest, BackendArgumentsForABackendWithoutAHookAreRefused) {
+  auto id = alice_->node->OpenChannel({.peer = bob_->key.public_key(),
+                                       .app = apps::PaymentApp::kId,
+                                       .my_deposit = 100,
+                                       .backend_args = {1, 2, 3}});
+  ASSERT_EQ(id.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(id.status().message().find("takes no backend arguments"), std::string::npos)
+      << id.status().ToString();
+  EXPECT_TRUE(alice_->node->ListChannels().empty());
+  EXPECT_EQ(network_.Queued(), 0u);
+}
+
 TEST_F(TwoBackendTest, APeersProposalOnABackendTheNodeLacksIsRejectedWithTheReason) {
   // Bob settles on "sim" only.
   bob_->node.reset();

@@ -1,5 +1,6 @@
 // ChannelStore over an in-memory Store: records round-trip whole, unknown
-// ids are NotFound, and stored bytes that do not decode are Corruption.
+// ids are NotFound, and stored bytes that do not decode are Corruption. The
+// backend data is a trailing field: old records decode with none.
 #include "parley/store/channel_store.h"
 
 #include <gtest/gtest.h>
@@ -180,6 +181,52 @@ TEST_F(ChannelStoreTest, LoadAllReturnsEveryRecord) {
   std::map<ChannelId, ChannelRecord> got;
   for (const ChannelRecord& record : *all) got.emplace(record.latest.state.channel_id, record);
   EXPECT_EQ(got, want);
+}
+
+TEST_F(ChannelStoreTest, RoundTripWithBackendData) {
+  ChannelRecord record = MakeRecord(5, /*with_pending=*/true, /*with_last_signed=*/true);
+  record.backend_data = {0x01, 0x02, 0x03, 0x00, 0xff};
+  ExpectRoundTrip(record);
+}
+
+// The backend data is a trailing field written only when there is some: a
+// record written before it existed is the same bytes as one without data,
+// and decodes with none.
+TEST_F(ChannelStoreTest, BackendDataIsATrailingFieldOldRecordsDecodeWithout) {
+  ChannelRecord old_record = MakeRecord(5, /*with_pending=*/false, /*with_last_signed=*/true);
+  ChannelRecord with_data = old_record;
+  with_data.backend_data = Bytes(300, 0xab);
+
+  Writer w;
+  w.Raw(channel::Encode(old_record));
+  w.Var(with_data.backend_data);
+  EXPECT_EQ(channel::Encode(with_data), w.bytes());
+
+  ASSERT_TRUE(
+      store_->Put(StoreKey(old_record.latest.state.channel_id), channel::Encode(old_record)).ok());
+  auto got = channels_.Get(old_record.latest.state.channel_id);
+  ASSERT_TRUE(got.ok()) << got.status().ToString();
+  EXPECT_TRUE(got->backend_data.empty());
+  EXPECT_EQ(*got, old_record);
+}
+
+// One record, one encoding: an empty data field is not written, so one in
+// the bytes is refused; so is data beyond the limit.
+TEST_F(ChannelStoreTest, BackendDataThatIsEmptyOrTooLargeIsCorruption) {
+  ChannelRecord record = MakeRecord(5, /*with_pending=*/false, /*with_last_signed=*/false);
+  const ChannelId id = record.latest.state.channel_id;
+  Writer empty_field;
+  empty_field.Raw(channel::Encode(record));
+  empty_field.U32(0);
+  Writer too_large;
+  too_large.Raw(channel::Encode(record));
+  too_large.Var(Bytes(channel::kMaxBackendDataSize + 1, 0x01));
+  for (const Bytes& bytes : {empty_field.bytes(), too_large.bytes()}) {
+    ASSERT_TRUE(store_->Put(StoreKey(id), bytes).ok());
+    auto got = channels_.Get(id);
+    ASSERT_FALSE(got.ok());
+    EXPECT_EQ(got.status().code(), StatusCode::kCorruption) << got.status().ToString();
+  }
 }
 
 class CorruptRecordTest : public ChannelStoreTest, public testing::WithParamInterface<const char*> {

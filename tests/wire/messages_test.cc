@@ -1,10 +1,12 @@
 // Peer messages round-trip through their encoding, and decoding refuses
-// anything malformed with a Status.
+// anything malformed with a Status, an oversized or cut backend extra among
+// it.
 #include "parley/wire/messages.h"
 
 #include <gtest/gtest.h>
 
 #include "parley/crypto/random.h"
+#include "parley/util/codec.h"
 
 namespace parley::wire {
 namespace {
@@ -81,6 +83,81 @@ TEST(MessagesTest, RejectWithAnUnknownStatusCodeIsRefused) {
 TEST(MessagesTest, AnOverlongReasonIsRefused) {
   ChannelReject reject{crypto::RandomHash32(), std::string(kMaxReasonLength + 1, 'x')};
   EXPECT_EQ(DecodeMessage(EncodeMessage(reject)).status().code(), StatusCode::kInvalidArgument);
+}
+
+// The six messages that carry a backend's extra bytes, each with `extra`.
+std::vector<Message> WithExtra(const Bytes& extra) {
+  std::vector<Message> out;
+  for (Message m : OneOfEach()) {
+    bool carries = std::visit(
+        [&](auto& msg) {
+          if constexpr (requires { msg.extra; }) {
+            msg.extra = extra;
+            return true;
+          }
+          return false;
+        },
+        m);
+    if (carries) out.push_back(std::move(m));
+  }
+  return out;
+}
+
+Bytes ExtraOf(const Message& m) {
+  return std::visit(
+      [](const auto& msg) -> Bytes {
+        if constexpr (requires { msg.extra; }) return msg.extra;
+        return {};
+      },
+      m);
+}
+
+TEST(MessagesTest, SixMessagesCarryTheBackendsExtraAsTheirLastField) {
+  Bytes extra(kMaxExtraSize);
+  for (size_t i = 0; i < extra.size(); ++i) extra[i] = static_cast<uint8_t>(i * 7);
+  std::vector<Message> messages = WithExtra(extra);
+  ASSERT_EQ(messages.size(), 6u);
+  for (const Message& m : messages) {
+    Bytes bytes = EncodeMessage(m);
+    auto decoded = DecodeMessage(bytes);
+    ASSERT_TRUE(decoded.ok()) << "type " << m.index() << ": " << decoded.status().ToString();
+    EXPECT_EQ(ExtraOf(*decoded), extra);
+    EXPECT_EQ(EncodeMessage(*decoded), bytes);
+    // The last field: a u32 length, then the bytes.
+    Bytes tail(bytes.end() - static_cast<ptrdiff_t>(extra.size() + 4), bytes.end());
+    EXPECT_EQ(tail,
+              [&] {
+                Writer w;
+                w.Var(extra);
+                return w.Take();
+              }())
+        << "type " << m.index();
+  }
+  // Without a hook the field is empty: four zero bytes.
+  for (const Message& m : WithExtra({})) {
+    Bytes bytes = EncodeMessage(m);
+    EXPECT_EQ(Bytes(bytes.end() - 4, bytes.end()), Bytes(4, 0)) << "type " << m.index();
+  }
+}
+
+TEST(MessagesTest, AnOversizedExtraIsRefusedNamingTheLimit) {
+  for (const Message& m : WithExtra(Bytes(kMaxExtraSize + 1, 0x5a))) {
+    auto decoded = DecodeMessage(EncodeMessage(m));
+    ASSERT_FALSE(decoded.ok()) << "type " << m.index();
+    EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument);
+    EXPECT_NE(decoded.status().message().find("backend extra of 4097 bytes exceeds the limit"),
+              std::string::npos)
+        << decoded.status().message();
+  }
+}
+
+TEST(MessagesTest, AnExtraLongerThanTheMessageIsRefused) {
+  for (const Message& m : WithExtra(Bytes{1, 2, 3})) {
+    Bytes bytes = EncodeMessage(m);
+    bytes[bytes.size() - 5] = 0x01;  // the length: 3 -> 259, past the end
+    auto decoded = DecodeMessage(bytes);
+    EXPECT_EQ(decoded.status().code(), StatusCode::kInvalidArgument) << "type " << m.index();
+  }
 }
 
 }  // namespace

@@ -28,6 +28,7 @@
 // the ledger accept up to kMaxParticipants.
 #pragma once
 
+#include <functional>
 #include <optional>
 #include <vector>
 
@@ -40,6 +41,8 @@ namespace parley::channel {
 
 // The most proposals of one node a record holds at once.
 inline constexpr size_t kMaxPendingProposals = 64;
+// The most bytes of backend data a channel record holds.
+inline constexpr size_t kMaxBackendDataSize = 64 * 1024;
 
 enum class Phase : uint8_t {
   kProposing = 0,  // the initial state is being signed
@@ -74,6 +77,10 @@ struct ChannelRecord {
   // state only its maker signed, which the other side may countersign at any
   // time. This node's latest offer, or the best one the peer made.
   std::optional<SignedState> offer;
+  // The settlement backend's own data for this channel (its StateHook's,
+  // e.g. a statecoin channel's key share and nonces), opaque here; empty
+  // for a backend without a hook. At most kMaxBackendDataSize bytes.
+  Bytes backend_data;
 
   bool operator==(const ChannelRecord&) const = default;
 };
@@ -143,9 +150,13 @@ class Channel {
   // verifies, current_version() rises to next.version if it is higher, even
   // if the content is refused, because the peer has used that version (this
   // is how two sides that disagree on the current version meet again).
-  // Persist the record before answering.
+  // `also`, if given, is one more check of a new proposal, made with the
+  // others (after the signature, before this node signs): a settlement
+  // backend's (StateHook::CheckExtra); its refusal is a refusal like the
+  // app's. Persist the record before answering.
   Result<Signature> HandleProposal(const State& next, const Hash32& base, ParticipantIndex from,
-                                   const Signature& sig, const crypto::PrivateKey& key);
+                                   const Signature& sig, const crypto::PrivateKey& key,
+                                   const std::function<Status()>& also = nullptr);
   // The peer countersigned our oldest pending proposal, of `version`.
   Status HandleAccept(uint64_t version, ParticipantIndex from, const Signature& sig);
   // The peer refused our pending proposal for `version`: it is dropped, with
@@ -210,6 +221,10 @@ class Channel {
   const SignedState& latest() const { return record_.latest; }
   const std::vector<SignedState>& pending() const { return record_.pending; }
   const std::optional<SignedState>& offer() const { return record_.offer; }
+  const Bytes& backend_data() const { return record_.backend_data; }
+  // The backend's data from now on (its hook's step result); persist the
+  // record with the state the step goes with.
+  void SetBackendData(Bytes data) { record_.backend_data = std::move(data); }
   uint64_t current_version() const { return record_.current_version; }
   uint64_t NextVersion() const { return record_.current_version + 1; }
   ParticipantIndex self() const { return record_.self; }

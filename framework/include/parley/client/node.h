@@ -3,7 +3,11 @@
 // funds and settles through a Funder and an Adjudicator, and watches the
 // ledger for disputes. A node may settle on several backends at once (a sim
 // ledger and a statechain operator, say): each channel uses the one its
-// Params::backend names. It works through these interfaces only, so the same
+// Params::backend names. A backend may add to the update protocol through a
+// StateHook (a statecoin channel's split signatures, docs/statechain.md "In
+// the node"): the node keeps the hook's data in the channel's record, sends
+// its extra bytes with its own signatures, and refuses a peer's message the
+// hook refuses. It works through these interfaces only, so the same
 // Node runs on the in-memory network and sim ledger or, in later issues, on
 // gRPC and a real chain.
 //
@@ -43,6 +47,7 @@
 #include "parley/channel/scheme.h"
 #include "parley/crypto/keys.h"
 #include "parley/settlement/adjudicator.h"
+#include "parley/settlement/state_hook.h"
 #include "parley/store/channel_store.h"
 #include "parley/wire/messages.h"
 #include "parley/wire/transport.h"
@@ -55,6 +60,10 @@ struct SettlementBackend {
   settlement::Funder& funder;
   settlement::Adjudicator& adjudicator;
   const channel::SignatureScheme& scheme;
+  // What the backend adds to the update protocol (docs/statechain.md, "In the
+  // node"), e.g. a statecoin channel's split signatures; null for a backend
+  // that needs nothing besides the state signatures.
+  settlement::StateHook* hook = nullptr;
 
   std::string_view name() const { return scheme.name(); }
 };
@@ -70,6 +79,10 @@ struct OpenRequest {
   channel::Amount peer_deposit;
   uint64_t challenge_duration = 10;  // ledger ticks
   Bytes initial_app_data;
+  // The backend's own arguments for the opening (StateHook::ProposeChannel),
+  // e.g. the statecoin the channel opens on. Empty for a backend without a
+  // hook; OpenChannel refuses them for such a backend.
+  Bytes backend_args;
 };
 
 // What a node accepts from peers and keeps in memory. The defaults are
@@ -202,7 +215,8 @@ class Node {
   Status ForceMove(const channel::ChannelId& id, Bytes action);
   // Does what settlement allows now: registers a final state, concludes when
   // the timeout has passed (FailedPrecondition with the tick otherwise), and
-  // withdraws this node's share.
+  // withdraws this node's share. On a backend with a hook, the hook does it
+  // (StateHook::ConcludeAndWithdraw: a coin channel completes its split).
   Status Settle(const channel::ChannelId& id);
 
   // Handles one message from a peer. Returns the outcome of the checks; a

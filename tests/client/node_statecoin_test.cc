@@ -1,0 +1,241 @@
+// Two Nodes run a payment channel on a statecoin (docs/statechain.md, "In
+// the node"): their statechain backend's adjudicator is an in-process
+// OperatorAdjudicator and its hook a CoinChannelHook, on the in-memory
+// network. Alice opens on her coin at the Operator; each update carries the
+// partial signatures on its state's split; settling completes the split.
+#include <gtest/gtest.h>
+
+#include <array>
+#include <memory>
+#include <optional>
+
+#include "parley/channel/scheme.h"
+#include "parley/client/node.h"
+#include "parley/crypto/random.h"
+#include "parley/settlement/statechain/backup.h"
+#include "parley/settlement/statechain/coin_channel_hook.h"
+#include "parley/settlement/statechain/operator.h"
+#include "parley/settlement/statechain/operator_adjudicator.h"
+#include "parley/store/channel_store.h"
+#include "parley/wire/memory_transport.h"
+#include "payment/payment_app.h"
+#include "statechain/coin_channel.h"
+#include "statechain/fake_ledger.h"
+
+namespace parley::client {
+namespace {
+
+namespace sc = settlement::statechain;
+namespace mp = crypto::multi_party;
+
+constexpr int64_t kCoin = 100'000;
+constexpr uint64_t kChallenge = 10;
+
+Bytes PayoutScript(const crypto::PrivateKey& key) {
+  const auto script = sc::BackupScriptPubKey(key.public_key());
+  return Bytes(script.begin(), script.end());
+}
+
+// A backend with a hook funds through the hook: its Funder is never asked.
+class NoFunder final : public settlement::Funder {
+ public:
+  Status Deposit(const channel::Params&, channel::ParticipantIndex, const std::string&,
+                 const channel::Amount&) override {
+    return Status::FailedPrecondition("a statecoin channel is funded by its hook");
+  }
+  Result<std::vector<channel::Amount>> Deposits(const channel::Params&,
+                                                const std::string&) const override {
+    return Status::FailedPrecondition("a statecoin channel is funded by its hook");
+  }
+};
+
+// One participant: its node, its store and its hook.
+struct CoinPeer {
+  CoinPeer(crypto::PrivateKey k, sc::OperatorAdjudicator& adj, sc::Operator& op,
+           const sc::CoinChannelHook::OpenChannelFn& open, settlement::Funder& funder,
+           const channel::SignatureScheme& scheme, wire::MemoryNetwork& network,
+           const channel::AppRegistry& apps)
+      : key(k),
+        hook(k, adj, op, open, PayoutScript(payout)),
+        node(k, *store, network.Join(k.public_key()),
+             std::vector<SettlementBackend>{{funder, adj, scheme, &hook}}, apps,
+             NodeOptions{.max_deposit_on_proposal = 0}) {}
+
+  crypto::PrivateKey key;
+  crypto::PrivateKey payout = crypto::PrivateKey::Generate();
+  std::unique_ptr<store::Store> store = store::NewMemoryStore();
+  sc::CoinChannelHook hook;
+  Node node;
+};
+
+class NodeStatecoinTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_TRUE(apps_.Register(std::make_shared<apps::PaymentApp>()).ok());
+    ASSERT_TRUE(alice_.node.Start().ok());
+    ASSERT_TRUE(bob_.node.Start().ok());
+    coin_.emplace(sc::testing::OperatorCoin::Deposit(op_).value());
+    const mp::CoinKey key =
+        mp::CoinKey::Create(coin_->owner_share.public_key(), coin_->operator_share).value();
+    crypto::Transaction funding;
+    funding.inputs.push_back({.prevout = {.txid = crypto::RandomHash32(), .index = 0}});
+    const auto script = key.ScriptPubKey();
+    funding.outputs.push_back(
+        {.amount_sats = kCoin, .script_pubkey = {script.begin(), script.end()}});
+    ledger_.Mint(funding);
+    hand_over_.emplace(
+        sc::CoinForChannel{.coin_id = coin_->coin_id,
+                           .owner_share = coin_->owner_share,
+                           .auth_key = coin_->auth_key,
+                           .coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
+                                    .amount_sats = kCoin,
+                                    .output_key = key.output_key()},
+                           .operator_share = coin_->operator_share,
+                           .lock_time = coin_->lock_time,
+                           .payout_script = PayoutScript(alice_.payout)});
+  }
+
+  void Deliver() {
+    do {
+      network_.Deliver();
+      alice_.node.ProcessLedgerEvents();
+      bob_.node.ProcessLedgerEvents();
+    } while (network_.Queued() > 0);
+  }
+
+  // Alice opens a channel on her coin with Bob; both see it open.
+  channel::ChannelId Open() {
+    auto id = alice_.node.OpenChannel({.peer = bob_.key.public_key(),
+                                       .backend = "statechain",
+                                       .app = apps::PaymentApp::kId,
+                                       .asset = "sats",
+                                       .my_deposit = kCoin,
+                                       .peer_deposit = 0,
+                                       .challenge_duration = kChallenge,
+                                       .backend_args = sc::Encode(*hand_over_)});
+    EXPECT_TRUE(id.ok()) << id.status().ToString();
+    Deliver();
+    EXPECT_EQ(op_.GetCoinInfo(coin_->coin_id)->status, sc::CoinStatus::kInChannel);
+    EXPECT_EQ(alice_.node.GetChannel(*id)->phase, channel::Phase::kOpen);
+    return *id;
+  }
+
+  // `payer` pays `amount` to the other; both hold the new state.
+  void Pay(CoinPeer& payer, const channel::ChannelId& id, int64_t amount) {
+    const ChannelInfo info = payer.node.GetChannel(id).value();
+    Status s = payer.node.Update(id, apps::PaymentApp::PayAction(amount, 1 - info.self));
+    ASSERT_TRUE(s.ok()) << s.ToString();
+    Deliver();
+  }
+
+  std::vector<channel::Amount> Balances(CoinPeer& peer, const channel::ChannelId& id) {
+    return peer.node.GetChannel(id)->latest.allocation.assets[0].balances;
+  }
+  int64_t Paid(const CoinPeer& peer) const { return ledger_.SatsPaidTo(PayoutScript(peer.payout)); }
+
+  channel::AppRegistry apps_;
+  channel::Bip340Scheme scheme_{"statechain"};
+  sc::testing::FakeLedger ledger_;
+  std::unique_ptr<store::Store> operator_store_ = store::NewMemoryStore();
+  sc::Operator op_{*operator_store_, ledger_};
+  sc::OperatorAdjudicator adj_{*operator_store_, ledger_, scheme_};
+  sc::CoinChannelHook::OpenChannelFn open_ = [this](const sc::OpenChannelRequest& request) {
+    return adj_.OpenChannel(op_, request);
+  };
+  NoFunder funder_;
+  wire::MemoryNetwork network_;
+  CoinPeer alice_{
+      crypto::PrivateKey::Generate(), adj_, op_, open_, funder_, scheme_, network_, apps_};
+  CoinPeer bob_{
+      crypto::PrivateKey::Generate(), adj_, op_, open_, funder_, scheme_, network_, apps_};
+  std::optional<sc::testing::OperatorCoin> coin_;
+  std::optional<sc::CoinForChannel> hand_over_;
+};
+
+TEST_F(NodeStatecoinTest, AHundredPaymentsThenACooperativeClosePaysTheSplitExactly) {
+  const channel::ChannelId id = Open();
+  int64_t to_bob = 0;
+  for (int64_t n = 1; n <= 100; ++n) {
+    Pay(n % 7 == 0 && to_bob > 0 ? bob_ : alice_, id, n % 7 == 0 && to_bob > 0 ? 1 : n);
+    to_bob += n % 7 == 0 && to_bob > 0 ? -1 : n;
+  }
+  EXPECT_EQ(bob_.node.GetChannel(id)->latest.version, 100u);
+  EXPECT_EQ(Balances(bob_, id), (std::vector<channel::Amount>{kCoin - to_bob, to_bob}));
+  ASSERT_TRUE(alice_.node.Close(id).ok());
+  Deliver();
+  ASSERT_EQ(bob_.node.GetChannel(id)->phase, channel::Phase::kFinal);
+  Status settled = bob_.node.Settle(id);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  Deliver();
+  EXPECT_EQ(Paid(alice_), kCoin - to_bob);
+  EXPECT_EQ(Paid(bob_), to_bob);
+  settled = alice_.node.Settle(id);  // the split is paid: she claims her output
+  EXPECT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(op_.GetCoinInfo(coin_->coin_id)->status, sc::CoinStatus::kWithdrawn);
+}
+
+TEST_F(NodeStatecoinTest, AStaleRegistrationIsRefutedAndSettlingPaysTheLatestSplit) {
+  const channel::ChannelId id = Open();
+  std::optional<channel::SignedState> stale;
+  for (int n = 1; n <= 10; ++n) {
+    Pay(alice_, id, 100);
+    if (n == 4) stale = bob_.node.LatestSignedState(id).value();
+  }
+  const channel::Params params = bob_.node.GetChannel(id)->params;
+  ASSERT_TRUE(adj_.Register(params, *stale).ok());  // Bob's stale state on the ledger
+  Deliver();                                        // the watchers refute it
+  auto dispute = adj_.GetDispute(id);
+  ASSERT_TRUE(dispute.ok()) << dispute.status().ToString();
+  EXPECT_EQ(dispute->state.state.version, 10u);
+  EXPECT_EQ(alice_.node.Settle(id).code(), StatusCode::kFailedPrecondition)
+      << "not before the timeout";
+  ledger_.Advance(kChallenge);
+  Status settled = alice_.node.Settle(id);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(alice_), kCoin - 1000);
+  EXPECT_EQ(Paid(bob_), 1000);
+}
+
+TEST_F(NodeStatecoinTest, ABadPartialSignatureIsRefusedAndLeavesTheChannelAsItWas) {
+  const channel::ChannelId id = Open();
+  Pay(alice_, id, 10);
+  Pay(alice_, id, 10);
+  // Alice's next proposal, kept from Bob: her record holds it and her data.
+  network_.Silence(bob_.key.public_key());
+  ASSERT_TRUE(alice_.node.Update(id, apps::PaymentApp::PayAction(30, 1)).ok());
+  Deliver();
+  network_.Unsilence(bob_.key.public_key());
+  store::ChannelStore alice_records(*alice_.store);
+  const channel::ChannelRecord record = alice_records.Get(id).value();
+  ASSERT_EQ(record.pending.size(), 1u);
+  const channel::SignedState& proposal = record.pending[0];
+  auto extra = alice_.hook.SignExtra(record.params, record.backend_data, proposal.state);
+  ASSERT_TRUE(extra.ok()) << extra.status().ToString();
+  Bytes forged = extra->extra;
+  forged[10] ^= 1;  // inside the partial signature
+
+  store::ChannelStore bob_records(*bob_.store);
+  const channel::ChannelRecord before = bob_records.Get(id).value();
+  wire::UpdateProposal bad{id, proposal.state, *proposal.sigs[0],
+                           scheme_.StateHash(record.latest.state), forged};
+  Status refused = bob_.node.HandleMessage(alice_.key.public_key(), wire::EncodeMessage(bad));
+  EXPECT_EQ(refused.code(), StatusCode::kPermissionDenied) << refused.ToString();
+  const channel::ChannelRecord after = bob_records.Get(id).value();
+  EXPECT_EQ(after.latest, before.latest) << "nothing countersigned";
+  EXPECT_EQ(after.backend_data, before.backend_data) << "the hook's data is as it was";
+  EXPECT_EQ(after.last_signed_version, before.last_signed_version) << "nothing signed";
+  EXPECT_EQ(Balances(bob_, id), (std::vector<channel::Amount>{kCoin - 20, 20}));
+
+  // The state before is settled by its split: Bob force-closes on it.
+  Deliver();  // Alice hears of the refusal
+  ASSERT_TRUE(bob_.node.ForceClose(id).ok());
+  Deliver();
+  ledger_.Advance(kChallenge);
+  Status settled = bob_.node.Settle(id);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(alice_), kCoin - 20);
+  EXPECT_EQ(Paid(bob_), 20);
+}
+
+}  // namespace
+}  // namespace parley::client
