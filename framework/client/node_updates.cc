@@ -44,10 +44,38 @@ void Node::ResendPending(Entry& entry) {
   }
 }
 
+void Node::QueueSync(Entry& entry) {
+  Bytes extra;
+  if (settlement::StateHook* hook = entry.Hook()) {  // its next nonce is stored before it leaves
+    const Channel& c = entry.channel;
+    auto step = Sendable(
+        hook->SyncExtra(c.params(), c.backend_data(), c.latest().state, c.current_version()));
+    Status made = step.status();
+    if (made.ok() && step->data != c.backend_data()) {
+      Channel next = c;
+      next.SetBackendData(std::move(step->data));
+      made = Commit(entry, std::move(next));
+    }
+    if (made.ok()) {
+      extra = std::move(step->extra);
+    } else {  // the peer learns the state, and adopts it once it comes with the backend's data
+      spdlog::warn("channel {}: the backend's data for the peer: {}", ShortId(c.id()),
+                   made.ToString());
+    }
+  }
+  const Channel& c = entry.channel;
+  Queue(entry.Peer(), wire::SyncState{c.id(), c.latest(), std::move(extra)});
+}
+
 void Node::OfferLatest(Entry& entry) {
   const Channel& c = entry.channel;
+  // With a hook, the pending proposal goes first: the SyncState carries this
+  // node's nonce for the version after it, which replaces at the peer the
+  // nonce the proposal signs with. (The peer holds the proposal's base: it
+  // has signed it, or proposed it, which HandleProposal accepts as a base.)
+  if (entry.Hook() != nullptr) ResendPending(entry);
   if (c.latest().FullySigned()) {
-    Queue(entry.Peer(), wire::SyncState{c.id(), c.latest()});
+    QueueSync(entry);
   } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()] &&
              entry.Hook() == nullptr) {
     // A channel this node proposed that the peer has not signed yet: the
@@ -56,7 +84,7 @@ void Node::OfferLatest(Entry& entry) {
     Queue(entry.Peer(),
           wire::ChannelProposal{c.params(), c.latest().state, *c.latest().sigs[c.self()]});
   }
-  ResendPending(entry);
+  if (entry.Hook() == nullptr) ResendPending(entry);
   if (c.offer() && c.offer()->sigs[c.self()]) {  // this node's latest offer may have been lost
     Queue(entry.Peer(), wire::StateOffer{c.id(), c.offer()->state, *c.offer()->sigs[c.self()]});
   }
@@ -213,7 +241,7 @@ Status Node::AcceptOffer(const ChannelId& id) {
     PARLEY_RETURN_IF_ERROR(next.AcceptOffer(key_).status());
     PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
     const Channel& c = entry.channel;
-    Queue(entry.Peer(), wire::SyncState{id, c.latest()});
+    QueueSync(entry);
     Emit({NodeEvent::Kind::kUpdated, id, c.latest().state.version, "accepted the peer's offer"});
     return Status::Ok();
   });
@@ -234,8 +262,9 @@ Status Node::Close(const ChannelId& id) {
 
 Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
                               const wire::UpdateProposal& m) {
-  auto reject = [&](const Status& s) {
-    Queue(from, wire::UpdateReject{m.channel, m.state.version, s.code(), Reason(s)});
+  auto reject = [&](const Status& s, Bytes extra = {}) {
+    Queue(from,
+          wire::UpdateReject{m.channel, m.state.version, s.code(), Reason(s), std::move(extra)});
     return s;
   };
   auto index = IndexOf(entry.channel.params(), from);
@@ -277,6 +306,18 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
     extra = std::move(same->extra);
   }
   if (!sig.ok()) {
+    Bytes refusal;
+    if (hook != nullptr) {  // its nonce for the next version, stored before the refusal leaves
+      auto made = Sendable(
+          hook->RejectExtra(next.params(), next.backend_data(), next.current_version(), m.extra));
+      if (made.ok()) {
+        next.SetBackendData(std::move(made->data));
+        refusal = std::move(made->extra);
+      } else {
+        spdlog::warn("channel {}: the backend's data for a refusal: {}", ShortId(m.channel),
+                     made.status().ToString());
+      }
+    }
     if (!(next.record() == entry.channel.record())) {
       PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
     }
@@ -285,7 +326,7 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
       entry.Requeue(lost);
       entry.yielding = true;
     }
-    return reject(sig.status());
+    return reject(sig.status(), std::move(refusal));
   }
   entry.yielding = false;
   if (step) {
@@ -330,6 +371,15 @@ Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::
   Channel next = entry.channel;
   size_t pending_before = next.pending().size();
   PARLEY_RETURN_IF_ERROR(next.HandleReject(m.version));
+  if (settlement::StateHook* hook = entry.Hook()) {  // the refuser's nonce for its next version
+    auto data = hook->CheckRejectExtra(next.params(), next.backend_data(), m.extra);
+    if (data.ok()) {
+      next.SetBackendData(std::move(data).value());
+    } else {
+      spdlog::warn("channel {}: the backend's data of the peer's refusal: {}", ShortId(m.channel),
+                   data.status().ToString());
+    }
+  }
   size_t dropped = pending_before - next.pending().size();
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
   if (m.code == StatusCode::kAborted) {
@@ -346,9 +396,7 @@ Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::
   // The peer lost the crossing and waits for this node's retry. A proposal
   // restored after a restart has no actions to retry: say where this node
   // stands instead, which ends the wait.
-  if (m.code == StatusCode::kAborted && entry.channel.pending().empty()) {
-    Queue(from, wire::SyncState{m.channel, entry.channel.latest()});
-  }
+  if (m.code == StatusCode::kAborted && entry.channel.pending().empty()) QueueSync(entry);
   return proposed;
 }
 
@@ -367,6 +415,18 @@ Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::Syn
   PARLEY_ASSIGN_OR_RETURN(auto outcome, next.AdoptSigned(m.state));
   switch (outcome) {
     case Channel::SyncOutcome::kKnown:
+      if (settlement::StateHook* hook = entry.Hook(); hook != nullptr && !m.extra.empty()) {
+        // The peer's next nonce, say after a refusal whose answer was lost.
+        auto data =
+            hook->CheckSyncExtra(next.params(), next.backend_data(), m.state.state, m.extra);
+        if (data.ok() && *data != next.backend_data()) {
+          next.SetBackendData(std::move(data).value());
+          PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
+        } else if (!data.ok()) {
+          spdlog::warn("channel {}: the backend's data of the peer's state: {}", ShortId(m.channel),
+                       data.status().ToString());
+        }
+      }
       ResendPending(entry);  // the peer may have (re)started and missed it
       // The peer sent whatever retry it owed before this (a peer's messages
       // arrive in order), and a restarted peer owes none: stop waiting.
@@ -383,7 +443,7 @@ Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::Syn
     }
     case Channel::SyncOutcome::kAdopted:
       entry.yielding = false;
-      return AdoptNewer(entry, std::move(next), "synced from the peer");
+      return AdoptNewer(entry, std::move(next), "synced from the peer", &m.extra);
   }
   return Status::Ok();
 }
@@ -397,18 +457,21 @@ Status Node::AdoptState(const ChannelId& id, const channel::SignedState& state) 
                                         " is not newer than the latest, version " +
                                         std::to_string(entry.channel.latest().state.version));
     }
-    return AdoptNewer(entry, std::move(next), "adopted");
+    return AdoptNewer(entry, std::move(next), "adopted", nullptr);
   });
 }
 
-Status Node::AdoptNewer(Entry& entry, Channel next, const std::string& how) {
-  if (entry.Hook() != nullptr) {
-    // A state the peer sends alone comes without the backend's data that
-    // settles it (a coin channel's split signatures): not yet.
-    return Status::FailedPrecondition(
-        "channel " + ShortId(next.id()) + " settles on backend '" + next.params().backend +
-        "', whose states need the backend's data, which a synced state does not carry yet; "
-        "the peer's proposal, sent again, completes it");
+Status Node::AdoptNewer(Entry& entry, Channel next, const std::string& how, const Bytes* extra) {
+  if (settlement::StateHook* hook = entry.Hook()) {  // only with what settles the state
+    if (extra == nullptr) {
+      return Status::FailedPrecondition(
+          "channel " + ShortId(next.id()) + " settles on backend '" + next.params().backend +
+          "', whose states need the backend's data, which only the peer's SyncState carries; "
+          "reconnect to the peer to sync the channel");
+    }
+    PARLEY_ASSIGN_OR_RETURN(Bytes data, hook->CheckSyncExtra(next.params(), next.backend_data(),
+                                                             next.latest().state, *extra));
+    next.SetBackendData(std::move(data));
   }
   uint64_t adopted = next.latest().state.version;
   const auto& before = entry.channel.pending();

@@ -28,6 +28,7 @@
 #include "parley/watchtower/tower_client.h"
 #include "parley/wire/grpc_common.h"
 #include "payment/payment_app.h"
+#include "statechain_backend.h"
 #include "streaming/streaming_app.h"
 #include "tictactoe/tictactoe_app.h"
 #include "tipping/tipping_app.h"
@@ -171,8 +172,15 @@ Status Run(const DaemonConfig& config) {
   PARLEY_ASSIGN_OR_RETURN(auto transport,
                           wire::GrpcTransport::Start(key, {.listen_address = config.listen}));
   rpc::EventHub events;
+  // The ledger's backend first: channels that name no backend settle there.
+  std::vector<client::SettlementBackend> backends{{*funder, *adjudicator, *scheme}};
+  std::unique_ptr<StatechainBackend> statechain;  // outlives the node
+  if (!config.statechain.empty()) {
+    statechain = std::make_unique<StatechainBackend>(config.statechain, key);
+    backends.push_back(statechain->backend());
+  }
   auto node = std::make_unique<client::Node>(
-      key, *store, *transport, *funder, *adjudicator, *scheme, apps,
+      key, *store, *transport, std::move(backends), apps,
       client::NodeOptions{.max_deposit_on_proposal = *max_deposit,
                           .max_channels_per_peer = config.max_channels_per_peer});
   // Whatever happens from here on, no transport thread may reach the node
@@ -222,10 +230,11 @@ Status Run(const DaemonConfig& config) {
   auto api_server = Serve(config.api, &api, &api_port);
   if (!api_server) return Status::IoError("cannot serve the API on " + config.api);
 
-  std::printf("parleyd ready: node %s, peers on %s, api on %s%s%s\n",
+  std::printf("parleyd ready: node %s, peers on %s, api on %s%s%s%s\n",
               key.public_key().ToHex().c_str(), config.listen.c_str(), config.api.c_str(),
               config.devchain.empty() ? "" : (", devchain on " + config.devchain).c_str(),
-              config.watchtower.empty() ? "" : (", watchtower " + config.watchtower).c_str());
+              config.watchtower.empty() ? "" : (", watchtower " + config.watchtower).c_str(),
+              config.statechain.empty() ? "" : (", statechain " + config.statechain).c_str());
   std::fflush(stdout);
 
   auto next_tick = Clock::now() + std::chrono::milliseconds(config.tick_ms);

@@ -27,6 +27,9 @@ struct DaemonConfig {
   std::string max_deposit = "0";      // most this node deposits into a peer's channel
   size_t max_channels_per_peer = 64;  // channels one peer may open with this node
   std::string watchtower;             // hand every latest state to this tower, HOST:PORT
+  // Run channels on statecoins with the statechain operator at HOST:PORT
+  // (docs/statechain.md): a second backend, "statechain".
+  std::string statechain;
 };
 
 // Runs until SIGTERM or SIGINT, then shuts down cleanly. A Status for what

@@ -36,6 +36,9 @@ int main(int argc, char** argv) {
                  "hand every channel's latest fully signed state to the parley-watchtower at "
                  "HOST:PORT, which refutes stale registrations while this node is offline "
                  "(docs/operations.md)");
+  cli.add_option("--statechain", config.statechain,
+                 "run payment channels on statecoins with the parley-statechain operator at "
+                 "HOST:PORT: adds the backend 'statechain' (docs/statechain.md)");
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);

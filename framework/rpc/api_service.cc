@@ -171,8 +171,11 @@ grpc::Status ApiService::OpenChannel(grpc::ServerContext*, const v1::OpenChannel
       .my_deposit = *mine,
       .peer_deposit = *theirs,
       .initial_app_data = Bytes(r->initial_app_data().begin(), r->initial_app_data().end())};
+  request.backend = r->backend();
+  request.backend_args = Bytes(r->backend_args().begin(), r->backend_args().end());
   request.asset = r->asset().empty() ? c_.default_asset : r->asset();
-  if (c_.check_asset) {
+  // The ledger's asset names; another backend judges its own.
+  if (c_.check_asset && (request.backend.empty() || request.backend == c_.backend)) {
     Status asset_ok = c_.check_asset(request.asset);
     if (!asset_ok.ok()) return ToGrpc(asset_ok.WithContext("asset"));
   }

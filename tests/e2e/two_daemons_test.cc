@@ -154,6 +154,23 @@ TEST_F(TwoDaemonsTest, TheApiNamesWhatIsWrongWithACall) {
   grpc::Status s = a_->api().OpenChannel(&c1, open, &info);
   EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
   EXPECT_NE(s.error_message().find("peer is required"), std::string::npos);
+  // The backend and its arguments reach the node, which names what it lacks.
+  open.set_peer(b_id_);
+  open.set_app("payment");
+  open.set_my_deposit("10");
+  open.set_peer_deposit("0");
+  open.set_backend("statechain");
+  grpc::ClientContext c6;
+  s = a_->api().OpenChannel(&c6, open, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::NOT_FOUND);
+  EXPECT_NE(s.error_message().find("backend 'statechain'"), std::string::npos) << s.error_message();
+  open.set_backend("");
+  open.set_backend_args("coin");
+  grpc::ClientContext c7;
+  s = a_->api().OpenChannel(&c7, open, &info);
+  EXPECT_EQ(s.error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  EXPECT_NE(s.error_message().find("takes no backend arguments"), std::string::npos)
+      << s.error_message();
 
   std::string id = Open(10, 10);
   v1::PayRequest pay;

@@ -10,7 +10,13 @@ namespace parley::settlement::statechain {
 namespace {
 
 // The first byte of each extra, so that one is never read as another.
-enum class ExtraKind : uint8_t { kOpenProposal = 1, kOpenAccept = 2, kUpdate = 3 };
+enum class ExtraKind : uint8_t {
+  kOpenProposal = 1,
+  kOpenAccept = 2,
+  kUpdate = 3,
+  kNonce = 4,
+  kSync = 5
+};
 
 // Bounds for decoding: a payout script (the sim ledger's limit), a sealed
 // share, and a split signer's encoding.
@@ -167,6 +173,61 @@ Result<UpdateExtra> DecodeUpdateExtra(ByteView bytes) {
     UpdateExtra extra;
     PARLEY_RETURN_IF_ERROR(ReadKind(r, ExtraKind::kUpdate));
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.partial));
+    PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(r.Finish());
+    return extra;
+  }());
+}
+
+Bytes Encode(const NonceExtra& extra) {
+  Writer w;
+  w.U8(static_cast<uint8_t>(ExtraKind::kNonce));
+  w.U64(extra.nonce_version);
+  w.Fixed(extra.nonce);
+  return w.Take();
+}
+
+Bytes Encode(const SyncExtra& extra) {
+  Writer w;
+  w.U8(static_cast<uint8_t>(ExtraKind::kSync));
+  w.Bool(extra.latest.has_value());
+  if (extra.latest) {
+    w.U64(extra.latest->version);
+    for (const auto& nonce : extra.latest->nonces) w.Fixed(nonce);
+    for (const auto& partial : extra.latest->partials) w.Fixed(partial);
+  }
+  w.U64(extra.nonce_version);
+  w.Fixed(extra.nonce);
+  return w.Take();
+}
+
+Result<NonceExtra> DecodeNonceExtra(ByteView bytes) {
+  Reader r(bytes, "a refusal's split nonce");
+  return PeerBytes("the refusal's split nonce", [&]() -> Result<NonceExtra> {
+    NonceExtra extra;
+    PARLEY_RETURN_IF_ERROR(ReadKind(r, ExtraKind::kNonce));
+    PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(r.Finish());
+    return extra;
+  }());
+}
+
+Result<SyncExtra> DecodeSyncExtra(ByteView bytes) {
+  Reader r(bytes, "a resync's split signatures");
+  return PeerBytes("the resync's split signatures", [&]() -> Result<SyncExtra> {
+    SyncExtra extra;
+    PARLEY_RETURN_IF_ERROR(ReadKind(r, ExtraKind::kSync));
+    bool present = false;
+    PARLEY_RETURN_IF_ERROR(r.Bool(&present));
+    if (present) {
+      SplitSignatures latest;
+      PARLEY_RETURN_IF_ERROR(r.U64(&latest.version));
+      for (auto& nonce : latest.nonces) PARLEY_RETURN_IF_ERROR(r.Fixed(&nonce));
+      for (auto& partial : latest.partials) PARLEY_RETURN_IF_ERROR(r.Fixed(&partial));
+      extra.latest = latest;
+    }
     PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
     PARLEY_RETURN_IF_ERROR(r.Finish());

@@ -58,12 +58,29 @@ struct UpdateExtra {
   crypto::multi_party::PublicNonce nonce{};
 };
 
+// An UpdateReject's extra: the refuser's nonce for its next version.
+struct NonceExtra {
+  uint64_t nonce_version = 0;
+  crypto::multi_party::PublicNonce nonce{};
+};
+// A SyncState's extra: the split signatures of the sender's latest state
+// (none before the first payment) and its nonce for its next version.
+struct SyncExtra {
+  std::optional<SplitSignatures> latest;
+  uint64_t nonce_version = 0;
+  crypto::multi_party::PublicNonce nonce{};
+};
+
 Bytes Encode(const OpenProposalExtra& extra);
 Bytes Encode(const OpenAcceptExtra& extra);
 Bytes Encode(const UpdateExtra& extra);
+Bytes Encode(const NonceExtra& extra);
+Bytes Encode(const SyncExtra& extra);
 // InvalidArgument naming what does not decode (a peer's bytes).
 Result<OpenProposalExtra> DecodeOpenProposalExtra(ByteView bytes);
 Result<OpenAcceptExtra> DecodeOpenAcceptExtra(ByteView bytes);
 Result<UpdateExtra> DecodeUpdateExtra(ByteView bytes);
+Result<NonceExtra> DecodeNonceExtra(ByteView bytes);
+Result<SyncExtra> DecodeSyncExtra(ByteView bytes);
 
 }  // namespace parley::settlement::statechain

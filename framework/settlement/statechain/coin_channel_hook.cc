@@ -315,6 +315,64 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
   return Encode(data);
 }
 
+Result<HookStep> CoinChannelHook::RejectExtra(const channel::Params& /*params*/, ByteView bytes,
+                                              uint64_t current, ByteView refused_extra) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, crypto::PrivateKey::FromBytes(data.share));
+  // The refused proposal used up `current`: the nonce it carries is the one
+  // the peer's next proposal signs with. Bytes that say otherwise are left.
+  auto refused = DecodeUpdateExtra(refused_extra);
+  if (refused.ok() && refused->nonce_version == current + 1) {
+    SplitSigner before = data.signer;
+    if (!data.signer.SetPeerNonce(refused->nonce_version, refused->nonce).ok()) {
+      data.signer = std::move(before);
+    }
+  }
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce next, data.signer.NonceFor(share, current + 1));
+  NonceExtra extra{.nonce_version = current + 1, .nonce = next};
+  return HookStep{.data = Encode(data), .extra = Encode(extra)};
+}
+
+Result<Bytes> CoinChannelHook::CheckRejectExtra(const channel::Params& /*params*/, ByteView bytes,
+                                                ByteView extra_bytes) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  PARLEY_ASSIGN_OR_RETURN(NonceExtra extra, DecodeNonceExtra(extra_bytes));
+  PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  return Encode(data);
+}
+
+Result<HookStep> CoinChannelHook::SyncExtra(const channel::Params& /*params*/, ByteView bytes,
+                                            const channel::State& latest, uint64_t current) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, crypto::PrivateKey::FromBytes(data.share));
+  statechain::SyncExtra extra;
+  const auto& signed_split = data.signer.latest();
+  if (signed_split && signed_split->version == latest.version) extra.latest = *signed_split;
+  extra.nonce_version = current + 1;
+  PARLEY_ASSIGN_OR_RETURN(extra.nonce, data.signer.NonceFor(share, current + 1));
+  return HookStep{.data = Encode(data), .extra = Encode(extra)};
+}
+
+Result<Bytes> CoinChannelHook::CheckSyncExtra(const channel::Params& /*params*/, ByteView bytes,
+                                              const channel::State& theirs, ByteView extra_bytes) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  PARLEY_ASSIGN_OR_RETURN(statechain::SyncExtra extra, DecodeSyncExtra(extra_bytes));
+  const auto& held = data.signer.latest();
+  const uint64_t settled = held ? held->version : 0;
+  if (theirs.version > settled) {  // a state this node would adopt: only with its split
+    if (!extra.latest || extra.latest->version != theirs.version) {
+      return Status::FailedPrecondition("the peer's state of version " +
+                                        std::to_string(theirs.version) +
+                                        " comes without the split signatures that settle it");
+    }
+    PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op,
+                            OperatorNonce(adjudicator_, theirs.channel_id, theirs.version));
+    PARLEY_RETURN_IF_ERROR(data.signer.Adopt(data.opening.coin, theirs, *extra.latest, op));
+  }
+  PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  return Encode(data);
+}
+
 Status CoinChannelHook::Fund(const channel::Params& params, const channel::ChannelId& id,
                              ByteView bytes, channel::ParticipantIndex self) {
   if (self != 0) return Status::Ok();  // the coin is the owner's to move

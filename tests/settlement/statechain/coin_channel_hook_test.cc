@@ -194,6 +194,75 @@ TEST_F(CoinChannelHookTest, ABadPartialSignatureIsRefusedAndTheDataStaysUsable) 
   ASSERT_TRUE(checked.ok()) << checked.status().ToString();
 }
 
+TEST_F(CoinChannelHookTest, ARefusalCarriesTheRefusersNextNonce) {
+  Open();
+  Update(0, Payment(1, kCoin - 10));
+  // Alice proposes version 2; Bob refuses it (say, his app does), which
+  // uses the version up: his refusal carries his nonce for version 3, and
+  // he records hers from the refused proposal.
+  auto proposed = hooks_[0].SignExtra(params_, data_[0], Payment(2, kCoin - 20));
+  ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+  data_[0] = proposed->data;
+  auto refusal = hooks_[1].RejectExtra(params_, data_[1], 2, proposed->extra);
+  ASSERT_TRUE(refusal.ok()) << refusal.status().ToString();
+  data_[1] = refusal->data;
+  auto again = hooks_[1].RejectExtra(params_, data_[1], 2, Bytes{1, 2, 3});
+  ASSERT_TRUE(again.ok()) << "a peer's bytes never make the refusal fail";
+  EXPECT_EQ(again->extra, refusal->extra) << "the same nonce for the same version";
+  EXPECT_EQ(hooks_[0].CheckRejectExtra(params_, data_[0], Bytes{4}).status().code(),
+            StatusCode::kInvalidArgument);
+  auto checked = hooks_[0].CheckRejectExtra(params_, data_[0], refusal->extra);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  data_[0] = *checked;
+  // Alice's retry at version 3 is signed and settles.
+  const channel::State final_state = Payment(3, kCoin - 30, /*is_final=*/true);
+  Update(0, final_state);
+  Status settled = hooks_[1].ConcludeAndWithdraw(params_, data_[1], SignBoth(final_state), 1);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(alice_payout_), kCoin - 30);
+  EXPECT_EQ(Paid(bob_payout_), 30);
+}
+
+TEST_F(CoinChannelHookTest, ASyncCarriesWhatSettlesTheLatestStateAndTheNextNonce) {
+  Open();
+  Update(0, Payment(1, kCoin - 10));
+  // Alice proposes version 2; Bob countersigns; his answer is lost.
+  const channel::State second = Payment(2, kCoin - 20);
+  auto proposed = hooks_[0].SignExtra(params_, data_[0], second);
+  ASSERT_TRUE(proposed.ok());
+  data_[0] = proposed->data;
+  const Bytes bob_at_1 = data_[1];
+  auto checked = hooks_[1].CheckExtra(params_, data_[1], second, proposed->extra);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  auto accepted = hooks_[1].SignExtra(params_, *checked, second);
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  data_[1] = accepted->data;
+
+  // A sync of version 1 says nothing of version 2: Alice does not adopt it.
+  auto stale = hooks_[1].SyncExtra(params_, bob_at_1, Payment(1, kCoin - 10), 1);
+  ASSERT_TRUE(stale.ok()) << stale.status().ToString();
+  EXPECT_EQ(hooks_[0].CheckSyncExtra(params_, data_[0], second, stale->extra).status().code(),
+            StatusCode::kFailedPrecondition);
+  // Bob's sync of version 2: its split signatures, one of them forged.
+  auto synced = hooks_[1].SyncExtra(params_, data_[1], second, 2);
+  ASSERT_TRUE(synced.ok()) << synced.status().ToString();
+  Bytes forged = synced->extra;
+  forged[1 + 1 + 8 + 2 * sizeof(mp::PublicNonce) + 3] ^= 1;  // in Alice's partial signature
+  EXPECT_EQ(hooks_[0].CheckSyncExtra(params_, data_[0], second, forged).status().code(),
+            StatusCode::kPermissionDenied);
+  auto adopted = hooks_[0].CheckSyncExtra(params_, data_[0], second, synced->extra);
+  ASSERT_TRUE(adopted.ok()) << adopted.status().ToString();
+  data_[0] = *adopted;
+  // Alice, who proposed version 2, has her nonce for 3; the sync gave her
+  // Bob's: the next update goes through and settles.
+  const channel::State final_state = Payment(3, kCoin - 35, /*is_final=*/true);
+  Update(0, final_state);
+  Status settled = hooks_[0].ConcludeAndWithdraw(params_, data_[0], SignBoth(final_state), 0);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(alice_payout_), kCoin - 35);
+  EXPECT_EQ(Paid(bob_payout_), 35);
+}
+
 TEST_F(CoinChannelHookTest, AnOpeningBobCannotCheckIsRefused) {
   const channel::State initial = Payment(0, kCoin);
   auto proposed = hooks_[0].ProposeChannel(params_, initial, Encode(*hand_over_));

@@ -202,7 +202,9 @@ class Node {
   // (apps::StreamPayee::Settleable). Every signature must verify, this
   // node's among them, and the state must be newer than the latest; a
   // disputed channel registers it at once, otherwise ForceClose settles with
-  // it. FailedPrecondition if it is not newer; the reason of
+  // it. FailedPrecondition if it is not newer, or for a channel whose
+  // backend has a state hook (a statecoin channel's state settles only with
+  // the split signatures a SyncState carries); the reason of
   // Channel::AdoptSigned for a state that does not verify.
   Status AdoptState(const channel::ChannelId& id, const channel::SignedState& state);
 
@@ -326,8 +328,13 @@ class Node {
   Status OnSyncState(Entry& entry, const wire::PeerId& from, const wire::SyncState& m);
   Status OnStateOffer(Entry& entry, const wire::PeerId& from, const wire::StateOffer& m);
   // Makes `next`, which adopted a newer fully signed state, the channel, and
-  // acts on it (`how` goes into the event).
-  Status AdoptNewer(Entry& entry, channel::Channel next, const std::string& how);
+  // acts on it (`how` goes into the event). With a hook, `extra` (a
+  // SyncState's) must carry what settles the state; null refuses.
+  Status AdoptNewer(Entry& entry, channel::Channel next, const std::string& how,
+                    const Bytes* extra);
+  // Queues a SyncState of the latest fully signed state, with the hook's
+  // extra (its data stored first).
+  void QueueSync(Entry& entry);
   // Queues the pending proposal of `entry` again, if there is one.
   void ResendPending(Entry& entry);
   // Queues what a peer that has just (re)connected may have missed.

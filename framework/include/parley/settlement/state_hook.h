@@ -56,11 +56,38 @@ class StateHook {
   virtual Result<HookStep> SignExtra(const channel::Params& params, ByteView data,
                                      const channel::State& state) = 0;
   // The peer's extra with its signature on `state`: of a ChannelAccept (the
-  // initial state), an UpdateProposal (before this node countersigns), an
-  // UpdateAccept (before the state counts as fully signed), or an
-  // UpdateReject of `state`. Returns the data.
+  // initial state), an UpdateProposal (before this node countersigns), or
+  // an UpdateAccept (before the state counts as fully signed). Returns the
+  // data.
   virtual Result<Bytes> CheckExtra(const channel::Params& params, ByteView data,
                                    const channel::State& state, ByteView extra) = 0;
+
+  // This node refuses the peer's UpdateProposal, whose extra is
+  // `refused_extra`; `current` is this node's current version after the
+  // refusal. Returns the data and the UpdateReject's extra: this node's
+  // nonce for version current + 1. If the refused proposal's extra carries
+  // the peer's nonce for current + 1 (its proposal used up `current`), that
+  // nonce is recorded too: the peer's next proposal signs with it. Never
+  // fails on the peer's bytes, which may be anything.
+  virtual Result<HookStep> RejectExtra(const channel::Params& params, ByteView data,
+                                       uint64_t current, ByteView refused_extra) = 0;
+  // The peer's extra with its UpdateReject: records the peer's nonce for
+  // its next version. Returns the data.
+  virtual Result<Bytes> CheckRejectExtra(const channel::Params& params, ByteView data,
+                                         ByteView extra) = 0;
+
+  // Before a SyncState of `latest` (this node's latest fully signed state)
+  // leaves; `current` is this node's current version. Returns the data and
+  // the SyncState's extra: what settles `latest` (a coin channel's split
+  // signatures) and this node's nonce for version current + 1.
+  virtual Result<HookStep> SyncExtra(const channel::Params& params, ByteView data,
+                                     const channel::State& latest, uint64_t current) = 0;
+  // The peer's extra with its SyncState of `theirs`: records the peer's
+  // next nonce and, when `theirs` is newer than the state the data settles,
+  // checks and keeps what settles it (a state the node adopts only then).
+  // Returns the data.
+  virtual Result<Bytes> CheckSyncExtra(const channel::Params& params, ByteView data,
+                                       const channel::State& theirs, ByteView extra) = 0;
 
   // Funding, in place of the backend's Funder (which never sees the data):
   // Fund does this participant's part once the initial state is fully

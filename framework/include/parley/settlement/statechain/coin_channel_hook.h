@@ -69,6 +69,20 @@ class CoinChannelHook final : public StateHook {
                              const channel::State& state) override;
   Result<Bytes> CheckExtra(const channel::Params& params, ByteView data,
                            const channel::State& state, ByteView extra) override;
+  // The refuser's extra (NonceExtra): its nonce for current + 1, which
+  // replaces (and wipes) an unused one for `current`.
+  Result<HookStep> RejectExtra(const channel::Params& params, ByteView data, uint64_t current,
+                               ByteView refused_extra) override;
+  Result<Bytes> CheckRejectExtra(const channel::Params& params, ByteView data,
+                                 ByteView extra) override;
+  // SyncExtra: the split signatures of the latest version signed (none
+  // before the first payment) and the next nonce. CheckSyncExtra:
+  // FailedPrecondition for a newer state without its split signatures,
+  // PermissionDenied if they do not verify.
+  Result<HookStep> SyncExtra(const channel::Params& params, ByteView data,
+                             const channel::State& latest, uint64_t current) override;
+  Result<Bytes> CheckSyncExtra(const channel::Params& params, ByteView data,
+                               const channel::State& theirs, ByteView extra) override;
   // The coin's owner (participant 0) moves the coin into the channel:
   // OpenRequest over a fresh challenge, sent with `open_channel`; Ok at once
   // if the coin is in the channel already, and for participant 1.
