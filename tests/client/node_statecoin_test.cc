@@ -94,24 +94,7 @@ class NodeStatecoinTest : public ::testing::Test {
     ASSERT_TRUE(alice_.node->Start().ok());
     ASSERT_TRUE(bob_.node->Start().ok());
     coin_.emplace(sc::testing::OperatorCoin::Deposit(op_).value());
-    const mp::CoinKey key =
-        mp::CoinKey::Create(coin_->owner_share.public_key(), coin_->operator_share).value();
-    crypto::Transaction funding;
-    funding.inputs.push_back({.prevout = {.txid = crypto::RandomHash32(), .index = 0}});
-    const auto script = key.ScriptPubKey();
-    funding.outputs.push_back(
-        {.amount_sats = kCoin, .script_pubkey = {script.begin(), script.end()}});
-    ledger_.Mint(funding);
-    hand_over_.emplace(
-        sc::CoinForChannel{.coin_id = coin_->coin_id,
-                           .owner_share = coin_->owner_share,
-                           .auth_key = coin_->auth_key,
-                           .coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
-                                    .amount_sats = kCoin,
-                                    .output_key = key.output_key()},
-                           .operator_share = coin_->operator_share,
-                           .lock_time = coin_->lock_time,
-                           .payout_script = PayoutScript(alice_.payout)});
+    hand_over_.emplace(coin_->FundOn(ledger_, kCoin, PayoutScript(alice_.payout)));
   }
 
   void Deliver() {

@@ -23,6 +23,7 @@
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/rpc/statechain_channel_service.h"
 #include "parley/rpc/statechain_service.h"
+#include "parley/settlement/forwarding_adjudicator.h"
 #include "parley/settlement/statechain/channel_split.h"
 #include "parley/settlement/statechain/operator.h"
 #include "parley/settlement/statechain/operator_adjudicator.h"
@@ -55,28 +56,12 @@ class StatechainBackend;
 // call goes to the operator, but Withdraw of a participant first has the
 // operator co-sign the concluded state's split with both participants'
 // partial signatures, as a participant holding them would.
-class ParticipantAdjudicator : public Adjudicator {
+class ParticipantAdjudicator : public ForwardingAdjudicator {
  public:
   ParticipantAdjudicator(StatechainBackend& backend, ChannelAdjudicator& op)
-      : backend_(backend), operator_(op) {}
+      : ForwardingAdjudicator(op), backend_(backend), operator_(op) {}
 
-  Status Register(const channel::Params& params, const channel::SignedState& state) override {
-    return operator_.Register(params, state);
-  }
-  Status Progress(const channel::Params& params, const channel::SignedState& to,
-                  channel::ParticipantIndex actor) override {
-    return operator_.Progress(params, to, actor);
-  }
-  Status Conclude(const channel::Params& params) override { return operator_.Conclude(params); }
   Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) override;
-  Result<Dispute> GetDispute(const channel::ChannelId& channel) const override {
-    return operator_.GetDispute(channel);
-  }
-  uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override {
-    return operator_.Subscribe(channel, std::move(handler));
-  }
-  void Unsubscribe(uint64_t subscription) override { operator_.Unsubscribe(subscription); }
-  Tick Now() const override { return operator_.Now(); }
 
  private:
   StatechainBackend& backend_;

@@ -7,6 +7,7 @@
 #include "parley/crypto/ecies.h"
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/crypto/two_party_schnorr.h"
+#include "parley/settlement/forwarding_adjudicator.h"
 #include "parley/util/codec.h"
 
 namespace parley::settlement::statechain {
@@ -64,33 +65,17 @@ Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const cha
 // complete the concluded state's split with `signatures`, so that
 // Adjudicator::ConcludeAndWithdraw's register, conclude and withdraw pay
 // through it.
-class SplitSettlement final : public Adjudicator {
+class SplitSettlement final : public ForwardingAdjudicator {
  public:
   SplitSettlement(ChannelAdjudicator& inner, const channel::ChannelId& id, const ChannelCoin& coin,
                   const SplitSignatures& sigs)
-      : inner_(inner), id_(id), coin_(coin), sigs_(sigs) {}
+      : ForwardingAdjudicator(inner), inner_(inner), id_(id), coin_(coin), sigs_(sigs) {}
 
   Status Withdraw(const channel::Params& params, channel::ParticipantIndex participant) override {
     Status cosigned = CoSign(params);
     Status withdrawn = inner_.Withdraw(params, participant);
     return withdrawn.ok() || cosigned.ok() ? withdrawn : cosigned;
   }
-  Status Register(const channel::Params& params, const channel::SignedState& state) override {
-    return inner_.Register(params, state);
-  }
-  Status Progress(const channel::Params& params, const channel::SignedState& to,
-                  channel::ParticipantIndex actor) override {
-    return inner_.Progress(params, to, actor);
-  }
-  Status Conclude(const channel::Params& params) override { return inner_.Conclude(params); }
-  Result<Dispute> GetDispute(const channel::ChannelId& channel) const override {
-    return inner_.GetDispute(channel);
-  }
-  uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override {
-    return inner_.Subscribe(channel, std::move(handler));
-  }
-  void Unsubscribe(uint64_t subscription) override { inner_.Unsubscribe(subscription); }
-  Tick Now() const override { return inner_.Now(); }
 
  private:
   Status CoSign(const channel::Params& params) {

@@ -127,6 +127,24 @@ Result<OperatorCoin> OperatorCoin::Deposit(OperatorApi& op) {
   return coin;
 }
 
+CoinForChannel OperatorCoin::FundOn(FakeLedger& ledger, int64_t sats, Bytes payout_script) const {
+  const mp::CoinKey key = mp::CoinKey::Create(owner_share.public_key(), operator_share).value();
+  crypto::Transaction funding;
+  funding.inputs.push_back({.prevout = {.txid = crypto::RandomHash32(), .index = 0}});
+  const auto script = key.ScriptPubKey();
+  funding.outputs.push_back({.amount_sats = sats, .script_pubkey = {script.begin(), script.end()}});
+  ledger.Mint(funding);
+  return {.coin_id = coin_id,
+          .owner_share = owner_share,
+          .auth_key = auth_key,
+          .coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
+                   .amount_sats = sats,
+                   .output_key = key.output_key()},
+          .operator_share = operator_share,
+          .lock_time = lock_time,
+          .payout_script = std::move(payout_script)};
+}
+
 Result<OpenChannelRequest> OperatorCoin::OpenRequest(OperatorApi& op, const CoinChannel& ch) const {
   OpenChannelRequest request{.coin_id = coin_id, .params = ch.params, .opening = ch.opening};
   PARLEY_ASSIGN_OR_RETURN(Hash32 challenge, op.NewChallenge());

@@ -13,6 +13,7 @@
 #include "parley/crypto/keys.h"
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/settlement/statechain/channel_split.h"
+#include "parley/settlement/statechain/coin_channel_hook.h"
 #include "parley/settlement/statechain/operator_adjudicator.h"
 #include "parley/settlement/statechain/operator_api.h"
 #include "statechain/fake_ledger.h"
@@ -78,6 +79,9 @@ struct OperatorCoin {
   // The owner's request to open `ch` on this coin, signed over a fresh
   // challenge of `op`.
   Result<OpenChannelRequest> OpenRequest(OperatorApi& op, const CoinChannel& ch) const;
+  // Mints the coin's output of `sats` on `ledger`, and returns what the owner
+  // hands a node to open a channel on it, paying the owner to `payout_script`.
+  CoinForChannel FundOn(FakeLedger& ledger, int64_t sats, Bytes payout_script) const;
 };
 
 }  // namespace parley::settlement::statechain::testing

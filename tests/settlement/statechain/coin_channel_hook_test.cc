@@ -36,25 +36,7 @@ class CoinChannelHookTest : public ::testing::Test {
  protected:
   void SetUp() override {
     coin_.emplace(OperatorCoin::Deposit(op_).value());
-    // Fund the coin on the ledger.
-    const mp::CoinKey key =
-        mp::CoinKey::Create(coin_->owner_share.public_key(), coin_->operator_share).value();
-    crypto::Transaction funding;
-    funding.inputs.push_back({.prevout = {.txid = crypto::RandomHash32(), .index = 0}});
-    const auto script = key.ScriptPubKey();
-    funding.outputs.push_back(
-        {.amount_sats = kCoin, .script_pubkey = {script.begin(), script.end()}});
-    ledger_.Mint(funding);
-    hand_over_.emplace(
-        CoinForChannel{.coin_id = coin_->coin_id,
-                       .owner_share = coin_->owner_share,
-                       .auth_key = coin_->auth_key,
-                       .coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
-                                .amount_sats = kCoin,
-                                .output_key = key.output_key()},
-                       .operator_share = coin_->operator_share,
-                       .lock_time = coin_->lock_time,
-                       .payout_script = PayoutScript(alice_payout_)});
+    hand_over_.emplace(coin_->FundOn(ledger_, kCoin, PayoutScript(alice_payout_)));
     params_ = {.participants = {keys_[0].public_key(), keys_[1].public_key()},
                .nonce = crypto::RandomHash32(),
                .challenge_duration = kChallenge,
