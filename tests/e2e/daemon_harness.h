@@ -181,6 +181,21 @@ inline v1::ChannelInfo Channel(Daemon& d, const std::string& id) {
   return info;
 }
 
+// `from` proposes a payment channel to `peer_id` in the node's default asset;
+// `info` receives the channel as it stands (proposing).
+inline grpc::Status ProposePaymentChannel(Daemon& from, const std::string& peer_id, uint64_t mine,
+                                          uint64_t theirs, uint64_t challenge,
+                                          v1::ChannelInfo* info) {
+  v1::OpenChannelRequest r;
+  r.set_peer(peer_id);
+  r.set_app("payment");
+  r.set_my_deposit(std::to_string(mine));
+  r.set_peer_deposit(std::to_string(theirs));
+  r.set_challenge_duration(challenge);
+  grpc::ClientContext context;
+  return from.api().OpenChannel(&context, r, info);
+}
+
 // Polls the channel until `done` holds; false after `timeout`.
 inline bool WaitUntil(Daemon& d, const std::string& id,
                       const std::function<bool(const v1::ChannelInfo&)>& done,

@@ -77,15 +77,8 @@ class EvmWatchtowerTest : public ::testing::Test {
 
   // A payment channel in ether between Alice and Bob, open at Alice.
   std::string Open(uint64_t mine, uint64_t theirs) {
-    v1::OpenChannelRequest r;
-    r.set_peer(b_id_);
-    r.set_app("payment");
-    r.set_my_deposit(std::to_string(mine));
-    r.set_peer_deposit(std::to_string(theirs));
-    r.set_challenge_duration(kChallenge);
     v1::ChannelInfo info;
-    grpc::ClientContext context;
-    grpc::Status s = a_->api().OpenChannel(&context, r, &info);
+    grpc::Status s = ProposePaymentChannel(*a_, b_id_, mine, theirs, kChallenge, &info);
     EXPECT_TRUE(s.ok()) << s.error_message();
     EXPECT_TRUE(WaitUntil(*a_, info.channel_id(), [](auto& c) { return c.phase() == "open"; }))
         << a_->Log();

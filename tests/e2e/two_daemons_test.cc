@@ -60,15 +60,8 @@ class TwoDaemonsTest : public ::testing::Test {
   }
 
   std::string Open(uint64_t mine, uint64_t theirs) {
-    v1::OpenChannelRequest r;
-    r.set_peer(b_id_);
-    r.set_app("payment");
-    r.set_my_deposit(std::to_string(mine));
-    r.set_peer_deposit(std::to_string(theirs));
-    r.set_challenge_duration(10);
     v1::ChannelInfo info;
-    grpc::ClientContext context;
-    grpc::Status s = a_->api().OpenChannel(&context, r, &info);
+    grpc::Status s = ProposePaymentChannel(*a_, b_id_, mine, theirs, 10, &info);
     EXPECT_TRUE(s.ok()) << s.error_message();
     EXPECT_TRUE(WaitUntil(*a_, info.channel_id(), [](auto& c) { return c.phase() == "open"; }));
     EXPECT_TRUE(WaitUntil(*b_, info.channel_id(), [](auto& c) { return c.phase() == "open"; }));

@@ -81,15 +81,8 @@ inline uint64_t BalanceOf(const v1::ChannelInfo& c, int participant) {
 // hold it open; the channel id, or "" after a failure the test reports.
 inline std::string OpenPaymentChannel(Daemon& from, Daemon& to, const std::string& peer_id,
                                       uint64_t mine, uint64_t theirs) {
-  v1::OpenChannelRequest r;
-  r.set_peer(peer_id);
-  r.set_app("payment");
-  r.set_my_deposit(std::to_string(mine));
-  r.set_peer_deposit(std::to_string(theirs));
-  r.set_challenge_duration(100);
   v1::ChannelInfo info;
-  grpc::ClientContext context;
-  grpc::Status s = from.api().OpenChannel(&context, r, &info);
+  grpc::Status s = ProposePaymentChannel(from, peer_id, mine, theirs, 100, &info);
   EXPECT_TRUE(s.ok()) << s.error_message();
   if (!s.ok()) return "";
   for (Daemon* d : {&from, &to}) {

@@ -97,15 +97,8 @@ TEST(FaultLoadTest, AThousandChannelsUnderConcurrentPaymentsCloseWithFundsConser
   std::vector<std::string> ids(kChannels);
   std::atomic<int> open_failures{0};
   ForEach(kChannels, [&](int i) {
-    v1::OpenChannelRequest r;
-    r.set_peer(b_id);
-    r.set_app("payment");
-    r.set_my_deposit(std::to_string(kDeposit));
-    r.set_peer_deposit(std::to_string(kDeposit));
-    r.set_challenge_duration(100);
     v1::ChannelInfo info;
-    grpc::ClientContext context;
-    if (a.api().OpenChannel(&context, r, &info).ok()) {
+    if (ProposePaymentChannel(a, b_id, kDeposit, kDeposit, 100, &info).ok()) {
       ids[i] = info.channel_id();
     } else {
       ++open_failures;
