@@ -418,10 +418,23 @@ Status Node::OnKnownChannelProposal(Entry& entry, const wire::PeerId& from,
   const Channel& existing = entry.channel;
   const auto& own = existing.latest().sigs[existing.self()];
   if (existing.params() == m.params && existing.latest().state == m.initial && own) {
-    Queue(from, wire::ChannelAccept{existing.id(), *own});
-    return Status::Ok();
+    auto extra = OpeningExtraAgain(entry);
+    if (extra.ok()) Queue(from, wire::ChannelAccept{existing.id(), *own, std::move(*extra)});
+    return Status::Ok();  // past the opening, the proposer has had the accept
   }
   return Status::AlreadyExists("channel " + ShortId(existing.id()) + " is already known");
+}
+
+Result<Bytes> Node::OpeningExtraAgain(const Entry& entry) const {
+  settlement::StateHook* hook = entry.Hook();
+  if (hook == nullptr) return Bytes{};
+  const Channel& c = entry.channel;
+  auto extra = hook->OpeningExtraAgain(c.params(), c.backend_data());
+  if (!extra.ok()) {
+    spdlog::warn("channel {}: its opening is not sent again: {}", ShortId(c.id()),
+                 extra.status().ToString());
+  }
+  return extra;
 }
 
 Status Node::CheckProposalPolicy(const wire::PeerId& from, const wire::ChannelProposal& m,

@@ -76,13 +76,14 @@ void Node::OfferLatest(Entry& entry) {
   if (entry.Hook() != nullptr) ResendPending(entry);
   if (c.latest().FullySigned()) {
     QueueSync(entry);
-  } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()] &&
-             entry.Hook() == nullptr) {
+  } else if (c.phase() == Phase::kProposing && c.latest().sigs[c.self()]) {
     // A channel this node proposed that the peer has not signed yet: the
-    // proposal may have been lost. (A backend's opening extra is not kept,
-    // so a channel with a hook is not proposed again.)
-    Queue(entry.Peer(),
-          wire::ChannelProposal{c.params(), c.latest().state, *c.latest().sigs[c.self()]});
+    // proposal may have been lost.
+    auto extra = OpeningExtraAgain(entry);
+    if (extra.ok()) {
+      Queue(entry.Peer(), wire::ChannelProposal{c.params(), c.latest().state,
+                                                *c.latest().sigs[c.self()], std::move(*extra)});
+    }
   }
   if (entry.Hook() == nullptr) ResendPending(entry);
   if (c.offer() && c.offer()->sigs[c.self()]) {  // this node's latest offer may have been lost

@@ -107,6 +107,14 @@ class NodeStatecoinTest : public ::testing::Test {
 
   // Alice opens a channel on her coin with Bob; both see it open.
   channel::ChannelId Open() {
+    const channel::ChannelId id = Propose();
+    Deliver();
+    ExpectOpen(id);
+    return id;
+  }
+
+  // Alice proposes a channel on her coin with Bob; nothing is delivered.
+  channel::ChannelId Propose() {
     auto id = alice_.node->OpenChannel({.peer = bob_.key.public_key(),
                                         .backend = "statechain",
                                         .app = apps::PaymentApp::kId,
@@ -116,10 +124,14 @@ class NodeStatecoinTest : public ::testing::Test {
                                         .challenge_duration = kChallenge,
                                         .backend_args = sc::Encode(*hand_over_)});
     EXPECT_TRUE(id.ok()) << id.status().ToString();
-    Deliver();
+    return id.ok() ? *id : channel::ChannelId{};
+  }
+
+  // The coin is in the channel, and Alice sees the channel open (Bob does
+  // once he sees the coin there, checked when her first update arrives).
+  void ExpectOpen(const channel::ChannelId& id) {
     EXPECT_EQ(op_.GetCoinInfo(coin_->coin_id)->status, sc::CoinStatus::kInChannel);
-    EXPECT_EQ(alice_.node->GetChannel(*id)->phase, channel::Phase::kOpen);
-    return *id;
+    EXPECT_EQ(alice_.node->GetChannel(id)->phase, channel::Phase::kOpen);
   }
 
   // `payer` pays `amount` to the other; both hold the new state.
@@ -351,6 +363,12 @@ TEST_F(NodeStatecoinTest, ANodeBehindCatchesUpFromItsPeersSyncState) {
   network_.Unsilence(alice_.key.public_key());
   EXPECT_EQ(alice_.node->LatestSignedState(id)->state.version, 1u);
   EXPECT_EQ(bob_.node->LatestSignedState(id)->state.version, 2u);
+  // Handed over by other means, the state comes without its split
+  // signatures, which settle it: refused, and Alice stays at version 1.
+  Status adopted = alice_.node->AdoptState(id, bob_.node->LatestSignedState(id).value());
+  EXPECT_EQ(adopted.code(), StatusCode::kFailedPrecondition) << adopted.ToString();
+  EXPECT_NE(adopted.message().find("SyncState"), std::string::npos) << adopted.message();
+  EXPECT_EQ(alice_.node->LatestSignedState(id)->state.version, 1u);
   // Bob's SyncState carries version 2's split signatures and his next
   // nonce: Alice adopts it and pays on.
   bob_.node->OnPeerConnected(alice_.key.public_key());
@@ -376,6 +394,40 @@ TEST_F(NodeStatecoinTest, ALostAcceptIsRecoveredByReconnecting) {
   for (int n = 1; n <= 3; ++n) Pay(n == 2 ? bob_ : alice_, id, 10);
   ExpectInStep(id, 7);
   CloseAndSettle(id, 70);
+}
+
+TEST_F(NodeStatecoinTest, ALostChannelProposalIsSentAgainOnReconnectingAfterARestart) {
+  network_.Silence(bob_.key.public_key());
+  const channel::ChannelId id = Propose();
+  Deliver();
+  network_.Unsilence(bob_.key.public_key());
+  EXPECT_FALSE(bob_.node->GetChannel(id).ok());
+  // Alice's node restarts: the proposal and its extra (the share sealed to
+  // Bob, her first nonce) come from her record, the same as the first time.
+  Status restarted = alice_.Restart();
+  ASSERT_TRUE(restarted.ok()) << restarted.ToString();
+  Reconnect();
+  ExpectOpen(id);
+  for (int n = 1; n <= 3; ++n) Pay(n == 2 ? bob_ : alice_, id, 10);
+  ExpectInStep(id, 3);
+  CloseAndSettle(id, 10);
+}
+
+TEST_F(NodeStatecoinTest, ALostChannelAcceptIsSentAgainWhenTheProposalComesAgain) {
+  network_.Silence(alice_.key.public_key());
+  const channel::ChannelId id = Propose();
+  Deliver();
+  network_.Unsilence(alice_.key.public_key());
+  EXPECT_EQ(alice_.node->GetChannel(id)->phase, channel::Phase::kProposing);
+  EXPECT_EQ(bob_.node->GetChannel(id)->phase, channel::Phase::kFunding);
+  // Bob's SyncState of the initial state cannot open Alice's channel (it
+  // lacks his payout script and proof); her proposal again brings his
+  // accept again, with the same extra.
+  Reconnect();
+  ExpectOpen(id);
+  for (int n = 1; n <= 3; ++n) Pay(n == 2 ? bob_ : alice_, id, 10);
+  ExpectInStep(id, 3);
+  CloseAndSettle(id, 10);
 }
 
 TEST_F(NodeStatecoinTest, ANodeRestartedMidStreamPaysOnAndClosesCooperatively) {

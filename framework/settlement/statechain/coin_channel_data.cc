@@ -76,6 +76,7 @@ Bytes Encode(const CoinChannelData& data) {
   w.Bool(data.auth_key.has_value());
   if (data.auth_key) w.Fixed(*data.auth_key);
   w.Var(data.signer.Encode());
+  w.Var(data.sealed_share);
   return w.Take();
 }
 
@@ -100,6 +101,7 @@ Result<CoinChannelData> DecodeCoinChannelData(ByteView bytes) {
     PARLEY_RETURN_IF_ERROR(r.Var(kMaxSignerSize, &signer));
     PARLEY_ASSIGN_OR_RETURN(data.signer, SplitSigner::Decode(signer));
     if (data.signer.self() != data.self) return Status::InvalidArgument("signer of another party");
+    if (r.remaining() > 0) PARLEY_RETURN_IF_ERROR(r.Var(kMaxSealedSize, &data.sealed_share));
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return data;
   }();

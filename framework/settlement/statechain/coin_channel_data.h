@@ -28,6 +28,10 @@ struct CoinChannelData {
   std::array<uint8_t, 32> share{};                  // a or b (secret)
   std::optional<std::array<uint8_t, 32>> auth_key;  // the coin's owner only (secret)
   SplitSigner signer{0};
+  // `b` sealed to the peer: the proposer keeps it until the peer's
+  // ChannelAccept, to send the same ChannelProposal again if it was lost.
+  // (A trailing field: data written before it decodes with none.)
+  Bytes sealed_share;
 };
 Bytes Encode(const CoinChannelData& data);
 // Corruption for bytes Encode could not have made.

@@ -61,6 +61,28 @@ Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const cha
   return nonces[0];
 }
 
+// Alice's channel before Bob's ChannelAccept: his payout script comes with it.
+bool AwaitsAccept(const CoinChannelData& data) {
+  return data.opening.coin.payout_scripts[1].empty();
+}
+
+// The ChannelProposal's extra, from Alice's data: the first time and again.
+OpenProposalExtra ProposalExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce) {
+  return {.coin_id = data.coin_id,
+          .opening = data.opening,
+          .sealed_share = data.sealed_share,
+          .nonce_version = 1,
+          .nonce = first_nonce};
+}
+
+// The ChannelAccept's extra, from Bob's data: the first time and again.
+OpenAcceptExtra AcceptExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce) {
+  return {.payout_script = data.opening.coin.payout_scripts[1],
+          .share_proof = data.opening.share_proofs[1],
+          .nonce_version = 1,
+          .nonce = first_nonce};
+}
+
 // The adjudicator of one settlement: Withdraw first has the operator
 // complete the concluded state's split with `signatures`, so that
 // Adjudicator::ConcludeAndWithdraw's register, conclude and withdraw pay
@@ -194,14 +216,10 @@ Result<HookStep> CoinChannelHook::ProposeChannel(const channel::Params& params,
                   .coin_lock_time = h.lock_time},
       .share = split.kept.SecretBytes(),
       .auth_key = h.auth_key.SecretBytes(),
-      .signer = SplitSigner(0)};
+      .signer = SplitSigner(0),
+      .sealed_share = std::move(sealed)};
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(split.kept, 1));
-  OpenProposalExtra extra{.coin_id = h.coin_id,
-                          .opening = data.opening,
-                          .sealed_share = std::move(sealed),
-                          .nonce_version = 1,
-                          .nonce = nonce};
-  return HookStep{.data = Encode(data), .extra = Encode(extra)};
+  return HookStep{.data = Encode(data), .extra = Encode(ProposalExtra(data, nonce))};
 }
 
 Result<HookStep> CoinChannelHook::AcceptChannel(const channel::Params& params,
@@ -253,11 +271,25 @@ Result<HookStep> CoinChannelHook::AcceptChannel(const channel::Params& params,
   data.opening.share_proofs[1] = crypto::two_party::ProveShare(share, id);
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(share, 1));
-  OpenAcceptExtra accept{.payout_script = payout_script_,
-                         .share_proof = data.opening.share_proofs[1],
-                         .nonce_version = 1,
-                         .nonce = nonce};
-  return HookStep{.data = Encode(data), .extra = Encode(accept)};
+  return HookStep{.data = Encode(data), .extra = Encode(AcceptExtra(data, nonce))};
+}
+
+Result<Bytes> CoinChannelHook::OpeningExtraAgain(const channel::Params& /*params*/,
+                                                 ByteView bytes) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  const bool awaiting_accept = data.self == 0 && AwaitsAccept(data);
+  if (data.self == 0 && !awaiting_accept) {
+    return Status::FailedPrecondition("the peer has accepted the channel already");
+  }
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, crypto::PrivateKey::FromBytes(data.share));
+  // The nonce made for version 1 is in the data until it signs: the same again.
+  auto nonce = data.signer.NonceFor(share, 1);
+  if (!nonce.ok()) {
+    return Status::FailedPrecondition("the channel is past its opening: " +
+                                      nonce.status().message());
+  }
+  if (awaiting_accept) return Encode(ProposalExtra(data, *nonce));
+  return Encode(AcceptExtra(data, *nonce));
 }
 
 Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& /*params*/, ByteView bytes,
@@ -277,7 +309,7 @@ Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& /*params*/, B
 Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, ByteView bytes,
                                           const channel::State& state, ByteView extra_bytes) {
   PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
-  if (data.self == 0 && data.opening.coin.payout_scripts[1].empty()) {
+  if (data.self == 0 && AwaitsAccept(data)) {
     // Bob's ChannelAccept: his payout script, his proof, his first nonce.
     PARLEY_ASSIGN_OR_RETURN(OpenAcceptExtra extra, DecodeOpenAcceptExtra(extra_bytes));
     PARLEY_RETURN_IF_ERROR(CheckFirstNonce(extra.nonce_version));
@@ -289,6 +321,7 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
     if (!proof.ok()) return Status::PermissionDenied("the peer's share proof: " + proof.message());
     data.opening.coin.payout_scripts[1] = extra.payout_script;
     data.opening.share_proofs[1] = extra.share_proof;
+    data.sealed_share.clear();  // the proposal is answered
     PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
     return Encode(data);
   }
@@ -341,6 +374,11 @@ Result<HookStep> CoinChannelHook::SyncExtra(const channel::Params& /*params*/, B
 Result<Bytes> CoinChannelHook::CheckSyncExtra(const channel::Params& /*params*/, ByteView bytes,
                                               const channel::State& theirs, ByteView extra_bytes) {
   PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  if (data.self == 0 && AwaitsAccept(data)) {
+    return Status::FailedPrecondition(
+        "the peer's ChannelAccept has not arrived: the channel opens with what it carries "
+        "(the peer's payout script, share proof and nonce), which a SyncState does not");
+  }
   PARLEY_ASSIGN_OR_RETURN(statechain::SyncExtra extra, DecodeSyncExtra(extra_bytes));
   const auto& held = data.signer.latest();
   const uint64_t settled = held ? held->version : 0;
@@ -394,7 +432,7 @@ Result<OpenChannelRequest> CoinChannelHook::OpenRequest(const channel::Params& p
   if (!data.auth_key) {
     return Status::FailedPrecondition("only the coin's owner moves it into the channel");
   }
-  if (data.opening.coin.payout_scripts[1].empty()) {
+  if (AwaitsAccept(data)) {
     return Status::FailedPrecondition("the peer has not accepted the channel yet");
   }
   PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey auth_key,

@@ -245,6 +245,54 @@ TEST_F(CoinChannelHookTest, ASyncCarriesWhatSettlesTheLatestStateAndTheNextNonce
   EXPECT_EQ(Paid(bob_payout_), 35);
 }
 
+// A lost ChannelProposal or ChannelAccept goes again with the same extra:
+// the proposer's until the accept, the acceptor's until its first nonce signs.
+TEST_F(CoinChannelHookTest, TheOpeningsExtrasAreTheSameAgainUntilTheOpeningIsDone) {
+  const channel::State initial = Payment(0, kCoin);
+  auto proposed = hooks_[0].ProposeChannel(params_, initial, Encode(*hand_over_));
+  ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+  auto again = hooks_[0].OpeningExtraAgain(params_, proposed->data);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, proposed->extra);
+  auto accepted = hooks_[1].AcceptChannel(params_, 1, initial, *again);
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  again = hooks_[1].OpeningExtraAgain(params_, accepted->data);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(*again, accepted->extra);
+  // Bob's SyncState of the initial state does not stand in for his accept.
+  auto sync = hooks_[1].SyncExtra(params_, accepted->data, initial, 0);
+  ASSERT_TRUE(sync.ok()) << sync.status().ToString();
+  EXPECT_EQ(hooks_[0].CheckSyncExtra(params_, proposed->data, initial, sync->extra).status().code(),
+            StatusCode::kFailedPrecondition);
+  auto checked = hooks_[0].CheckExtra(params_, proposed->data, initial, *again);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  EXPECT_EQ(hooks_[0].OpeningExtraAgain(params_, *checked).status().code(),
+            StatusCode::kFailedPrecondition);
+  data_ = {*checked, accepted->data};
+  ASSERT_TRUE(hooks_[0].Fund(params_, initial.channel_id, data_[0], 0).ok());
+  Update(0, Payment(1, kCoin - 10));
+  EXPECT_EQ(hooks_[1].OpeningExtraAgain(params_, data_[1]).status().code(),
+            StatusCode::kFailedPrecondition)
+      << "Bob has signed version 1: Alice had his accept";
+}
+
+// Alice's data once Bob has accepted holds no sealed share: written by the
+// code before that trailing field existed, it lacks the field's length.
+TEST_F(CoinChannelHookTest, DataWrittenBeforeTheSealedShareFieldIsUsable) {
+  Open();
+  for (Bytes& data : data_) {
+    ASSERT_EQ(Bytes(data.end() - 4, data.end()), Bytes(4, 0)) << "an empty trailing field";
+    data.resize(data.size() - 4);
+  }
+  Update(0, Payment(1, kCoin - 10));
+  Update(1, Payment(2, kCoin - 5));
+  const channel::State final_state = Payment(3, kCoin - 5, /*is_final=*/true);
+  Update(0, final_state);
+  Status settled = hooks_[1].ConcludeAndWithdraw(params_, data_[1], SignBoth(final_state), 1);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(bob_payout_), 5);
+}
+
 TEST_F(CoinChannelHookTest, AnOpeningBobCannotCheckIsRefused) {
   const channel::State initial = Payment(0, kCoin);
   auto proposed = hooks_[0].ProposeChannel(params_, initial, Encode(*hand_over_));

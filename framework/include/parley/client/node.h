@@ -337,6 +337,9 @@ class Node {
   void QueueSync(Entry& entry);
   // Queues the pending proposal of `entry` again, if there is one.
   void ResendPending(Entry& entry);
+  // The extra of this node's ChannelProposal or ChannelAccept, to send it
+  // again: empty without a hook; the hook's refusal is logged.
+  Result<Bytes> OpeningExtraAgain(const Entry& entry) const;
   // Queues what a peer that has just (re)connected may have missed.
   void OfferLatest(Entry& entry);
   // Acts on what the ledger holds for a channel, as if its events had

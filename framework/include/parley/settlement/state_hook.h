@@ -50,6 +50,12 @@ class StateHook {
                                          channel::ParticipantIndex self,
                                          const channel::State& initial, ByteView extra) = 0;
 
+  // The extra of this node's ChannelProposal (the proposer, until the
+  // peer's ChannelAccept) or ChannelAccept (the acceptor, until it signs a
+  // later state), to send the same message again after a reconnection: the
+  // first may have been lost. FailedPrecondition past the opening.
+  virtual Result<Bytes> OpeningExtraAgain(const channel::Params& params, ByteView data) = 0;
+
   // This node is about to sign `state` (a proposal, or an accept after
   // CheckExtra of the proposal's extra): the data and the extra to send
   // with the signature. The same state again gives the same extra.

@@ -65,6 +65,9 @@ class CoinChannelHook final : public StateHook {
   // unless the initial state gives participant 1 nothing.
   Result<HookStep> AcceptChannel(const channel::Params& params, channel::ParticipantIndex self,
                                  const channel::State& initial, ByteView extra) override;
+  // Alice's OpenProposalExtra (the sealed share is in her data until Bob's
+  // accept), Bob's OpenAcceptExtra (until his nonce for version 1 signs).
+  Result<Bytes> OpeningExtraAgain(const channel::Params& params, ByteView data) override;
   Result<HookStep> SignExtra(const channel::Params& params, ByteView data,
                              const channel::State& state) override;
   Result<Bytes> CheckExtra(const channel::Params& params, ByteView data,
