@@ -98,14 +98,20 @@ v1::ChannelInfo OpenAndWait(const Options& o, const v1::OpenChannelRequest& requ
   v1::ChannelInfo info;
   auto context = Context();
   Check(Api(o)->OpenChannel(context.get(), request, &info), "channel open");
-  info = WaitFor(
-      o, info.channel_id(),
+  return WaitUntilOpen(o, info);
+}
+
+v1::ChannelInfo WaitUntilOpen(const Options& o, const v1::ChannelInfo& proposed) {
+  v1::ChannelInfo info = WaitFor(
+      o, proposed.channel_id(),
       [](const auto& c) { return c.phase() != "proposing" && c.phase() != "funding"; }, 15);
   if (info.phase() == "proposing" || info.phase() == "funding") {
     Print(o, info);
     Die("the channel is still " + info.phase() + " after 15 s: " +
-        (info.phase() == "proposing" ? "is the peer connected (peer list)?"
-                                     : "waiting for the deposits on the ledger.") +
+        (info.phase() == "proposing"
+             ? "is the peer connected (peer list)?"
+             : "waiting for the deposits on the ledger (on a statecoin: for the operator to "
+               "hold the coin in the channel).") +
         " It may still open; see channel show " + info.channel_id());
   }
   return info;

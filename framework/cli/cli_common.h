@@ -47,5 +47,8 @@ Result<channel::Amount> CloseAndWithdraw(const Options& o, const v1::ChannelInfo
 // Proposes the channel, waits until the peer has signed and both deposits
 // are in, and returns it; dies with a hint if it is not open within 15 s.
 v1::ChannelInfo OpenAndWait(const Options& o, const v1::OpenChannelRequest& request);
+// The second half of OpenAndWait: waits for the channel `proposed` (as
+// OpenChannel answered) to open.
+v1::ChannelInfo WaitUntilOpen(const Options& o, const v1::ChannelInfo& proposed);
 
 }  // namespace parley::cli

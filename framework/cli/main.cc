@@ -13,6 +13,7 @@
 #include "parley/v1/api.grpc.pb.h"
 #include "parley/v1/ledger.grpc.pb.h"
 #include "parley/wire/grpc_common.h"
+#include "statecoin_channel.h"
 #include "statecoin_commands.h"
 #include "stream_commands.h"
 #include "tip_commands.h"
@@ -90,20 +91,44 @@ int main(int argc, char** argv) {
   uint64_t challenge = 10;
   auto* open_cmd = ch->add_subcommand("open", "propose a channel to a connected peer");
   open_cmd->add_option("--peer", *open.mutable_peer(), "the peer's node id")->required();
-  open_cmd->add_option("--app", *open.mutable_app(), "payment, tictactoe, chess or tipping")
-      ->required();
-  open_cmd->add_option("--deposit", deposits, "MINE:THEIRS in base units")->required();
+  open_cmd->add_option("--app", *open.mutable_app(),
+                       "payment, tictactoe, chess or tipping (with --statecoin: payment)");
+  auto* deposit_opt = open_cmd->add_option("--deposit", deposits, "MINE:THEIRS in base units");
   open_cmd->add_option("--challenge", challenge, "dispute period in ledger ticks")
       ->capture_default_str();
-  open_cmd->add_option("--asset", *open.mutable_asset(),
-                       "asset name (default: the node's, native on the sim, eth on an EVM chain; "
-                       "or an ERC-20 token's address 0x...)");
+  auto* asset_opt = open_cmd->add_option(
+      "--asset", *open.mutable_asset(),
+      "asset name (default: the node's, native on the sim, eth on an EVM chain; "
+      "or an ERC-20 token's address 0x...)");
+  std::string statecoin_id;
+  StatecoinOptions wallet_options;
+  auto* statecoin_opt = open_cmd->add_option(
+      "--statecoin", statecoin_id,
+      "COIN_ID: a payment channel on this coin of the statecoin wallet (--wallet-dir), its "
+      "whole amount yours at first; instead of --deposit; needs parleyd --statechain");
+  AddWalletOptions(*open_cmd, wallet_options);
   open_cmd->callback([&] {
+    open.set_challenge_duration(challenge);
+    if (statecoin_opt->count() > 0) {
+      if (deposit_opt->count() > 0) {
+        Die("give --deposit or --statecoin, not both: a channel on a statecoin is funded by the "
+            "coin, its whole amount yours at first");
+      }
+      if (asset_opt->count() > 0) {
+        Die("--asset does not go with --statecoin: a channel on a statecoin holds the coin's sats");
+      }
+      if (open.app().empty()) open.set_app("payment");
+      return Print(o, OpenOnStatecoin(o, wallet_options, statecoin_id, open));
+    }
+    if (deposit_opt->count() == 0) {
+      Die("channel open needs --deposit MINE:THEIRS, or --statecoin COIN_ID for a payment "
+          "channel on a coin of the statecoin wallet");
+    }
+    if (open.app().empty()) Die("--app is required: payment, tictactoe, chess or tipping");
     size_t colon = deposits.find(':');
     if (colon == std::string::npos) Die("--deposit '" + deposits + "' is not MINE:THEIRS");
     open.set_my_deposit(deposits.substr(0, colon));
     open.set_peer_deposit(deposits.substr(colon + 1));
-    open.set_challenge_duration(challenge);
     Print(o, OpenAndWait(o, open));
   });
   ch->add_subcommand("list", "list channels")->callback([&] {

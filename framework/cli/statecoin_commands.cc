@@ -45,7 +45,9 @@ Bytes MessageBytes(const std::string& argument) {
   return *bytes;
 }
 
-const char* State(const sc::OwnedCoin& coin) {
+// "in channel <id>" for a coin handed to a payment channel.
+std::string State(const sc::OwnedCoin& coin) {
+  if (coin.channel_id) return "in channel " + ToHex(*coin.channel_id);
   if (coin.withdrawal) return "withdrawing";
   if (coin.sent) return "sent";
   return coin.output ? "held" : "unfunded";
@@ -53,15 +55,20 @@ const char* State(const sc::OwnedCoin& coin) {
 
 }  // namespace
 
+void AddWalletOptions(CLI::App& command, StatecoinOptions& options) {
+  command.add_option("--operator", options.operator_address, "the statechain operator, HOST:PORT")
+      ->capture_default_str();
+  command.add_option("--chain", options.chain, "the devchain, sim://HOST:PORT")
+      ->capture_default_str();
+  command.add_option("--wallet-dir", options.wallet_dir, "the statecoin wallet's store (RocksDB)")
+      ->capture_default_str();
+}
+
 StatecoinCommands::StatecoinCommands(CLI::App& cli, const Options& o) : o_(o) {
   auto* sc = cli.add_subcommand("statecoin", "hold, send and receive statecoins");
   sc->require_subcommand(1);
   sc->fallthrough();
-  sc->add_option("--operator", options_.operator_address, "the statechain operator, HOST:PORT")
-      ->capture_default_str();
-  sc->add_option("--chain", options_.chain, "the devchain, sim://HOST:PORT")->capture_default_str();
-  sc->add_option("--wallet-dir", options_.wallet_dir, "this wallet's store (RocksDB)")
-      ->capture_default_str();
+  AddWalletOptions(*sc, options_);
   interval_option_ = sc->add_option(
       "--interval", interval_,
       "the lock-time step between backups that transfer and receive check (default: the "
@@ -70,7 +77,8 @@ StatecoinCommands::StatecoinCommands(CLI::App& cli, const Options& o) : o_(o) {
   auto* deposit = sc->add_subcommand("deposit", "a new coin funded from the devchain faucet");
   deposit->add_option("--amount", amount_, "the coin's value in sats")->required();
   deposit->callback([this] { Deposit(); });
-  sc->add_subcommand("list", "the coins this wallet holds or sent")->callback([this] { List(); });
+  sc->add_subcommand("list", "the coins this wallet holds, sent or handed to a channel")
+      ->callback([this] { List(); });
   sc->add_subcommand("address", "this wallet's receive address (auth key:backup key)")
       ->callback([this] { ShowAddress(); });
   auto* transfer = sc->add_subcommand("transfer", "send a coin: prints the sealed message");
@@ -127,10 +135,12 @@ void StatecoinCommands::List() {
                           {"amount_sats", std::to_string(sats)},
                           {"lock_time", std::to_string(coin.lock_time)},
                           {"backups", std::to_string(coin.backups.size())},
-                          {"state", Quoted(State(coin))}});
+                          {"state", Quoted(State(coin))},
+                          {"channel_id", Quoted(coin.channel_id ? ToHex(*coin.channel_id) : "")}});
     } else {
       std::printf("%s  %12lld sats  lock %-8u backups %-3zu %s\n", ToHex(id).c_str(),
-                  static_cast<long long>(sats), coin.lock_time, coin.backups.size(), State(coin));
+                  static_cast<long long>(sats), coin.lock_time, coin.backups.size(),
+                  State(coin).c_str());
     }
   }
   if (o_.json) std::printf("[%s%s]\n", json.c_str(), json.empty() ? "" : "\n");

@@ -11,9 +11,15 @@
 
 namespace parley::cli {
 
+// Adds --operator, --chain and --wallet-dir, the options of the statecoin
+// wallet, to `command`, storing them in `options`: for `statecoin` and for
+// `channel open --statecoin`.
+void AddWalletOptions(CLI::App& command, StatecoinOptions& options);
+
 // Adds to `cli`:
 //   statecoin deposit --amount SATS   a coin funded from the devchain faucet
-//   statecoin list                    the coins this wallet holds or sent
+//   statecoin list                    the coins this wallet holds, sent or
+//                                     handed to a payment channel
 //   statecoin address                 this wallet's receive address
 //   statecoin transfer COIN_ID ADDRESS [--out FILE]   the sealed message (hex)
 //   statecoin receive FILE|HEX        takes a coin over

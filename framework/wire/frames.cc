@@ -21,6 +21,14 @@ Result<channel::Signature> ReadSig(const std::string& bytes) {
   return channel::Signature(bytes.begin(), bytes.end());
 }
 
+Result<Bytes> ReadExtra(const std::string& bytes) {
+  if (bytes.size() > kMaxExtraSize) {
+    return Status::InvalidArgument("a backend's extra of " + std::to_string(bytes.size()) +
+                                   " bytes is above the limit of " + std::to_string(kMaxExtraSize));
+  }
+  return Bytes(bytes.begin(), bytes.end());
+}
+
 Result<std::string> ReadReason(const std::string& reason) {
   if (reason.size() > kMaxReasonLength) return Status::InvalidArgument("reason too long");
   return reason;
@@ -33,11 +41,13 @@ struct ToFrameVisitor {
     p->set_params(Str(channel::Encode(m.params)));
     p->set_initial_state(Str(channel::Encode(m.initial)));
     p->set_signature(Str(m.sig));
+    p->set_extra(Str(m.extra));
   }
   void operator()(const ChannelAccept& m) {
     auto* p = f.mutable_channel_accept();
     p->set_channel_id(Str(m.channel));
     p->set_signature(Str(m.sig));
+    p->set_extra(Str(m.extra));
   }
   void operator()(const ChannelReject& m) {
     auto* p = f.mutable_channel_reject();
@@ -50,12 +60,14 @@ struct ToFrameVisitor {
     p->set_state(Str(channel::Encode(m.state)));
     p->set_signature(Str(m.sig));
     p->set_base_state_hash(Str(m.base));
+    p->set_extra(Str(m.extra));
   }
   void operator()(const UpdateAccept& m) {
     auto* p = f.mutable_update_accept();
     p->set_channel_id(Str(m.channel));
     p->set_version(m.version);
     p->set_signature(Str(m.sig));
+    p->set_extra(Str(m.extra));
   }
   void operator()(const UpdateReject& m) {
     auto* p = f.mutable_update_reject();
@@ -63,11 +75,13 @@ struct ToFrameVisitor {
     p->set_version(m.version);
     p->set_code(static_cast<uint32_t>(m.code));
     p->set_reason(m.reason);
+    p->set_extra(Str(m.extra));
   }
   void operator()(const SyncState& m) {
     auto* p = f.mutable_sync();
     p->set_channel_id(Str(m.channel));
     p->set_signed_state(Str(channel::Encode(m.state)));
+    p->set_extra(Str(m.extra));
   }
   void operator()(const StateOffer& m) {
     auto* p = f.mutable_offer();
@@ -95,12 +109,14 @@ Result<Message> FromFrame(const v1::Frame& f) {
       PARLEY_ASSIGN_OR_RETURN(m.initial,
                               channel::Decode<channel::State>(View(p.initial_state()), "state"));
       PARLEY_ASSIGN_OR_RETURN(m.sig, ReadSig(p.signature()));
+      PARLEY_ASSIGN_OR_RETURN(m.extra, ReadExtra(p.extra()));
       return Message(std::move(m));
     }
     case v1::Frame::kChannelAccept: {
       ChannelAccept m;
       PARLEY_ASSIGN_OR_RETURN(m.channel, ReadId(f.channel_accept().channel_id()));
       PARLEY_ASSIGN_OR_RETURN(m.sig, ReadSig(f.channel_accept().signature()));
+      PARLEY_ASSIGN_OR_RETURN(m.extra, ReadExtra(f.channel_accept().extra()));
       return Message(std::move(m));
     }
     case v1::Frame::kChannelReject: {
@@ -117,6 +133,7 @@ Result<Message> FromFrame(const v1::Frame& f) {
       PARLEY_ASSIGN_OR_RETURN(m.sig, ReadSig(p.signature()));
       PARLEY_ASSIGN_OR_RETURN(
           m.base, Hash32FromBytes(p.base_state_hash(), "the hash of a proposal's base"));
+      PARLEY_ASSIGN_OR_RETURN(m.extra, ReadExtra(p.extra()));
       return Message(std::move(m));
     }
     case v1::Frame::kOffer: {
@@ -133,6 +150,7 @@ Result<Message> FromFrame(const v1::Frame& f) {
       PARLEY_ASSIGN_OR_RETURN(m.channel, ReadId(p.channel_id()));
       m.version = p.version();
       PARLEY_ASSIGN_OR_RETURN(m.sig, ReadSig(p.signature()));
+      PARLEY_ASSIGN_OR_RETURN(m.extra, ReadExtra(p.extra()));
       return Message(std::move(m));
     }
     case v1::Frame::kUpdateReject: {
@@ -146,6 +164,7 @@ Result<Message> FromFrame(const v1::Frame& f) {
       }
       m.code = static_cast<StatusCode>(p.code());
       PARLEY_ASSIGN_OR_RETURN(m.reason, ReadReason(p.reason()));
+      PARLEY_ASSIGN_OR_RETURN(m.extra, ReadExtra(p.extra()));
       return Message(std::move(m));
     }
     case v1::Frame::kSync: {
@@ -153,6 +172,7 @@ Result<Message> FromFrame(const v1::Frame& f) {
       PARLEY_ASSIGN_OR_RETURN(m.channel, ReadId(f.sync().channel_id()));
       PARLEY_ASSIGN_OR_RETURN(m.state, channel::Decode<channel::SignedState>(
                                            View(f.sync().signed_state()), "signed state"));
+      PARLEY_ASSIGN_OR_RETURN(m.extra, ReadExtra(f.sync().extra()));
       return Message(std::move(m));
     }
     default:

@@ -155,6 +155,15 @@ inline int RunCli(const std::vector<std::string>& args, std::string* output) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// The value of "name": "..." in a one-line JSON object printed by the CLI
+// (its --json output); empty if there is none.
+inline std::string JsonString(const std::string& json, const std::string& name) {
+  const size_t at = json.find("\"" + name + "\": \"");
+  if (at == std::string::npos) return "";
+  const size_t start = at + name.size() + 5;
+  return json.substr(start, json.find('"', start) - start);
+}
+
 // API calls the e2e tests share.
 inline v1::NodeInfo Info(Daemon& d) {
   v1::NodeInfo info;

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "e2e/daemon_harness.h"
+#include "e2e/operator_process.h"
 #include "parley/util/bytes.h"
 #include "testing/temp_dir.h"
 
@@ -17,41 +18,17 @@ namespace {
 constexpr int kInitlock = 60;
 constexpr int kInterval = 5;
 
-// parley-statechain on a free port, stopped with SIGTERM by the test.
-class OperatorProcess : public Process {
- public:
-  OperatorProcess(const std::filesystem::path& data_dir, const std::string& chain)
-      : OperatorProcess(data_dir, chain, Local(FreePort())) {}
-  const std::string& address() const { return listen_; }
-
- private:
-  OperatorProcess(const std::filesystem::path& data_dir, const std::string& chain,
-                  std::string listen)
-      : Process({PARLEY_STATECHAIN_PATH, "--data-dir", data_dir.string(), "--listen", listen,
-                 "--chain", chain, "--initlock", std::to_string(kInitlock), "--interval",
-                 std::to_string(kInterval)},
-                data_dir.string() + ".log", "parley-statechain ready"),
-        listen_(std::move(listen)) {}
-
-  std::string listen_;
-};
-
 class StatechainCliTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    // The devchain's clock moves only when the test advances it.
-    chain_ = std::make_unique<Daemon>(
-        dir_.path() / "chain",
-        std::vector<std::string>{"--devchain", devchain_, "--devchain-dev-calls", "--tick-ms",
-                                 "3600000"});
-    ASSERT_TRUE(chain_->Start()) << chain_->Log();
-    operator_ = std::make_unique<OperatorProcess>(dir_.path() / "operator", "sim://" + devchain_);
-    ASSERT_TRUE(operator_->Start()) << operator_->Log();
+    world_ = std::make_unique<StatechainWorld>(dir_.path(), devchain_, kInitlock, kInterval);
+    std::string log;
+    ASSERT_TRUE(world_->Start(&log)) << log;
   }
   void TearDown() override {
-    if (operator_) {
-      const int status = operator_->Stop(SIGTERM);
-      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << operator_->Log();
+    if (world_) {
+      const int status = world_->op.Stop(SIGTERM);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << world_->op.Log();
     }
   }
 
@@ -60,7 +37,7 @@ class StatechainCliTest : public ::testing::Test {
                 bool json = false) {
     std::vector<std::string> full = {"statecoin",
                                      "--operator",
-                                     operator_->address(),
+                                     world_->op.address(),
                                      "--chain",
                                      "sim://" + devchain_,
                                      "--wallet-dir",
@@ -83,18 +60,10 @@ class StatechainCliTest : public ::testing::Test {
     const size_t at = out.find("coin      ");
     return at == std::string::npos ? "" : out.substr(at + 10, 64);
   }
-  // The value of "name": "..." in a one-line JSON object.
-  static std::string JsonString(const std::string& json, const std::string& name) {
-    const size_t at = json.find("\"" + name + "\": \"");
-    if (at == std::string::npos) return "";
-    const size_t start = at + name.size() + 5;
-    return json.substr(start, json.find('"', start) - start);
-  }
 
   TempDir dir_{"parley-statechain-"};
   std::string devchain_ = Local(FreePort());
-  std::unique_ptr<Daemon> chain_;
-  std::unique_ptr<OperatorProcess> operator_;
+  std::unique_ptr<StatechainWorld> world_;
 };
 
 TEST_F(StatechainCliTest, ACoinMovesThroughFiveWalletsAndIsWithdrawn) {

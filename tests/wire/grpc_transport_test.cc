@@ -18,6 +18,7 @@
 #include "parley/v1/wire.grpc.pb.h"
 #include "parley/wire/messages.h"
 #include "testing/raw_peer.h"
+#include "wire/sample_messages.h"
 
 namespace parley::wire {
 namespace {
@@ -222,6 +223,45 @@ TEST_F(GrpcTransportTest, AMalformedFrameIsDroppedAndTheStreamGoesOn) {
   ASSERT_EQ(got.size(), 1u);
   EXPECT_EQ(NumberOf(got[0].second), 42u);
   EXPECT_EQ(got[0].first, a_key_.public_key());
+}
+
+// A backend's extra bytes (a statecoin channel's partial signatures) cross
+// the stream in each of the six messages that carry them, at the size limit.
+TEST_F(GrpcTransportTest, TheBackendsExtraCrossesTheStreamInEachMessageThatCarriesIt) {
+  Inbox at_b;
+  auto [a, b] = ConnectedPair(nullptr, &at_b);
+  Bytes extra(kMaxExtraSize);
+  for (size_t i = 0; i < extra.size(); ++i) extra[i] = static_cast<uint8_t>(i * 13 + 1);
+  std::vector<Message> sent = samples::WithExtra(extra);
+  ASSERT_EQ(sent.size(), 6u);
+  for (const Message& m : sent) ASSERT_TRUE(a->Send(b_key_.public_key(), EncodeMessage(m)).ok());
+  ASSERT_TRUE(at_b.WaitFor(sent.size()));
+  for (const auto& [from, bytes] : at_b.Messages()) {
+    auto got = DecodeMessage(bytes);
+    ASSERT_TRUE(got.ok()) << got.status().ToString();
+    EXPECT_EQ(samples::ExtraOf(*got), extra) << "message type " << got->index();
+  }
+}
+
+TEST_F(GrpcTransportTest, AFrameWithAnOversizedExtraIsDroppedAndTheStreamGoesOn) {
+  Inbox at_b;
+  auto b = StartTransport(b_key_, &at_b);
+  RawPeer peer(Address(*b));
+  ASSERT_TRUE(peer.Handshake(a_key_));
+  v1::Frame oversized;
+  oversized.mutable_update_accept()->set_channel_id(std::string(32, 1));
+  oversized.mutable_update_accept()->set_extra(std::string(kMaxExtraSize + 1, 'x'));
+  ASSERT_TRUE(peer.Write(oversized));
+  v1::Frame good;
+  good.mutable_update_accept()->set_channel_id(std::string(32, 2));
+  good.mutable_update_accept()->set_version(43);
+  good.mutable_update_accept()->set_extra(std::string(kMaxExtraSize, 'y'));
+  ASSERT_TRUE(peer.Write(good));
+  ASSERT_TRUE(at_b.WaitFor(1));
+  std::this_thread::sleep_for(100ms);
+  auto got = at_b.Messages();
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(NumberOf(got[0].second), 43u);
 }
 
 TEST_F(GrpcTransportTest, ABatchIsDeliveredInOrderAndWhatItMayNotHoldIsDropped) {

@@ -98,6 +98,11 @@ Result<crypto::Transaction> PersistentWallet::Withdraw(const CoinId& coin_id,
   return tx;
 }
 
+Status PersistentWallet::MarkInChannel(const CoinId& coin_id, const Hash32& channel_id) {
+  PARLEY_RETURN_IF_ERROR(wallet_.MarkInChannel(coin_id, channel_id));
+  return Save(coin_id, Status::Ok());
+}
+
 Result<Bytes> PersistentWallet::SentMessage(const CoinId& coin_id) const {
   Result<Bytes> sealed = store_.Get(wallet_store::SentKey(coin_id));
   if (!sealed.ok() && sealed.status().code() == StatusCode::kNotFound) {

@@ -35,16 +35,29 @@ void Wallet::Restore(OwnedCoin coin) {
 
 void Wallet::Forget(const CoinId& coin_id) { coins_.erase(coin_id); }
 
-Result<OwnedCoin*> Wallet::Held(const CoinId& coin_id) {
-  auto it = coins_.find(coin_id);
-  if (it == coins_.end()) {
+Result<const OwnedCoin*> Wallet::Held(const CoinId& coin_id) const {
+  const OwnedCoin* coin = Find(coin_id);
+  if (coin == nullptr) {
     return Status::NotFound("this wallet holds no coin " + ToHex(coin_id));
   }
-  if (it->second.sent) {
+  if (coin->sent) {
     return Status::FailedPrecondition("coin " + ToHex(coin_id) +
                                       " has been sent to another wallet");
   }
-  return &it->second;
+  if (coin->channel_id) {
+    const std::string channel = ToHex(*coin->channel_id);
+    return Status::FailedPrecondition(
+        "coin " + ToHex(coin_id) + " is in payment channel " + channel +
+        ": the node it was handed to settles it (parley channel close " + channel +
+        ", then parley channel withdraw " + channel +
+        "), so this wallet signs nothing more for it");
+  }
+  return coin;
+}
+
+Result<OwnedCoin*> Wallet::Held(const CoinId& coin_id) {
+  PARLEY_ASSIGN_OR_RETURN(const OwnedCoin* coin, std::as_const(*this).Held(coin_id));
+  return const_cast<OwnedCoin*>(coin);
 }
 
 Result<Auth> Wallet::Authorization(ByteView payload) {
@@ -172,6 +185,32 @@ Result<crypto::Transaction> Wallet::LatestBackup(const CoinId& coin_id) const {
     return Status::NotFound("this wallet holds no backup of coin " + ToHex(coin_id));
   }
   return coin->backups.back();
+}
+
+Result<OwnerHandOver> Wallet::ForChannel(const CoinId& coin_id) const {
+  PARLEY_ASSIGN_OR_RETURN(const OwnedCoin* coin, Held(coin_id));
+  if (!coin->output || coin->backups.empty()) {
+    return Status::FailedPrecondition("coin " + ToHex(coin_id) +
+                                      " has no backup yet: finish the deposit first");
+  }
+  if (coin->withdrawal) {
+    return Status::FailedPrecondition("coin " + ToHex(coin_id) +
+                                      " is being withdrawn: run the withdrawal again to finish it");
+  }
+  return OwnerHandOver{.coin_id = coin_id,
+                       .owner_share = coin->owner_share,
+                       .auth_key = keys_.auth_key,
+                       .output = *coin->output,
+                       .operator_share = coin->operator_share,
+                       .lock_time = coin->lock_time};
+}
+
+Status Wallet::MarkInChannel(const CoinId& coin_id, const Hash32& channel_id) {
+  const OwnedCoin* found = Find(coin_id);
+  if (found != nullptr && found->channel_id == channel_id) return Status::Ok();
+  PARLEY_RETURN_IF_ERROR(ForChannel(coin_id).status());
+  coins_.at(coin_id).channel_id = channel_id;
+  return Status::Ok();
 }
 
 }  // namespace parley::settlement::statechain

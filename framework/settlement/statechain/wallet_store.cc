@@ -9,7 +9,10 @@ namespace parley::settlement::statechain::wallet_store {
 
 namespace {
 
+// Version 2 adds the channel a coin was handed to; a coin in no channel is
+// still written as version 1, which older wallets read.
 constexpr uint8_t kCoinVersion = 1;
+constexpr uint8_t kCoinInChannelVersion = 2;
 // A serialized transaction of the statechain is ~150 bytes; this bounds one.
 constexpr size_t kMaxTxBytes = 100'000;
 
@@ -44,7 +47,7 @@ Result<crypto::Transaction> ReadTx(Reader& r) {
 Result<OwnedCoin> ReadCoin(Reader& r) {
   uint8_t version = 0;
   PARLEY_RETURN_IF_ERROR(r.U8(&version));
-  if (version != kCoinVersion) {
+  if (version != kCoinVersion && version != kCoinInChannelVersion) {
     return Status::InvalidArgument("unknown coin record version " + std::to_string(version));
   }
   CoinId coin_id{};
@@ -81,6 +84,11 @@ Result<OwnedCoin> ReadCoin(Reader& r) {
   if (has_withdrawal) {
     PARLEY_ASSIGN_OR_RETURN(coin.withdrawal, ReadTx(r));
   }
+  if (version == kCoinInChannelVersion) {
+    Hash32 channel_id{};
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&channel_id));
+    coin.channel_id = channel_id;
+  }
   PARLEY_RETURN_IF_ERROR(r.Finish());
   return coin;
 }
@@ -110,7 +118,7 @@ Result<WalletKeys> DecodeKeys(ByteView bytes) {
 
 Bytes EncodeCoin(const OwnedCoin& coin) {
   Writer w;
-  w.U8(kCoinVersion);
+  w.U8(coin.channel_id ? kCoinInChannelVersion : kCoinVersion);
   w.Fixed(coin.coin_id);
   WriteSecret(w, coin.owner_share);
   w.Fixed(coin.operator_share.bytes());
@@ -128,6 +136,7 @@ Bytes EncodeCoin(const OwnedCoin& coin) {
   w.Bool(coin.sent);
   w.Bool(coin.withdrawal.has_value());
   if (coin.withdrawal) WriteTx(w, *coin.withdrawal);
+  if (coin.channel_id) w.Fixed(*coin.channel_id);
   return w.Take();
 }
 

@@ -1,6 +1,7 @@
 // How PersistentWallet keeps a wallet in a Store:
 //   statecoin-wallet/keys              auth key || backup key (secret)
-//   statecoin-wallet/coin/<id hex>     an OwnedCoin (its share is secret)
+//   statecoin-wallet/coin/<id hex>     an OwnedCoin (its share is secret); version 2
+//                                      with the channel it was handed to, else 1
 //   statecoin-wallet/sent/<id hex>     the sealed transfer message of a sent coin
 // A coin withdrawn or exited is deleted with its share and message.
 #pragma once

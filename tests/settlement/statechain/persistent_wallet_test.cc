@@ -1,5 +1,6 @@
-// PersistentWallet: keys, coins, backups and sent messages survive a
-// reopening; a withdrawn or exited coin leaves the store with its share.
+// PersistentWallet: keys, coins, backups, sent messages and the channel a
+// coin was handed to survive a reopening; a withdrawn or exited coin leaves
+// the store with its share.
 #include "parley/settlement/statechain/persistent_wallet.h"
 
 #include <gtest/gtest.h>
@@ -100,6 +101,75 @@ TEST_F(PersistentWalletTest, ExitWaitsForTheLockTimeThenForgetsTheCoin) {
   EXPECT_EQ(exit->lock_time, lock_time);
   EXPECT_FALSE(Stored(*wallet_store_, "statecoin-wallet/coin/" + ToHex(coin)));
   EXPECT_EQ(wallet->Exit(coin).status().code(), StatusCode::kNotFound);
+}
+
+TEST_F(PersistentWalletTest, ACoinHandedToAChannelStaysMarkedAndSignsNothingMore) {
+  auto wallet = Open(*wallet_store_);
+  const CoinId coin = Deposit(*wallet);
+  const OwnedCoin held = wallet->coins().at(coin);
+
+  // What the node gets is the coin as the wallet holds it, with its auth key.
+  Result<OwnerHandOver> hand_over = wallet->ForChannel(coin);
+  ASSERT_TRUE(hand_over.ok()) << hand_over.status().ToString();
+  EXPECT_EQ(hand_over->coin_id, coin);
+  EXPECT_EQ(hand_over->owner_share.public_key(), held.owner_share.public_key());
+  EXPECT_EQ(hand_over->auth_key.public_key(), wallet->address().auth_key);
+  EXPECT_EQ(hand_over->output.outpoint, held.output->outpoint);
+  EXPECT_EQ(hand_over->output.amount_sats, kCoinSats);
+  EXPECT_EQ(hand_over->output.output_key, held.output->output_key);
+  EXPECT_EQ(hand_over->operator_share, held.operator_share);
+  EXPECT_EQ(hand_over->lock_time, held.lock_time);
+  // Asking changes nothing: the coin is marked only when the node took it.
+  wallet.reset();
+  wallet = Open(*wallet_store_);
+  EXPECT_FALSE(wallet->coins().at(coin).channel_id.has_value());
+
+  const Hash32 channel = crypto::RandomHash32();
+  ASSERT_TRUE(wallet->MarkInChannel(coin, channel).ok());
+  wallet.reset();
+  wallet = Open(*wallet_store_);
+  ASSERT_EQ(wallet->coins().at(coin).channel_id, channel);
+  EXPECT_EQ(wallet->coins().at(coin).backups.size(), 1u);
+
+  // Nothing signs for it any more, and it goes into no second channel.
+  const std::string in_channel = "is in payment channel " + ToHex(channel);
+  auto receiver = Open(*other_store_);
+  Result<Bytes> sealed = wallet->TransferTo(coin, receiver->address(), kBackupFeeSats);
+  EXPECT_EQ(sealed.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(sealed.status().message().find(in_channel), std::string::npos)
+      << sealed.status().message();
+  Result<crypto::Transaction> withdrawal = wallet->Withdraw(coin, Bytes(34, 0x51), kBackupFeeSats);
+  EXPECT_EQ(withdrawal.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(withdrawal.status().message().find(in_channel), std::string::npos)
+      << withdrawal.status().message();
+  EXPECT_EQ(wallet->ForChannel(coin).status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(wallet->MarkInChannel(coin, crypto::RandomHash32()).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_TRUE(wallet->MarkInChannel(coin, channel).ok());  // the same channel again
+  EXPECT_EQ(wallet->coins().at(coin).channel_id, channel);
+  EXPECT_FALSE(wallet->SentMessage(coin).ok());
+
+  // Unknown coins are NotFound.
+  const CoinId unknown = crypto::RandomHash32();
+  EXPECT_EQ(wallet->ForChannel(unknown).status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(wallet->MarkInChannel(unknown, channel).code(), StatusCode::kNotFound);
+}
+
+TEST_F(PersistentWalletTest, ASentOrUnfundedCoinCannotBeHandedToAChannel) {
+  auto wallet = Open(*wallet_store_);
+  Result<DepositInfo> unfunded = wallet->BeginDeposit();
+  ASSERT_TRUE(unfunded.ok());
+  EXPECT_EQ(wallet->ForChannel(unfunded->coin_id).status().code(), StatusCode::kFailedPrecondition);
+
+  const CoinId coin = Deposit(*wallet);
+  auto receiver = Open(*other_store_);
+  ASSERT_TRUE(wallet->TransferTo(coin, receiver->address(), kBackupFeeSats).ok());
+  Result<OwnerHandOver> sent = wallet->ForChannel(coin);
+  EXPECT_EQ(sent.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_NE(sent.status().message().find("has been sent"), std::string::npos);
+  EXPECT_EQ(wallet->MarkInChannel(coin, crypto::RandomHash32()).code(),
+            StatusCode::kFailedPrecondition);
+  EXPECT_FALSE(wallet->coins().at(coin).channel_id.has_value());
 }
 
 TEST_F(PersistentWalletTest, ACorruptRecordIsReportedNotIgnored) {

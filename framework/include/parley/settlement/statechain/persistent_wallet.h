@@ -1,8 +1,8 @@
 // PersistentWallet: a Wallet (wallet.h) kept in a Store, so that a CLI can
 // run one command per process. It stores the wallet's keys, every coin it
-// holds (share, operator share, backups, the withdrawal it signed) and the
-// sealed message of each transfer it sent; a coin withdrawn or exited is
-// deleted with its share.
+// holds (share, operator share, backups, the withdrawal it signed, the
+// payment channel it was handed to) and the sealed message of each transfer
+// it sent; a coin withdrawn or exited is deleted with its share.
 //
 // Each call saves the coins it touched when it returns, whatever the
 // outcome. A crash inside a call can lose what that call did (for Receive,
@@ -38,6 +38,13 @@ class PersistentWallet {
   Result<CoinId> Receive(ByteView sealed_message);
   Result<crypto::Transaction> Withdraw(const CoinId& coin_id, ByteView script_pubkey,
                                        int64_t fee_sats);
+
+  // As Wallet's. ForChannel changes nothing; MarkInChannel saves the
+  // channel with the coin, so that it survives a reopening.
+  Result<OwnerHandOver> ForChannel(const CoinId& coin_id) const {
+    return wallet_.ForChannel(coin_id);
+  }
+  Status MarkInChannel(const CoinId& coin_id, const Hash32& channel_id);
 
   // The sealed message of a coin this wallet sent; NotFound otherwise.
   Result<Bytes> SentMessage(const CoinId& coin_id) const;

@@ -9,6 +9,8 @@
 //               receiver's Receive verifies it and takes the coin over.
 // Withdrawal:   Withdraw (cooperative, any script, no lock time).
 // Unilateral:   LatestBackup, broadcast once its lock time is reached.
+// Channel:      ForChannel gives what a node needs to open a payment
+//               channel on the coin; MarkInChannel once the node took it.
 //
 // Keys and coins live in memory; PersistentWallet (persistent_wallet.h)
 // keeps them in a Store. Not thread-safe.
@@ -44,6 +46,23 @@ struct OwnedCoin {
   // The signed withdrawal until the operator has erased its share, kept so
   // that a retry does not sign again.
   std::optional<crypto::Transaction> withdrawal;
+  // Set once the coin was handed to a node for payment channel `channel_id`
+  // (`parley channel open --statecoin`): the node holds its secrets and the
+  // channel settles it, so this wallet signs nothing more for it. Its
+  // backup stays: LatestBackup still gives it, the fallback if the operator
+  // vanishes.
+  std::optional<Hash32> channel_id;
+};
+
+// A coin as a node needs it to open a payment channel on it (what the
+// statechain backend calls CoinForChannel, coin_channel_hook.h).
+struct OwnerHandOver {
+  CoinId coin_id{};
+  crypto::PrivateKey owner_share;    // o
+  crypto::PrivateKey auth_key;       // the wallet's: the operator knows the owner by it
+  CoinOutput output;                 // outpoint, amount, output key
+  crypto::PublicKey operator_share;  // S
+  uint32_t lock_time = 0;            // this owner's (latest) backup's
 };
 
 struct DepositInfo {
@@ -109,8 +128,19 @@ class Wallet {
   // The unilateral exit: this owner's signed backup.
   Result<crypto::Transaction> LatestBackup(const CoinId& coin_id) const;
 
+  // What a node needs to open a payment channel on the coin. Changes
+  // nothing: the coin stays usable until MarkInChannel. NotFound for a coin
+  // this wallet does not hold; FailedPrecondition for one sent, in a
+  // channel, being withdrawn or not funded yet.
+  Result<OwnerHandOver> ForChannel(const CoinId& coin_id) const;
+  // Records that the coin is in payment channel `channel_id`; from then on
+  // every call that signs for it is FailedPrecondition naming the channel.
+  // Ok if it is already in that channel; otherwise as ForChannel.
+  Status MarkInChannel(const CoinId& coin_id, const Hash32& channel_id);
+
  private:
   Result<OwnedCoin*> Held(const CoinId& coin_id);
+  Result<const OwnedCoin*> Held(const CoinId& coin_id) const;
   Result<crypto::Signature> CoSign(OwnedCoin& coin, const Hash32& message);
   Result<Auth> Authorization(ByteView payload);
 

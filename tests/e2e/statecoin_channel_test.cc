@@ -1,0 +1,279 @@
+// End to end: a payment channel on a statecoin, driven by the parley CLI.
+// A devchain (parleyd --devchain), the operator (parley-statechain) and two
+// nodes (parleyd --statechain); Alice's wallet deposits a coin from the
+// faucet, `parley channel open --statecoin` opens a channel with Bob on it,
+// `parley pay` pays both ways, `parley channel close` and `withdraw` close
+// it, and the devchain holds the split: exactly both balances, each minus
+// its half of the fee. Then one test per error of `channel open
+// --statecoin`.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+
+#include "e2e/daemon_harness.h"
+#include "e2e/operator_process.h"
+#include "parley/crypto/bitcoin_tx.h"
+#include "parley/crypto/keys.h"
+#include "parley/crypto/random.h"
+#include "parley/settlement/statechain/backup.h"
+#include "parley/util/bytes.h"
+#include "testing/temp_dir.h"
+
+namespace parley::e2e {
+namespace {
+
+namespace sc = settlement::statechain;
+
+// Far enough that no lock time and no dispute gets near them: the devchain
+// stays at height 0.
+constexpr int kInitlock = 1000;
+constexpr int kInterval = 10;
+constexpr int64_t kCoinSats = 100'000;
+constexpr int64_t kFeeSats = 500;  // the CLI's kStatecoinFeeSats
+
+class StatecoinChannelTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    world_ = std::make_unique<StatechainWorld>(dir_.path(), devchain_, kInitlock, kInterval);
+    std::string log;
+    ASSERT_TRUE(world_->Start(&log)) << log;
+    const std::vector<std::string> flags = {"--chain", "sim://" + devchain_, "--statechain",
+                                            world_->op.address()};
+    alice_ = std::make_unique<Daemon>(dir_.path() / "alice", flags);
+    bob_ = std::make_unique<Daemon>(dir_.path() / "bob", flags);
+    ASSERT_TRUE(alice_->Start()) << alice_->Log();
+    ASSERT_TRUE(bob_->Start()) << bob_->Log();
+    bob_id_ = Info(*bob_).node_id();
+    ASSERT_TRUE(ConnectPeer(*alice_, *bob_, bob_id_).ok());
+    ledger_ =
+        v1::Ledger::NewStub(grpc::CreateChannel(devchain_, grpc::InsecureChannelCredentials()));
+  }
+  void TearDown() override {
+    if (world_) {
+      const int status = world_->op.Stop(SIGTERM);
+      EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << world_->op.Log();
+    }
+  }
+
+  // The flags of the wallet `name` (Alice's by default).
+  std::vector<std::string> WalletFlags(const std::string& name = "alice-wallet") const {
+    return {"--operator",         world_->op.address(), "--chain",
+            "sim://" + devchain_, "--wallet-dir",       (dir_.path() / name).string()};
+  }
+  // `parley [--json] statecoin <wallet flags> ARGS` with Alice's wallet.
+  int Statecoin(const std::vector<std::string>& args, std::string* out, bool json = false,
+                const std::string& wallet = "alice-wallet") {
+    std::vector<std::string> full = {"statecoin"};
+    if (json) full.insert(full.begin(), "--json");
+    for (const auto& flag : WalletFlags(wallet)) full.push_back(flag);
+    full.insert(full.end(), args.begin(), args.end());
+    return RunCli(full, out);
+  }
+  // `parley --node NODE ARGS`.
+  static int Cli(Daemon& node, std::vector<std::string> args, std::string* out) {
+    args.insert(args.begin(), {"--node", node.api_address()});
+    return RunCli(args, out);
+  }
+  // `parley --node NODE channel open --peer BOB --statecoin COIN <wallet
+  // flags> EXTRA`.
+  int OpenOnCoin(Daemon& node, const std::string& coin, std::string* out,
+                 const std::vector<std::string>& extra = {}) {
+    std::vector<std::string> args = {"channel", "open", "--peer", bob_id_, "--statecoin", coin};
+    for (const auto& flag : WalletFlags()) args.push_back(flag);
+    args.insert(args.end(), extra.begin(), extra.end());
+    return Cli(node, args, out);
+  }
+
+  // A coin of kCoinSats in Alice's wallet, from the faucet: its id, and its
+  // outpoint into `outpoint` if given.
+  std::string Deposit(crypto::OutPoint* outpoint = nullptr) {
+    std::string out;
+    EXPECT_EQ(Statecoin({"deposit", "--amount", std::to_string(kCoinSats)}, &out, true), 0) << out;
+    if (outpoint != nullptr) {
+      const std::string text = JsonString(out, "outpoint");  // DISPLAY_TXID:INDEX
+      const size_t colon = text.find(':');
+      EXPECT_NE(colon, std::string::npos) << out;
+      if (colon == std::string::npos) return "";
+      Bytes txid = FromHex(text.substr(0, colon)).value();
+      std::reverse(txid.begin(), txid.end());  // txids print reversed
+      std::copy(txid.begin(), txid.end(), outpoint->txid.begin());
+      outpoint->index = static_cast<uint32_t>(std::stoul(text.substr(colon + 1)));
+    }
+    return JsonString(out, "coin_id");
+  }
+
+  // The channel id a successful `channel open` printed.
+  static std::string ChannelIdOf(const std::string& out) {
+    const size_t at = out.find("channel   ");
+    return at == std::string::npos ? "" : out.substr(at + 10, 64);
+  }
+
+  // The devchain's unspent output at `outpoint`; false if there is none.
+  bool Utxo(const crypto::OutPoint& outpoint, v1::GetUtxoReply* utxo) {
+    v1::GetUtxoRequest request;
+    request.mutable_outpoint()->set_txid(std::string(outpoint.txid.begin(), outpoint.txid.end()));
+    request.mutable_outpoint()->set_index(outpoint.index);
+    grpc::ClientContext context;
+    return ledger_->GetUtxo(&context, request, utxo).ok();
+  }
+
+  TempDir dir_{"parley-statecoin-channel-"};
+  std::string devchain_ = Local(FreePort());
+  std::unique_ptr<StatechainWorld> world_;
+  std::unique_ptr<Daemon> alice_, bob_;
+  std::string bob_id_;
+  std::unique_ptr<v1::Ledger::Stub> ledger_;
+};
+
+TEST_F(StatecoinChannelTest, PaymentsThenACooperativeCloseSplitTheCoinExactly) {
+  crypto::OutPoint coin_outpoint;
+  const std::string coin = Deposit(&coin_outpoint);
+  ASSERT_EQ(coin.size(), 64u);
+
+  std::string out;
+  ASSERT_EQ(OpenOnCoin(*alice_, coin, &out), 0) << out;
+  const std::string id = ChannelIdOf(out);
+  ASSERT_EQ(id.size(), 64u) << out;
+  EXPECT_NE(out.find("phase     open"), std::string::npos) << out;
+  EXPECT_NE(out.find("sats: " + std::to_string(kCoinSats) + " / 0"), std::string::npos) << out;
+
+  // The wallet has handed the coin over: it lists it in the channel and
+  // signs nothing more for it.
+  ASSERT_EQ(Statecoin({"list"}, &out), 0) << out;
+  EXPECT_NE(out.find(coin), std::string::npos) << out;
+  EXPECT_NE(out.find("in channel " + id), std::string::npos) << out;
+
+  // Ten payments from Alice, three back from Bob.
+  int64_t to_bob = 0;
+  for (int i = 0; i < 10; ++i) {
+    const int64_t amount = 1000 + 100 * i;
+    ASSERT_EQ(Cli(*alice_, {"pay", id, std::to_string(amount)}, &out), 0) << out;
+    to_bob += amount;
+  }
+  for (int i = 0; i < 3; ++i) {
+    ASSERT_EQ(Cli(*bob_, {"pay", id, "700"}, &out), 0) << out;
+    to_bob -= 700;
+  }
+  const int64_t to_alice = kCoinSats - to_bob;
+  const std::string balances = std::to_string(to_alice) + " / " + std::to_string(to_bob);
+  ASSERT_EQ(Cli(*bob_, {"channel", "show", id}, &out), 0) << out;
+  EXPECT_NE(out.find("version   13"), std::string::npos) << out;
+  EXPECT_NE(out.find("sats: " + balances), std::string::npos) << out;
+
+  // The cooperative close: the final state, then both settle (the first
+  // has the operator broadcast the split, the second finds it paid).
+  ASSERT_EQ(Cli(*alice_, {"channel", "close", id}, &out), 0) << out;
+  for (Daemon* d : {alice_.get(), bob_.get()}) {
+    ASSERT_TRUE(WaitUntil(*d, id, [](const auto& c) { return c.phase() == "final"; }))
+        << Channel(*d, id).phase();
+  }
+  ASSERT_EQ(Cli(*bob_, {"channel", "withdraw", id}, &out), 0) << out;
+  ASSERT_EQ(Cli(*alice_, {"channel", "withdraw", id}, &out), 0) << out;
+  for (Daemon* d : {alice_.get(), bob_.get()}) {
+    ASSERT_TRUE(WaitUntil(*d, id, [](const auto& c) { return c.phase() == "withdrawn"; }))
+        << Channel(*d, id).phase();
+  }
+
+  // The split on the devchain: the coin to Alice's wallet (its backup key)
+  // and Bob's node (its node key), each balance minus half the fee (the
+  // odd sat would fall to Alice), and nothing else.
+  v1::GetUtxoReply utxo;
+  EXPECT_FALSE(Utxo(coin_outpoint, &utxo)) << "the coin is unspent";
+  ASSERT_EQ(Statecoin({"address"}, &out), 0) << out;
+  const auto alice_key = crypto::PublicKey::FromHex(out.substr(out.find(':') + 1, 66));
+  ASSERT_TRUE(alice_key.ok()) << out;
+  const auto bob_key = crypto::PublicKey::FromHex(bob_id_);
+  ASSERT_TRUE(bob_key.ok());
+  const auto alice_script = sc::BackupScriptPubKey(*alice_key);
+  const auto bob_script = sc::BackupScriptPubKey(*bob_key);
+  crypto::Transaction split;
+  split.inputs.push_back({.prevout = coin_outpoint, .sequence = crypto::kSequenceFinal});
+  split.outputs.push_back({.amount_sats = to_alice - (kFeeSats - kFeeSats / 2),
+                           .script_pubkey = Bytes(alice_script.begin(), alice_script.end())});
+  split.outputs.push_back({.amount_sats = to_bob - kFeeSats / 2,
+                           .script_pubkey = Bytes(bob_script.begin(), bob_script.end())});
+  const Hash32 txid = crypto::Txid(split);
+  for (uint32_t i = 0; i < 2; ++i) {
+    SCOPED_TRACE("output " + std::to_string(i));
+    ASSERT_TRUE(Utxo({.txid = txid, .index = i}, &utxo));
+    EXPECT_EQ(utxo.sats(), split.outputs[i].amount_sats);
+    EXPECT_EQ(Bytes(utxo.script_pubkey().begin(), utxo.script_pubkey().end()),
+              split.outputs[i].script_pubkey);
+  }
+  EXPECT_FALSE(Utxo({.txid = txid, .index = 2}, &utxo));
+  EXPECT_EQ(to_alice + to_bob, kCoinSats);
+
+  // The wallet still lists the coin in the channel, and refuses to send or
+  // withdraw it, saying why.
+  ASSERT_EQ(Statecoin({"list"}, &out, true), 0) << out;
+  EXPECT_NE(out.find("\"state\": \"in channel " + id + "\""), std::string::npos) << out;
+  EXPECT_NE(out.find("\"channel_id\": \"" + id + "\""), std::string::npos) << out;
+  std::string address;
+  ASSERT_EQ(Statecoin({"address"}, &address, false, "carol-wallet"), 0) << address;
+  address = address.substr(0, address.find('\n'));
+  EXPECT_NE(Statecoin({"transfer", coin, address}, &out), 0) << out;
+  EXPECT_NE(out.find("is in payment channel " + id), std::string::npos) << out;
+  EXPECT_NE(Statecoin({"withdraw", coin}, &out), 0) << out;
+  EXPECT_NE(out.find("is in payment channel " + id), std::string::npos) << out;
+}
+
+TEST_F(StatecoinChannelTest, AnUnknownCoinIsRefused) {
+  std::string out;
+  const std::string unknown = ToHex(crypto::RandomHash32());
+  EXPECT_NE(OpenOnCoin(*alice_, unknown, &out), 0) << out;
+  EXPECT_NE(out.find("this wallet holds no coin " + unknown), std::string::npos) << out;
+  EXPECT_NE(OpenOnCoin(*alice_, "xyz", &out), 0) << out;
+  EXPECT_NE(out.find("not 64 hex digits"), std::string::npos) << out;
+  ASSERT_EQ(Cli(*alice_, {"channel", "list"}, &out), 0) << out;
+  EXPECT_EQ(out, "");  // nothing was proposed
+}
+
+TEST_F(StatecoinChannelTest, ACoinAlreadyInAChannelIsRefused) {
+  const std::string coin = Deposit();
+  ASSERT_EQ(coin.size(), 64u);
+  std::string out;
+  // The wallet marks the coin once the node has taken it.
+  ASSERT_EQ(OpenOnCoin(*alice_, coin, &out), 0) << out;
+  const std::string id = ChannelIdOf(out);
+  ASSERT_EQ(id.size(), 64u) << out;
+
+  EXPECT_NE(OpenOnCoin(*alice_, coin, &out), 0) << out;
+  EXPECT_NE(out.find("coin " + coin + " is in payment channel " + id), std::string::npos) << out;
+  ASSERT_EQ(Cli(*alice_, {"channel", "list"}, &out), 0) << out;
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\n'), 1) << out;  // no second channel
+  ASSERT_EQ(Statecoin({"list"}, &out), 0) << out;
+  EXPECT_NE(out.find("in channel " + id), std::string::npos) << out;
+}
+
+TEST_F(StatecoinChannelTest, ANodeWithoutStatechainIsNamedAndTheCoinStaysUsable) {
+  const std::string coin = Deposit();
+  ASSERT_EQ(coin.size(), 64u);
+  std::string out;
+  // The devchain's parleyd runs without --statechain.
+  EXPECT_NE(OpenOnCoin(world_->chain, coin, &out), 0) << out;
+  EXPECT_NE(out.find("was not started with --statechain"), std::string::npos) << out;
+  EXPECT_NE(out.find("stays usable"), std::string::npos) << out;
+
+  // The coin was not marked: the wallet still signs for it.
+  ASSERT_EQ(Statecoin({"list"}, &out), 0) << out;
+  EXPECT_NE(out.find(" held"), std::string::npos) << out;
+  ASSERT_EQ(Statecoin({"withdraw", coin}, &out), 0) << out;
+  EXPECT_NE(out.find("withdrawn " + coin), std::string::npos) << out;
+}
+
+TEST_F(StatecoinChannelTest, DepositOrStatecoinButNotBoth) {
+  std::string out;
+  EXPECT_NE(Cli(*alice_, {"channel", "open", "--peer", bob_id_, "--app", "payment"}, &out), 0);
+  EXPECT_NE(out.find("needs --deposit MINE:THEIRS, or --statecoin COIN_ID"), std::string::npos)
+      << out;
+  EXPECT_NE(OpenOnCoin(*alice_, std::string(64, '0'), &out, {"--deposit", "10:0"}), 0);
+  EXPECT_NE(out.find("give --deposit or --statecoin, not both"), std::string::npos) << out;
+  EXPECT_NE(OpenOnCoin(*alice_, std::string(64, '0'), &out, {"--asset", "native"}), 0);
+  EXPECT_NE(out.find("--asset does not go with --statecoin"), std::string::npos) << out;
+  // An ordinary channel still needs its app.
+  EXPECT_NE(Cli(*alice_, {"channel", "open", "--peer", bob_id_, "--deposit", "10:0"}, &out), 0);
+  EXPECT_NE(out.find("--app is required"), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace parley::e2e
