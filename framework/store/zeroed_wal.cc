@@ -7,6 +7,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 #include <string>
 
 namespace parley::store {
@@ -17,7 +18,13 @@ namespace {
 // bytes, so that is one sync in thousands.
 constexpr uint64_t kChunk = 1 << 20;
 
-bool IsWal(const std::string& path) { return path.ends_with(".log"); }
+// RocksDB names its write-ahead logs NNNNNN.log (digits only); other files
+// (LOG, MANIFEST-NNNNNN, OPTIONS-NNNNNN, *.sst) are left alone.
+bool IsWal(const std::string& path) {
+  const std::string name = std::filesystem::path(path).filename().string();
+  if (!name.ends_with(".log") || name.size() == 4) return false;
+  return std::all_of(name.begin(), name.end() - 4, [](char c) { return c >= '0' && c <= '9'; });
+}
 
 class ZeroedWalFile final : public rocksdb::FSWritableFileOwnerWrapper {
  public:
@@ -69,6 +76,7 @@ class ZeroedWalFile final : public rocksdb::FSWritableFileOwnerWrapper {
     for (uint64_t at = zeroed_; at < target_end;) {
       const size_t n = std::min<uint64_t>(kZeros.size(), target_end - at);
       const ssize_t wrote = ::pwrite(fd, kZeros.data(), n, static_cast<off_t>(at));
+      if (wrote < 0 && errno == EINTR) continue;
       if (wrote <= 0) {
         const int error = errno;
         ::close(fd);
@@ -82,6 +90,9 @@ class ZeroedWalFile final : public rocksdb::FSWritableFileOwnerWrapper {
   }
 
   std::string path_;
+  // NewWritableFile truncates, so a wrapped log starts empty. (RocksDB's
+  // ReopenWritableFile and ReuseWritableFile, for recovery's truncation and
+  // recycled logs, are not wrapped: they reach the file system unchanged.)
   uint64_t written_ = 0;  // where RocksDB's next append lands
   uint64_t zeroed_ = 0;   // zeros reach this far
 };
