@@ -5,16 +5,11 @@
 #include "parley/crypto/secure_erase.h"
 #include "parley/settlement/statechain/backup.h"
 #include "parley/settlement/statechain/coin_channel_hook.h"
+#include "parley/util/must.h"
 #include "parley/wire/grpc_common.h"
 
 namespace parley::cli {
 namespace {
-
-template <typename T>
-T OrDie(Result<T> result, const std::string& what) {
-  if (!result.ok()) Die(what + ": " + result.status().ToString());
-  return std::move(*result);
-}
 
 // The coin as the node needs it: the wallet's hand-over, splits paying this
 // wallet's backup key, and the wallet's fee.
@@ -37,7 +32,7 @@ sc::CoinForChannel ForTheNode(const sc::OwnerHandOver& coin, const sc::Address& 
 void CheckAtOperator(StatecoinWallet& w, const sc::OwnerHandOver& coin) {
   const std::string id = ToHex(coin.coin_id);
   const sc::CoinInfo info =
-      OrDie(w.op->GetCoinInfo(coin.coin_id), "asking the operator about coin " + id);
+      Must(w.op->GetCoinInfo(coin.coin_id), "asking the operator about coin " + id);
   if (info.status == sc::CoinStatus::kInChannel && info.channel_id) {
     (void)w.wallet->MarkInChannel(coin.coin_id, *info.channel_id);
     Die("coin " + id + " is already in payment channel " + ToHex(*info.channel_id) +
@@ -58,14 +53,14 @@ void CheckAtOperator(StatecoinWallet& w, const sc::OwnerHandOver& coin) {
 
 v1::ChannelInfo OpenOnStatecoin(const Options& o, const StatecoinOptions& wallet_options,
                                 const std::string& coin_id, v1::OpenChannelRequest request) {
-  const sc::CoinId id = OrDie(ParseCoinId(coin_id), "--statecoin");
+  const sc::CoinId id = Must(ParseCoinId(coin_id), "--statecoin");
   v1::ChannelInfo info;
   {
     // The wallet stays open (and locked against other commands) until the
     // coin is marked, so nothing else can spend it in between.
-    auto w = OrDie(OpenStatecoinWallet(wallet_options, ChecksBackups::kNo),
-                   "wallet " + wallet_options.wallet_dir);
-    const sc::OwnerHandOver coin = OrDie(w->wallet->ForChannel(id), "--statecoin");
+    auto w = Must(OpenStatecoinWallet(wallet_options, ChecksBackups::kNo),
+                  "wallet " + wallet_options.wallet_dir);
+    const sc::OwnerHandOver coin = Must(w->wallet->ForChannel(id), "--statecoin");
     CheckAtOperator(*w, coin);
 
     Bytes args = sc::Encode(ForTheNode(coin, w->wallet->address()));

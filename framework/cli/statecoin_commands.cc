@@ -5,6 +5,7 @@
 #include <sstream>
 
 #include "parley/crypto/bitcoin_tx.h"
+#include "parley/util/must.h"
 
 namespace parley::cli {
 namespace {
@@ -19,13 +20,7 @@ std::string JsonObject(std::initializer_list<std::pair<const char*, std::string>
 }
 std::string Quoted(const std::string& text) { return "\"" + text + "\""; }
 
-template <typename T>
-T OrDie(Result<T> result, const std::string& what) {
-  if (!result.ok()) Die(what + ": " + result.status().ToString());
-  return std::move(*result);
-}
-
-sc::CoinId CoinIdOrDie(const std::string& text) { return OrDie(ParseCoinId(text), "coin id"); }
+sc::CoinId CoinIdOrDie(const std::string& text) { return Must(ParseCoinId(text), "coin id"); }
 
 // FILE (a file holding the hex) or the hex itself, as bytes.
 Bytes MessageBytes(const std::string& argument) {
@@ -101,7 +96,7 @@ StatecoinCommands::StatecoinCommands(CLI::App& cli, const Options& o) : o_(o) {
 
 std::unique_ptr<StatecoinWallet> StatecoinCommands::Open(ChecksBackups checks) {
   if (interval_option_->count() > 0) options_.interval = interval_;
-  return OrDie(OpenStatecoinWallet(options_, checks), "wallet " + options_.wallet_dir);
+  return Must(OpenStatecoinWallet(options_, checks), "wallet " + options_.wallet_dir);
 }
 
 void StatecoinCommands::Deposit() {
@@ -110,7 +105,7 @@ void StatecoinCommands::Deposit() {
         std::to_string(kMinDepositSats) + " and " + std::to_string(crypto::kMaxMoney) + " sats");
   }
   auto w = Open();
-  DepositOutcome d = OrDie(DepositFromFaucet(*w, amount_), "deposit");
+  DepositOutcome d = Must(DepositFromFaucet(*w, amount_), "deposit");
   const std::string id = ToHex(d.coin_id), outpoint = crypto::ToString(d.outpoint);
   if (o_.json) {
     std::printf("%s\n", JsonObject({{"coin_id", Quoted(id)},
@@ -161,10 +156,10 @@ void StatecoinCommands::ShowAddress() {
 
 void StatecoinCommands::Transfer() {
   const sc::CoinId id = CoinIdOrDie(coin_id_);
-  const sc::Address receiver = OrDie(ParseAddress(address_), "address");
+  const sc::Address receiver = Must(ParseAddress(address_), "address");
   auto w = Open(ChecksBackups::kYes);
   const std::string hex =
-      ToHex(OrDie(w->wallet->TransferTo(id, receiver, kStatecoinFeeSats), "transfer"));
+      ToHex(Must(w->wallet->TransferTo(id, receiver, kStatecoinFeeSats), "transfer"));
   if (!out_.empty()) {
     std::ofstream file(out_);
     file << hex << "\n";
@@ -187,7 +182,7 @@ void StatecoinCommands::Transfer() {
 void StatecoinCommands::Receive() {
   const Bytes message = MessageBytes(message_);
   auto w = Open(ChecksBackups::kYes);
-  const sc::CoinId id = OrDie(w->wallet->Receive(message), "receive");
+  const sc::CoinId id = Must(w->wallet->Receive(message), "receive");
   const sc::OwnedCoin& coin = w->wallet->coins().at(id);
   if (o_.json) {
     std::printf("%s\n", JsonObject({{"coin_id", Quoted(ToHex(id))},
@@ -217,7 +212,7 @@ void StatecoinCommands::Withdraw() {
     script = *parsed;
   }
   const crypto::Transaction tx =
-      OrDie(w->wallet->Withdraw(id, script, kStatecoinFeeSats), "withdraw");
+      Must(w->wallet->Withdraw(id, script, kStatecoinFeeSats), "withdraw");
   const std::string txid = crypto::DisplayHex(crypto::Txid(tx));
   const int64_t paid = tx.outputs.at(0).amount_sats;
   if (o_.json) {
@@ -235,7 +230,7 @@ void StatecoinCommands::Withdraw() {
 void StatecoinCommands::Exit() {
   const sc::CoinId id = CoinIdOrDie(coin_id_);
   auto w = Open();
-  const crypto::Transaction backup = OrDie(w->wallet->Exit(id), "exit");
+  const crypto::Transaction backup = Must(w->wallet->Exit(id), "exit");
   const std::string txid = crypto::DisplayHex(crypto::Txid(backup));
   const int64_t paid = backup.outputs.at(0).amount_sats;
   if (o_.json) {
