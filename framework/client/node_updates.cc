@@ -30,7 +30,8 @@ void Node::ResendPending(Entry& entry) {
   for (const channel::SignedState& proposal : c.pending()) {
     Bytes extra;
     if (settlement::StateHook* hook = entry.Hook()) {  // the same state gives the same extra
-      auto step = Sendable(hook->SignExtra(c.params(), c.backend_data(), proposal.state));
+      auto step =
+          Sendable(hook->SignExtra(c.params(), c.backend_data(), proposal.state, c.latest()));
       if (!step.ok()) {
         spdlog::warn("channel {}: cannot send version {} again: {}", ShortId(c.id()),
                      proposal.state.version, step.status().ToString());
@@ -191,7 +192,8 @@ std::optional<wire::UpdateProposal> Node::DraftProposal(Entry& entry, Channel& d
   auto signed_state = draft.ProposeUpdate(next, key_, channel::kMaxPendingProposals);
   Bytes extra;
   if (signed_state.ok() && hook != nullptr) {  // its data goes in the write of the proposal
-    auto step = Sendable(hook->SignExtra(draft.params(), draft.backend_data(), next));
+    auto step =
+        Sendable(hook->SignExtra(draft.params(), draft.backend_data(), next, draft.latest()));
     if (step.ok()) {
       draft.SetBackendData(std::move(step->data));
       extra = std::move(step->extra);
@@ -295,14 +297,16 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
       const Channel& c = entry.channel;
       PARLEY_ASSIGN_OR_RETURN(Bytes checked,
                               hook->CheckExtra(c.params(), c.backend_data(), m.state, m.extra));
-      PARLEY_ASSIGN_OR_RETURN(step, Sendable(hook->SignExtra(c.params(), checked, m.state)));
+      PARLEY_ASSIGN_OR_RETURN(step,
+                              Sendable(hook->SignExtra(c.params(), checked, m.state, c.latest())));
       return Status::Ok();
     };
   }
   auto sig = next.HandleProposal(m.state, m.base, *index, m.sig, key_, check_extra);
   Bytes extra;
   if (sig.ok() && hook != nullptr && again) {  // HandleProposal answered before any check
-    auto same = Sendable(hook->SignExtra(next.params(), next.backend_data(), m.state));
+    auto same =
+        Sendable(hook->SignExtra(next.params(), next.backend_data(), m.state, next.latest()));
     if (!same.ok()) return reject(same.status());
     extra = std::move(same->extra);
   }

@@ -259,7 +259,8 @@ TEST_F(NodeStatecoinTest, ABadPartialSignatureIsRefusedAndLeavesTheChannelAsItWa
   const channel::ChannelRecord record = alice_records.Get(id).value();
   ASSERT_EQ(record.pending.size(), 1u);
   const channel::SignedState& proposal = record.pending[0];
-  auto extra = alice_.hook.SignExtra(record.params, record.backend_data, proposal.state);
+  auto extra =
+      alice_.hook.SignExtra(record.params, record.backend_data, proposal.state, record.latest);
   ASSERT_TRUE(extra.ok()) << extra.status().ToString();
   Bytes forged = extra->extra;
   forged[10] ^= 1;  // inside the partial signature
@@ -338,7 +339,9 @@ TEST_F(NodeStatecoinTest, AProposalRefusedForItsPartialSignatureIsFollowedByPaym
   ASSERT_EQ(record.pending.size(), 1u);
   const channel::SignedState& proposal = record.pending[0];
   Bytes forged =
-      alice_.hook.SignExtra(record.params, record.backend_data, proposal.state).value().extra;
+      alice_.hook.SignExtra(record.params, record.backend_data, proposal.state, record.latest)
+          .value()
+          .extra;
   forged[10] ^= 1;
   wire::UpdateProposal bad{id, proposal.state, *proposal.sigs[0],
                            scheme_.StateHash(record.latest.state), forged};

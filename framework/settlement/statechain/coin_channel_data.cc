@@ -23,6 +23,7 @@ enum class ExtraKind : uint8_t {
 constexpr size_t kMaxScriptSize = 10'000;
 constexpr size_t kMaxSealedSize = 256;
 constexpr size_t kMaxSignerSize = 4'096;
+constexpr size_t kMaxBackupsSize = 8'192;
 
 Result<crypto::PublicKey> ReadPublicKey(Reader& r) {
   crypto::PublicKey::Encoded bytes;
@@ -65,6 +66,35 @@ Result<T> PeerBytes(const std::string& what, Result<T> decoded) {
   return decoded;
 }
 
+void WriteBackupExtra(Writer& w, const BackupExtra& backup) {
+  w.Bool(backup.nonce.has_value());
+  if (backup.nonce) w.Fixed(*backup.nonce);
+  w.Bool(backup.request.has_value());
+  if (backup.request) WriteBackupRequest(w, *backup.request);
+  w.Bool(backup.answer.has_value());
+  if (backup.answer) {
+    w.U64(backup.answer->version);
+    w.Fixed(backup.answer->signature);
+  }
+}
+
+// The trailing part, if the extra has one.
+Status ReadBackupExtra(Reader& r, BackupExtra* backup) {
+  if (r.remaining() == 0) return Status::Ok();
+  bool present = false;
+  PARLEY_RETURN_IF_ERROR(r.Bool(&present));
+  if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&backup->nonce.emplace()));
+  PARLEY_RETURN_IF_ERROR(r.Bool(&present));
+  if (present) PARLEY_RETURN_IF_ERROR(ReadBackupRequest(r, &backup->request.emplace()));
+  PARLEY_RETURN_IF_ERROR(r.Bool(&present));
+  if (present) {
+    BackupAnswer& answer = backup->answer.emplace();
+    PARLEY_RETURN_IF_ERROR(r.U64(&answer.version));
+    PARLEY_RETURN_IF_ERROR(r.Fixed(&answer.signature));
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 Bytes Encode(const CoinChannelData& data) {
@@ -77,6 +107,7 @@ Bytes Encode(const CoinChannelData& data) {
   if (data.auth_key) w.Fixed(*data.auth_key);
   w.Var(data.signer.Encode());
   w.Var(data.sealed_share);
+  w.Var(data.backups.Encode());
   return w.Take();
 }
 
@@ -102,6 +133,15 @@ Result<CoinChannelData> DecodeCoinChannelData(ByteView bytes) {
     PARLEY_ASSIGN_OR_RETURN(data.signer, SplitSigner::Decode(signer));
     if (data.signer.self() != data.self) return Status::InvalidArgument("signer of another party");
     if (r.remaining() > 0) PARLEY_RETURN_IF_ERROR(r.Var(kMaxSealedSize, &data.sealed_share));
+    if (r.remaining() > 0) {
+      Bytes backups;
+      PARLEY_RETURN_IF_ERROR(r.Var(kMaxBackupsSize, &backups));
+      PARLEY_ASSIGN_OR_RETURN(data.backups, CheckpointSigner::Decode(backups));
+      if (data.backups.self() != data.self)
+        return Status::InvalidArgument("backups of another party");
+    } else {
+      data.backups = CheckpointSigner(data.self);
+    }
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return data;
   }();
@@ -117,6 +157,7 @@ Bytes Encode(const OpenProposalExtra& extra) {
   w.Var(extra.sealed_share);
   w.U64(extra.nonce_version);
   w.Fixed(extra.nonce);
+  WriteBackupExtra(w, extra.backup);
   return w.Take();
 }
 
@@ -127,6 +168,7 @@ Bytes Encode(const OpenAcceptExtra& extra) {
   w.Fixed(extra.share_proof);
   w.U64(extra.nonce_version);
   w.Fixed(extra.nonce);
+  WriteBackupExtra(w, extra.backup);
   return w.Take();
 }
 
@@ -136,6 +178,7 @@ Bytes Encode(const UpdateExtra& extra) {
   w.Fixed(extra.partial);
   w.U64(extra.nonce_version);
   w.Fixed(extra.nonce);
+  WriteBackupExtra(w, extra.backup);
   return w.Take();
 }
 
@@ -150,6 +193,7 @@ Result<OpenProposalExtra> DecodeOpenProposalExtra(ByteView bytes) {
     PARLEY_RETURN_IF_ERROR(r.Var(kMaxSealedSize, &extra.sealed_share));
     PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(ReadBackupExtra(r, &extra.backup));
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return extra;
   }());
@@ -164,6 +208,7 @@ Result<OpenAcceptExtra> DecodeOpenAcceptExtra(ByteView bytes) {
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.share_proof));
     PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(ReadBackupExtra(r, &extra.backup));
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return extra;
   }());
@@ -177,6 +222,7 @@ Result<UpdateExtra> DecodeUpdateExtra(ByteView bytes) {
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.partial));
     PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(ReadBackupExtra(r, &extra.backup));
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return extra;
   }());
@@ -187,6 +233,7 @@ Bytes Encode(const NonceExtra& extra) {
   w.U8(static_cast<uint8_t>(ExtraKind::kNonce));
   w.U64(extra.nonce_version);
   w.Fixed(extra.nonce);
+  WriteBackupExtra(w, extra.backup);
   return w.Take();
 }
 
@@ -201,6 +248,7 @@ Bytes Encode(const SyncExtra& extra) {
   }
   w.U64(extra.nonce_version);
   w.Fixed(extra.nonce);
+  WriteBackupExtra(w, extra.backup);
   return w.Take();
 }
 
@@ -211,6 +259,7 @@ Result<NonceExtra> DecodeNonceExtra(ByteView bytes) {
     PARLEY_RETURN_IF_ERROR(ReadKind(r, ExtraKind::kNonce));
     PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(ReadBackupExtra(r, &extra.backup));
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return extra;
   }());
@@ -232,6 +281,7 @@ Result<SyncExtra> DecodeSyncExtra(ByteView bytes) {
     }
     PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));
     PARLEY_RETURN_IF_ERROR(r.Fixed(&extra.nonce));
+    PARLEY_RETURN_IF_ERROR(ReadBackupExtra(r, &extra.backup));
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return extra;
   }());

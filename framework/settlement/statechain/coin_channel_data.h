@@ -12,6 +12,7 @@
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/crypto/schnorr.h"
 #include "parley/settlement/statechain/channel_requests.h"
+#include "parley/settlement/statechain/checkpoint_signer.h"
 #include "parley/settlement/statechain/split_signer.h"
 #include "parley/util/bytes.h"
 #include "parley/util/status.h"
@@ -32,10 +33,21 @@ struct CoinChannelData {
   // ChannelAccept, to send the same ChannelProposal again if it was lost.
   // (A trailing field: data written before it decodes with none.)
   Bytes sealed_share;
+  // The backups of checkpoints (a trailing field: older data has none).
+  CheckpointSigner backups{0};
 };
 Bytes Encode(const CoinChannelData& data);
 // Corruption for bytes Encode could not have made.
 Result<CoinChannelData> DecodeCoinChannelData(ByteView bytes);
+
+// What every extra ends with (a trailing part: a peer's extra without it
+// carries none of it): the sender's current backup nonce and, in an
+// update's proposal or accept, a backup's request or answer.
+struct BackupExtra {
+  std::optional<crypto::multi_party::PublicNonce> nonce;
+  std::optional<BackupRequest> request;
+  std::optional<BackupAnswer> answer;
+};
 
 // The ChannelProposal's extra: the coin and Alice's share of it, `b` sealed
 // to Bob, and Alice's nonce for the first signed split.
@@ -45,6 +57,7 @@ struct OpenProposalExtra {
   Bytes sealed_share;
   uint64_t nonce_version = 0;
   crypto::multi_party::PublicNonce nonce{};
+  BackupExtra backup;
 };
 // The ChannelAccept's extra: Bob's payout script, his share proof and his
 // nonce for the first signed split.
@@ -53,6 +66,7 @@ struct OpenAcceptExtra {
   crypto::Signature share_proof{};
   uint64_t nonce_version = 0;
   crypto::multi_party::PublicNonce nonce{};
+  BackupExtra backup;
 };
 // An update's extra: the sender's partial signature on the state's split
 // and its nonce for the next version.
@@ -60,12 +74,14 @@ struct UpdateExtra {
   crypto::multi_party::PartialSignature partial{};
   uint64_t nonce_version = 0;
   crypto::multi_party::PublicNonce nonce{};
+  BackupExtra backup;
 };
 
 // An UpdateReject's extra: the refuser's nonce for its next version.
 struct NonceExtra {
   uint64_t nonce_version = 0;
   crypto::multi_party::PublicNonce nonce{};
+  BackupExtra backup;
 };
 // A SyncState's extra: the split signatures of the sender's latest state
 // (none before the first payment) and its nonce for its next version.
@@ -73,6 +89,7 @@ struct SyncExtra {
   std::optional<SplitSignatures> latest;
   uint64_t nonce_version = 0;
   crypto::multi_party::PublicNonce nonce{};
+  BackupExtra backup;
 };
 
 Bytes Encode(const OpenProposalExtra& extra);

@@ -1,5 +1,7 @@
 #include "parley/settlement/statechain/coin_channel_hook.h"
 
+#include <spdlog/spdlog.h>
+
 #include <string>
 #include <utility>
 
@@ -61,26 +63,36 @@ Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const cha
   return nonces[0];
 }
 
+// Records the peer's backup nonce, if its extra carries one.
+Status RecordBackupNonce(CoinChannelData& data, const BackupExtra& backup) {
+  if (!backup.nonce) return Status::Ok();
+  return data.backups.SetPeerNonce(*backup.nonce);
+}
+
 // Alice's channel before Bob's ChannelAccept: his payout script comes with it.
 bool AwaitsAccept(const CoinChannelData& data) {
   return data.opening.coin.payout_scripts[1].empty();
 }
 
 // The ChannelProposal's extra, from Alice's data: the first time and again.
-OpenProposalExtra ProposalExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce) {
+OpenProposalExtra ProposalExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce,
+                                const mp::PublicNonce& backup_nonce) {
   return {.coin_id = data.coin_id,
           .opening = data.opening,
           .sealed_share = data.sealed_share,
           .nonce_version = 1,
-          .nonce = first_nonce};
+          .nonce = first_nonce,
+          .backup = {.nonce = backup_nonce}};
 }
 
 // The ChannelAccept's extra, from Bob's data: the first time and again.
-OpenAcceptExtra AcceptExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce) {
+OpenAcceptExtra AcceptExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce,
+                            const mp::PublicNonce& backup_nonce) {
   return {.payout_script = data.opening.coin.payout_scripts[1],
           .share_proof = data.opening.share_proofs[1],
           .nonce_version = 1,
-          .nonce = first_nonce};
+          .nonce = first_nonce,
+          .backup = {.nonce = backup_nonce}};
 }
 
 // The adjudicator of one settlement: Withdraw first has the operator
@@ -177,12 +189,13 @@ Result<CoinForChannel> DecodeCoinForChannel(ByteView bytes) {
 
 CoinChannelHook::CoinChannelHook(crypto::PrivateKey node_key, ChannelAdjudicator& adjudicator,
                                  OperatorApi& coins, OpenChannelFn open_channel,
-                                 Bytes payout_script)
+                                 Bytes payout_script, BackupPolicy backups)
     : node_key_(std::move(node_key)),
       adjudicator_(adjudicator),
       coins_(coins),
       open_channel_(std::move(open_channel)),
-      payout_script_(std::move(payout_script)) {}
+      payout_script_(std::move(payout_script)),
+      backup_policy_(backups) {}
 
 Result<HookStep> CoinChannelHook::ProposeChannel(const channel::Params& params,
                                                  const channel::State& initial,
@@ -219,7 +232,8 @@ Result<HookStep> CoinChannelHook::ProposeChannel(const channel::Params& params,
       .signer = SplitSigner(0),
       .sealed_share = std::move(sealed)};
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(split.kept, 1));
-  return HookStep{.data = Encode(data), .extra = Encode(ProposalExtra(data, nonce))};
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce backup_nonce, data.backups.Nonce(split.kept));
+  return HookStep{.data = Encode(data), .extra = Encode(ProposalExtra(data, nonce, backup_nonce))};
 }
 
 Result<HookStep> CoinChannelHook::AcceptChannel(const channel::Params& params,
@@ -266,12 +280,15 @@ Result<HookStep> CoinChannelHook::AcceptChannel(const channel::Params& params,
                        .coin_id = extra.coin_id,
                        .opening = opening,
                        .share = share.SecretBytes(),
-                       .signer = SplitSigner(1)};
+                       .signer = SplitSigner(1),
+                       .backups = CheckpointSigner(1)};
   data.opening.coin.payout_scripts[1] = payout_script_;
   data.opening.share_proofs[1] = crypto::two_party::ProveShare(share, id);
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(share, 1));
-  return HookStep{.data = Encode(data), .extra = Encode(AcceptExtra(data, nonce))};
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce backup_nonce, data.backups.Nonce(share));
+  return HookStep{.data = Encode(data), .extra = Encode(AcceptExtra(data, nonce, backup_nonce))};
 }
 
 Result<Bytes> CoinChannelHook::OpeningExtraAgain(const channel::Params& /*params*/,
@@ -288,22 +305,92 @@ Result<Bytes> CoinChannelHook::OpeningExtraAgain(const channel::Params& /*params
     return Status::FailedPrecondition("the channel is past its opening: " +
                                       nonce.status().message());
   }
-  if (awaiting_accept) return Encode(ProposalExtra(data, *nonce));
-  return Encode(AcceptExtra(data, *nonce));
+  // The backup nonce, unused until the first update, is the same again.
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce backup_nonce, data.backups.Nonce(share));
+  if (awaiting_accept) return Encode(ProposalExtra(data, *nonce, backup_nonce));
+  return Encode(AcceptExtra(data, *nonce, backup_nonce));
 }
 
-Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& /*params*/, ByteView bytes,
-                                            const channel::State& state) {
+Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& params, ByteView bytes,
+                                            const channel::State& state,
+                                            const channel::SignedState& latest) {
   PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
   if (state.version == 0) return HookStep{.data = Encode(data)};  // the initial split is unsigned
   PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, crypto::PrivateKey::FromBytes(data.share));
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op,
                           OperatorNonce(adjudicator_, state.channel_id, state.version));
+  // An accept: the peer's partial signature on this version is in.
+  const bool answering = data.signer.PeerSigned(state.version);
   PARLEY_ASSIGN_OR_RETURN(mp::PartialSignature partial,
                           data.signer.Sign(data.opening.coin, share, state, op));
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce next, data.signer.NonceFor(share, state.version + 1));
   UpdateExtra extra{.partial = partial, .nonce_version = state.version + 1, .nonce = next};
+  if (answering) {
+    extra.backup.answer = AnswerBackup(params, data, share, state, latest);
+  } else {
+    extra.backup.request = RequestBackup(params, data, share, state, latest);
+  }
+  PARLEY_ASSIGN_OR_RETURN(extra.backup.nonce, data.backups.Nonce(share));
   return HookStep{.data = Encode(data), .extra = Encode(extra)};
+}
+
+std::optional<BackupRequest> CoinChannelHook::RequestBackup(const channel::Params& params,
+                                                            CoinChannelData& data,
+                                                            const crypto::PrivateKey& share,
+                                                            const channel::State& state,
+                                                            const channel::SignedState& latest) {
+  if (auto again = data.backups.RequestFor(state.version)) return again;  // sent again
+  data.backups.DropRequest();  // one for an earlier proposal, overtaken
+  const auto& last = data.backups.latest();
+  const uint64_t every = backup_policy_.every_versions;
+  if (every == 0 || !latest.FullySigned() || latest.state.version + 1 != state.version ||
+      !data.backups.HasPeerNonce() || (last && latest.state.version < last->version + every)) {
+    return std::nullopt;
+  }
+  const uint32_t above = last ? last->lock_time : data.opening.coin_lock_time;
+  const uint64_t room = adjudicator_.Now() + params.challenge_duration + backup_policy_.lock_step;
+  if (above < backup_policy_.lock_step || above - backup_policy_.lock_step <= room) {
+    spdlog::warn(
+        "channel {}: no more backups: the next lock time would leave less than the "
+        "challenge duration; close the channel before block {}",
+        ToHex(state.channel_id).substr(0, 16), above);
+    return std::nullopt;
+  }
+  const uint32_t lock_time = above - backup_policy_.lock_step;
+  auto made = [&]() -> Result<BackupRequest> {
+    PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op, adjudicator_.BackupNonce(state.channel_id));
+    return data.backups.Request(data.opening.coin, share, latest.state, lock_time, op,
+                                state.version);
+  }();
+  if (!made.ok()) {
+    spdlog::warn("channel {}: no backup of version {} this time: {}",
+                 ToHex(state.channel_id).substr(0, 16), latest.state.version,
+                 made.status().ToString());
+    return std::nullopt;
+  }
+  return *made;
+}
+
+std::optional<BackupAnswer> CoinChannelHook::AnswerBackup(const channel::Params& params,
+                                                          CoinChannelData& data,
+                                                          const crypto::PrivateKey& share,
+                                                          const channel::State& state,
+                                                          const channel::SignedState& latest) {
+  if (auto again = data.backups.AnswerFor(state.version)) return again;  // sent again
+  std::optional<BackupRequest> request = data.backups.ReceivedFor(state.version);
+  if (!request) return std::nullopt;
+  auto operator_sign = [&](const std::array<mp::PublicNonce, kChannelParticipants>& nonces) {
+    return adjudicator_.SignBackup(params, latest, request->lock_time, nonces);
+  };
+  auto answer = data.backups.Respond(data.opening.coin, share, latest.state, *request,
+                                     state.version, operator_sign);
+  if (!answer.ok()) {
+    spdlog::warn("channel {}: no backup of version {} this time: {}",
+                 ToHex(state.channel_id).substr(0, 16), request->version,
+                 answer.status().ToString());
+    return std::nullopt;
+  }
+  return *answer;
 }
 
 Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, ByteView bytes,
@@ -323,6 +410,7 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
     data.opening.share_proofs[1] = extra.share_proof;
     data.sealed_share.clear();  // the proposal is answered
     PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+    PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
     return Encode(data);
   }
   PARLEY_ASSIGN_OR_RETURN(UpdateExtra extra, DecodeUpdateExtra(extra_bytes));
@@ -330,6 +418,19 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
                           OperatorNonce(adjudicator_, state.channel_id, state.version));
   PARLEY_RETURN_IF_ERROR(data.signer.CheckPeer(data.opening.coin, state, extra.partial, op));
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
+  if (extra.backup.request) {  // a proposal asking for a backup: answered when signing
+    data.backups.Receive(state.version, *extra.backup.request);
+  } else if (data.backups.RequestFor(state.version)) {  // the accept of this node's request
+    Status completed = extra.backup.answer ? data.backups.Complete(data.opening.coin, state.version,
+                                                                   *extra.backup.answer)
+                                           : Status::FailedPrecondition("the peer did not make it");
+    if (!completed.ok()) {
+      spdlog::warn("channel {}: no backup with version {}: {}",
+                   ToHex(state.channel_id).substr(0, 16), state.version, completed.ToString());
+      data.backups.DropRequest();
+    }
+  }
   return Encode(data);
 }
 
@@ -345,9 +446,11 @@ Result<HookStep> CoinChannelHook::RejectExtra(const channel::Params& /*params*/,
     if (!data.signer.SetPeerNonce(refused->nonce_version, refused->nonce).ok()) {
       data.signer = std::move(before);
     }
+    if (refused->backup.nonce) (void)data.backups.SetPeerNonce(*refused->backup.nonce);
   }
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce next, data.signer.NonceFor(share, current + 1));
   NonceExtra extra{.nonce_version = current + 1, .nonce = next};
+  PARLEY_ASSIGN_OR_RETURN(extra.backup.nonce, data.backups.Nonce(share));
   return HookStep{.data = Encode(data), .extra = Encode(extra)};
 }
 
@@ -356,6 +459,8 @@ Result<Bytes> CoinChannelHook::CheckRejectExtra(const channel::Params& /*params*
   PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
   PARLEY_ASSIGN_OR_RETURN(NonceExtra extra, DecodeNonceExtra(extra_bytes));
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
+  data.backups.DropRequest();  // its proposal is refused
   return Encode(data);
 }
 
@@ -368,6 +473,7 @@ Result<HookStep> CoinChannelHook::SyncExtra(const channel::Params& /*params*/, B
   if (signed_split && signed_split->version == latest.version) extra.latest = *signed_split;
   extra.nonce_version = current + 1;
   PARLEY_ASSIGN_OR_RETURN(extra.nonce, data.signer.NonceFor(share, current + 1));
+  PARLEY_ASSIGN_OR_RETURN(extra.backup.nonce, data.backups.Nonce(share));
   return HookStep{.data = Encode(data), .extra = Encode(extra)};
 }
 
@@ -393,6 +499,7 @@ Result<Bytes> CoinChannelHook::CheckSyncExtra(const channel::Params& /*params*/,
     PARLEY_RETURN_IF_ERROR(data.signer.Adopt(data.opening.coin, theirs, *extra.latest, op));
   }
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
+  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
   return Encode(data);
 }
 
@@ -424,6 +531,11 @@ Status CoinChannelHook::ConcludeAndWithdraw(const channel::Params& params, ByteV
   SplitSettlement settlement(adjudicator_, latest.state.channel_id, data.opening.coin,
                              *data.signer.latest());
   return settlement.ConcludeAndWithdraw(params, latest, self);
+}
+
+Result<std::optional<ChannelBackup>> CoinChannelHook::LatestBackup(ByteView bytes) {
+  PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
+  return data.backups.latest();
 }
 
 Result<OpenChannelRequest> CoinChannelHook::OpenRequest(const channel::Params& params,

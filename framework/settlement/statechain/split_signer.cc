@@ -189,6 +189,11 @@ Status SplitSigner::Adopt(const ChannelCoin& coin, const channel::State& state,
   return Status::Ok();
 }
 
+bool SplitSigner::PeerSigned(uint64_t version) const {
+  if (latest_ && latest_->version == version) return true;
+  return pending_ && pending_->version == version && pending_->partials[1 - self_].has_value();
+}
+
 Bytes SplitSigner::Encode() const {
   Writer w;
   w.U8(static_cast<uint8_t>(self_));

@@ -26,6 +26,8 @@ using testing::OperatorCoin;
 
 constexpr int64_t kCoin = 100'000;
 constexpr uint64_t kChallenge = 10;
+// A backup every 10 versions, each 10 blocks below the one before.
+constexpr BackupPolicy kBackups{.every_versions = 10, .lock_step = 10};
 
 Bytes PayoutScript(const crypto::PrivateKey& key) {
   const auto script = BackupScriptPubKey(key.public_key());
@@ -65,6 +67,7 @@ class CoinChannelHookTest : public ::testing::Test {
     auto checked = hooks_[0].CheckExtra(params_, proposed->data, initial, accepted->extra);
     ASSERT_TRUE(checked.ok()) << checked.status().ToString();
     data_ = {*checked, accepted->data};
+    latest_ = SignBoth(initial);
     const channel::ChannelId id = initial.channel_id;
     EXPECT_FALSE(hooks_[1].Funded(id, data_[1]).value()) << "the coin is still Alice's alone";
     ASSERT_TRUE(hooks_[1].Fund(params_, id, data_[1], 1).ok()) << "Bob has nothing to move";
@@ -77,18 +80,24 @@ class CoinChannelHookTest : public ::testing::Test {
   // One update of `state` proposed by `proposer`.
   void Update(size_t proposer, const channel::State& state) {
     const size_t acceptor = 1 - proposer;
-    auto proposed = hooks_[proposer].SignExtra(params_, data_[proposer], state);
+    auto proposed = hooks_[proposer].SignExtra(params_, data_[proposer], state, latest_);
     ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
     data_[proposer] = proposed->data;
     auto checked = hooks_[acceptor].CheckExtra(params_, data_[acceptor], state, proposed->extra);
     ASSERT_TRUE(checked.ok()) << checked.status().ToString();
     data_[acceptor] = *checked;
-    auto accepted = hooks_[acceptor].SignExtra(params_, data_[acceptor], state);
+    auto accepted = hooks_[acceptor].SignExtra(params_, data_[acceptor], state, latest_);
     ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
     data_[acceptor] = accepted->data;
     checked = hooks_[proposer].CheckExtra(params_, data_[proposer], state, accepted->extra);
     ASSERT_TRUE(checked.ok()) << checked.status().ToString();
     data_[proposer] = *checked;
+    latest_ = SignBoth(state);
+  }
+
+  // The latest backup participant `p`'s data holds.
+  std::optional<ChannelBackup> Backup(size_t p) const {
+    return CoinChannelHook::LatestBackup(data_[p]).value();
   }
 
   int64_t Paid(const crypto::PrivateKey& payout) const {
@@ -110,10 +119,11 @@ class CoinChannelHookTest : public ::testing::Test {
     return adj_.OpenChannel(op_, request);
   };
   std::array<CoinChannelHook, 2> hooks_ = {
-      CoinChannelHook(keys_[0], adj_, op_, open_, PayoutScript(alice_payout_)),
-      CoinChannelHook(keys_[1], adj_, op_, open_, PayoutScript(bob_payout_))};
+      CoinChannelHook(keys_[0], adj_, op_, open_, PayoutScript(alice_payout_), kBackups),
+      CoinChannelHook(keys_[1], adj_, op_, open_, PayoutScript(bob_payout_), kBackups)};
   channel::Params params_;
   std::array<Bytes, 2> data_;
+  channel::SignedState latest_;  // the latest state both signed
 };
 
 TEST_F(CoinChannelHookTest, AHundredPaymentsThenACooperativeClosePaysTheSplitExactly) {
@@ -156,7 +166,7 @@ TEST_F(CoinChannelHookTest, ABadPartialSignatureIsRefusedAndTheDataStaysUsable) 
   Open();
   Update(0, Payment(1, kCoin - 10));
   const channel::State state = Payment(2, kCoin - 20);
-  auto proposed = hooks_[0].SignExtra(params_, data_[0], state);
+  auto proposed = hooks_[0].SignExtra(params_, data_[0], state, latest_);
   ASSERT_TRUE(proposed.ok());
   data_[0] = proposed->data;
   Bytes forged = proposed->extra;
@@ -182,7 +192,7 @@ TEST_F(CoinChannelHookTest, ARefusalCarriesTheRefusersNextNonce) {
   // Alice proposes version 2; Bob refuses it (say, his app does), which
   // uses the version up: his refusal carries his nonce for version 3, and
   // he records hers from the refused proposal.
-  auto proposed = hooks_[0].SignExtra(params_, data_[0], Payment(2, kCoin - 20));
+  auto proposed = hooks_[0].SignExtra(params_, data_[0], Payment(2, kCoin - 20), latest_);
   ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
   data_[0] = proposed->data;
   auto refusal = hooks_[1].RejectExtra(params_, data_[1], 2, proposed->extra);
@@ -210,13 +220,13 @@ TEST_F(CoinChannelHookTest, ASyncCarriesWhatSettlesTheLatestStateAndTheNextNonce
   Update(0, Payment(1, kCoin - 10));
   // Alice proposes version 2; Bob countersigns; his answer is lost.
   const channel::State second = Payment(2, kCoin - 20);
-  auto proposed = hooks_[0].SignExtra(params_, data_[0], second);
+  auto proposed = hooks_[0].SignExtra(params_, data_[0], second, latest_);
   ASSERT_TRUE(proposed.ok());
   data_[0] = proposed->data;
   const Bytes bob_at_1 = data_[1];
   auto checked = hooks_[1].CheckExtra(params_, data_[1], second, proposed->extra);
   ASSERT_TRUE(checked.ok()) << checked.status().ToString();
-  auto accepted = hooks_[1].SignExtra(params_, *checked, second);
+  auto accepted = hooks_[1].SignExtra(params_, *checked, second, latest_);
   ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
   data_[1] = accepted->data;
 
@@ -278,10 +288,23 @@ TEST_F(CoinChannelHookTest, TheOpeningsExtrasAreTheSameAgainUntilTheOpeningIsDon
 
 // Alice's data once Bob has accepted holds no sealed share: written by the
 // code before that trailing field existed, it lacks the field's length.
-TEST_F(CoinChannelHookTest, DataWrittenBeforeTheSealedShareFieldIsUsable) {
+// The length of the trailing u32-length field of `data` (the longest that
+// fits: a short match may be zeros inside the field).
+size_t TrailingFieldSize(const Bytes& data) {
+  for (size_t n = data.size() - 4; n > 0; --n) {
+    const uint8_t* at = data.data() + data.size() - n - 4;
+    if ((size_t{at[0]} << 24 | size_t{at[1]} << 16 | size_t{at[2]} << 8 | at[3]) == n) return n;
+  }
+  return data.size();
+}
+
+TEST_F(CoinChannelHookTest, DataWrittenBeforeItsTrailingFieldsIsUsable) {
   Open();
-  for (Bytes& data : data_) {
-    ASSERT_EQ(Bytes(data.end() - 4, data.end()), Bytes(4, 0)) << "an empty trailing field";
+  for (Bytes& data : data_) {  // as written before the backups and the sealed share
+    const size_t backups = TrailingFieldSize(data);
+    ASSERT_LT(backups, data.size());
+    data.resize(data.size() - 4 - backups);
+    ASSERT_EQ(Bytes(data.end() - 4, data.end()), Bytes(4, 0)) << "an empty sealed share";
     data.resize(data.size() - 4);
   }
   Update(0, Payment(1, kCoin - 10));
@@ -330,6 +353,84 @@ TEST_F(CoinChannelHookTest, BobRefusesACoinTheOperatorDoesNotReportActive) {
   auto refused = hooks_[1].AcceptChannel(params_, 1, second, proposed->extra);
   EXPECT_EQ(refused.status().code(), StatusCode::kFailedPrecondition)
       << refused.status().ToString();
+}
+
+}  // namespace
+}  // namespace parley::settlement::statechain
+
+namespace parley::settlement::statechain {
+namespace {
+
+TEST_F(CoinChannelHookTest, BackupsComeWithUpdatesAndTheLastSettlesIfTheOperatorVanishes) {
+  Open();
+  int64_t alice = kCoin;
+  for (uint64_t v = 1; v <= 25; ++v) {
+    alice -= 100;
+    Update(v % 3 == 0 ? 1 : 0, Payment(v, alice));              // either proposer asks for a backup
+    const uint64_t expected = v <= 10 ? 0 : v <= 20 ? 10 : 20;  // asked with the next update
+    ASSERT_TRUE(Backup(0).has_value() && Backup(1).has_value()) << "version " << v;
+    EXPECT_EQ(Backup(0)->version, expected) << "version " << v;
+    EXPECT_EQ(crypto::Serialize(Backup(0)->tx), crypto::Serialize(Backup(1)->tx))
+        << "both hold the same backup";
+  }
+  // Three backups, each one step lower: the last 30 blocks below the coin's.
+  const uint32_t lock_time = Backup(0)->lock_time;
+  EXPECT_EQ(lock_time, hand_over_->lock_time - 3 * kBackups.lock_step);
+  // The operator vanishes. The backup is not valid before its lock time.
+  const crypto::Transaction backup = Backup(1)->tx;
+  ledger_.Advance(lock_time - ledger_.Height() - 1);
+  EXPECT_EQ(ledger_.Broadcast(backup).code(), StatusCode::kFailedPrecondition);
+  ledger_.Advance(1);
+  Status broadcast = ledger_.Broadcast(backup);
+  ASSERT_TRUE(broadcast.ok()) << broadcast.ToString();
+  EXPECT_EQ(Paid(alice_payout_), kCoin - 2000) << "the split of version 20";
+  EXPECT_EQ(Paid(bob_payout_), 2000);
+}
+
+TEST_F(CoinChannelHookTest, ABackupThatCannotBeMadeIsLeftOutAndTheUpdateGoesOn) {
+  Open();
+  // Version 1's proposal asks for the backup of version 0, with a forged
+  // partial signature: Bob accepts the update and leaves the backup out.
+  const channel::State first = Payment(1, kCoin - 10);
+  auto proposed = hooks_[0].SignExtra(params_, data_[0], first, latest_);
+  ASSERT_TRUE(proposed.ok()) << proposed.status().ToString();
+  data_[0] = proposed->data;
+  Bytes forged = proposed->extra;
+  constexpr size_t kRequestPartial = 1 + 32 + 8 + 66 + 1 + 66 + 1 + 8 + 4 + 3 * 66;
+  ASSERT_GT(forged.size(), kRequestPartial + 32);
+  forged[kRequestPartial + 5] ^= 1;
+  auto checked = hooks_[1].CheckExtra(params_, data_[1], first, forged);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  auto accepted = hooks_[1].SignExtra(params_, *checked, first, latest_);
+  ASSERT_TRUE(accepted.ok()) << accepted.status().ToString();
+  data_[1] = accepted->data;
+  checked = hooks_[0].CheckExtra(params_, data_[0], first, accepted->extra);
+  ASSERT_TRUE(checked.ok()) << checked.status().ToString();
+  data_[0] = *checked;
+  latest_ = SignBoth(first);
+  EXPECT_FALSE(Backup(0).has_value());
+  EXPECT_FALSE(Backup(1).has_value());
+  // The next update asks again (Alice asked for a fresh operator nonce, and
+  // Bob's nonce was not used), and both hold the backup of version 1.
+  Update(0, Payment(2, kCoin - 20));
+  ASSERT_TRUE(Backup(0).has_value() && Backup(1).has_value());
+  EXPECT_EQ(Backup(0)->version, 1u);
+  EXPECT_EQ(Backup(1)->version, 1u);
+}
+
+TEST_F(CoinChannelHookTest, NoBackupIsMadeTooCloseToTheLastLockTime) {
+  Open();
+  // Near the coin's lock time a backup would leave no room for a dispute.
+  ledger_.Advance(hand_over_->lock_time - ledger_.Height() - kChallenge - kBackups.lock_step);
+  Update(0, Payment(1, kCoin - 10));
+  EXPECT_FALSE(Backup(0).has_value());
+  EXPECT_FALSE(Backup(1).has_value());
+  // Payments go on, and the channel still settles at the operator.
+  const channel::State final_state = Payment(2, kCoin - 20, /*is_final=*/true);
+  Update(1, final_state);
+  Status settled = hooks_[0].ConcludeAndWithdraw(params_, data_[0], SignBoth(final_state), 0);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  EXPECT_EQ(Paid(bob_payout_), 20);
 }
 
 }  // namespace

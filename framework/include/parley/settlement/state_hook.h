@@ -58,9 +58,12 @@ class StateHook {
 
   // This node is about to sign `state` (a proposal, or an accept after
   // CheckExtra of the proposal's extra): the data and the extra to send
-  // with the signature. The same state again gives the same extra.
+  // with the signature. `latest` is this node's latest fully signed state
+  // (the base of a proposal), which a backend may checkpoint. The same
+  // state again gives the same extra.
   virtual Result<HookStep> SignExtra(const channel::Params& params, ByteView data,
-                                     const channel::State& state) = 0;
+                                     const channel::State& state,
+                                     const channel::SignedState& latest) = 0;
   // The peer's extra with its signature on `state`: of a ChannelAccept (the
   // initial state), an UpdateProposal (before this node countersigns), or
   // an UpdateAccept (before the state counts as fully signed). Returns the

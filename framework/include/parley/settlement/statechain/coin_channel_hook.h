@@ -10,11 +10,13 @@
 
 #include <cstdint>
 #include <functional>
+#include <optional>
 
 #include "parley/crypto/keys.h"
 #include "parley/settlement/state_hook.h"
 #include "parley/settlement/statechain/channel_adjudicator.h"
 #include "parley/settlement/statechain/channel_requests.h"
+#include "parley/settlement/statechain/checkpoint_signer.h"
 #include "parley/settlement/statechain/operator_api.h"
 
 namespace parley::settlement::statechain {
@@ -35,6 +37,19 @@ Bytes Encode(const CoinForChannel& hand_over);
 // InvalidArgument naming what does not decode.
 Result<CoinForChannel> DecodeCoinForChannel(ByteView bytes);
 
+struct CoinChannelData;  // coin_channel_data.h, private
+
+// When a channel's backups are made (docs/statechain.md, "Backups in the
+// node"): with the proposal of a new version, a backup of its base once the
+// base is `every_versions` past the last backup (the first, of version 0,
+// with the first update), each `lock_step` blocks below the one before (the
+// first below the coin's own backup). None is made once its lock time
+// would leave less than the challenge duration and one step before it.
+struct BackupPolicy {
+  uint64_t every_versions = 100;  // 0: no backups
+  uint32_t lock_step = 10;
+};
+
 class CoinChannelHook final : public StateHook {
  public:
   // Sends the coin owner's request to the operator: OperatorAdjudicator::
@@ -48,7 +63,7 @@ class CoinChannelHook final : public StateHook {
   // coin into a channel; splits pay this node, when it accepts a channel,
   // to `payout_script`. The references outlive the hook.
   CoinChannelHook(crypto::PrivateKey node_key, ChannelAdjudicator& adjudicator, OperatorApi& coins,
-                  OpenChannelFn open_channel, Bytes payout_script);
+                  OpenChannelFn open_channel, Bytes payout_script, BackupPolicy backups = {});
 
   // One proposal at a time: the peer's nonce for the next version comes
   // with its answer.
@@ -68,8 +83,12 @@ class CoinChannelHook final : public StateHook {
   // Alice's OpenProposalExtra (the sealed share is in her data until Bob's
   // accept), Bob's OpenAcceptExtra (until his nonce for version 1 signs).
   Result<Bytes> OpeningExtraAgain(const channel::Params& params, ByteView data) override;
+  // A proposal may start a backup of `latest` (BackupPolicy); an accept
+  // completes the one its proposal asked for. A backup that cannot be made
+  // is left out, and the update goes on.
   Result<HookStep> SignExtra(const channel::Params& params, ByteView data,
-                             const channel::State& state) override;
+                             const channel::State& state,
+                             const channel::SignedState& latest) override;
   Result<Bytes> CheckExtra(const channel::Params& params, ByteView data,
                            const channel::State& state, ByteView extra) override;
   // The refuser's extra (NonceExtra): its nonce for current + 1, which
@@ -101,6 +120,10 @@ class CoinChannelHook final : public StateHook {
                              const channel::SignedState& latest,
                              channel::ParticipantIndex self) override;
 
+  // The latest backup a channel's data holds (none before the first), to
+  // broadcast once its lock time is reached if the operator vanishes.
+  static Result<std::optional<ChannelBackup>> LatestBackup(ByteView data);
+
   // The coin owner's request to move the coin into the channel, signed over
   // the operator's `challenge`. FailedPrecondition for a participant other
   // than the owner, or before the peer's ChannelAccept.
@@ -113,6 +136,18 @@ class CoinChannelHook final : public StateHook {
   OperatorApi& coins_;
   const OpenChannelFn open_channel_;
   const Bytes payout_script_;
+  const BackupPolicy backup_policy_;
+
+  // The proposer's side: a backup of `latest` if one is due.
+  std::optional<BackupRequest> RequestBackup(const channel::Params& params, CoinChannelData& data,
+                                             const crypto::PrivateKey& share,
+                                             const channel::State& state,
+                                             const channel::SignedState& latest);
+  // The acceptor's side: the backup its proposal asked for.
+  std::optional<BackupAnswer> AnswerBackup(const channel::Params& params, CoinChannelData& data,
+                                           const crypto::PrivateKey& share,
+                                           const channel::State& state,
+                                           const channel::SignedState& latest);
 };
 
 }  // namespace parley::settlement::statechain

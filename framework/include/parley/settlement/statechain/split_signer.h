@@ -76,6 +76,10 @@ class SplitSigner {
                const SplitSignatures& signatures,
                const crypto::multi_party::PublicNonce& operator_nonce);
 
+  // Whether the peer's partial signature on `version`'s split is in: this
+  // participant is answering a proposal of it (or answered it already).
+  bool PeerSigned(uint64_t version) const;
+
   // The highest version whose split both participants have signed.
   const std::optional<SplitSignatures>& latest() const { return latest_; }
   channel::ParticipantIndex self() const { return self_; }
