@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <array>
+#include <map>
 #include <memory>
 #include <optional>
 
@@ -30,6 +31,8 @@ namespace mp = crypto::multi_party;
 
 constexpr int64_t kCoin = 100'000;
 constexpr uint64_t kChallenge = 10;
+// A backup every 10 versions, each 10 blocks below the one before.
+constexpr settlement::statechain::BackupPolicy kBackups{.every_versions = 10, .lock_step = 10};
 
 Bytes PayoutScript(const crypto::PrivateKey& key) {
   const auto script = sc::BackupScriptPubKey(key.public_key());
@@ -56,7 +59,7 @@ struct CoinPeer {
            const channel::SignatureScheme& scheme, wire::MemoryNetwork& net,
            const channel::AppRegistry& registry)
       : key(k),
-        hook(k, adj, op, open, PayoutScript(payout)),
+        hook(k, adj, op, open, PayoutScript(payout), kBackups),
         backends{{funder, adj, scheme, &hook}},
         network(net),
         apps(registry) {
@@ -179,6 +182,20 @@ class NodeStatecoinTest : public ::testing::Test {
     }
     store::ChannelStore records(*alice_.store);
     EXPECT_TRUE(records.Get(id)->pending.empty());
+  }
+
+  // The latest backup in `peer`'s record of `id`.
+  std::optional<sc::ChannelBackup> Backup(const CoinPeer& peer, const channel::ChannelId& id) {
+    const channel::ChannelRecord record = store::ChannelStore(*peer.store).Get(id).value();
+    return sc::CoinChannelHook::LatestBackup(record.backend_data).value();
+  }
+  // Both nodes hold the same backup, of `version`.
+  void ExpectBackupOf(const channel::ChannelId& id, uint64_t version) {
+    const auto alices = Backup(alice_, id);
+    const auto bobs = Backup(bob_, id);
+    ASSERT_TRUE(alices.has_value() && bobs.has_value()) << "backup of version " << version;
+    EXPECT_EQ(alices->version, version);
+    EXPECT_EQ(crypto::Serialize(alices->tx), crypto::Serialize(bobs->tx));
   }
 
   int64_t Paid(const CoinPeer& peer) const { return ledger_.SatsPaidTo(PayoutScript(peer.payout)); }
@@ -457,6 +474,52 @@ TEST_F(NodeStatecoinTest, ANodeRestartedMidStreamPaysOnAndClosesCooperatively) {
   for (int n = 1; n <= 10; ++n) Pay(n % 3 == 0 ? bob_ : alice_, id, 10);
   ExpectInStep(id, 17);
   CloseAndSettle(id, 700 + 70 - 30);
+}
+
+TEST_F(NodeStatecoinTest, BackupsFollowThePaymentsThroughLostMessagesAndRestarts) {
+  const channel::ChannelId id = Open();
+  std::map<uint64_t, int64_t> bobs_balance;  // at each version
+  auto pay = [&](CoinPeer& payer, int64_t amount) {
+    Pay(payer, id, amount);
+    const auto balances = Balances(alice_, id);
+    bobs_balance[alice_.node->GetChannel(id)->latest.version] = static_cast<int64_t>(balances[1]);
+  };
+  for (int n = 1; n <= 10; ++n) pay(alice_, 100);
+  ExpectBackupOf(id, 0);  // asked for with version 1
+  // Alice's proposal of version 11 asks for the backup of version 10, and
+  // Bob's node goes down before it arrives: it is sent again.
+  network_.Silence(bob_.key.public_key());
+  ASSERT_TRUE(alice_.node->Update(id, apps::PaymentApp::PayAction(100, 1)).ok());
+  Deliver();
+  ASSERT_TRUE(bob_.Restart().ok());
+  network_.Unsilence(bob_.key.public_key());
+  Reconnect();
+  ExpectInStep(id, 11);
+  ExpectBackupOf(id, 10);
+  for (int n = 12; n <= 20; ++n) pay(n % 3 == 0 ? bob_ : alice_, 10);
+  // Alice's proposal of version 21 asks for the backup of version 20; Bob's
+  // answer is lost, and Alice's node goes down: his resync carries it.
+  network_.Silence(alice_.key.public_key());
+  ASSERT_TRUE(alice_.node->Update(id, apps::PaymentApp::PayAction(100, 1)).ok());
+  Deliver();
+  ASSERT_TRUE(alice_.Restart().ok());
+  network_.Unsilence(alice_.key.public_key());
+  Reconnect();
+  ExpectInStep(id, 21);
+  ExpectBackupOf(id, 20);
+  for (int n = 22; n <= 31; ++n) pay(n % 4 == 0 ? bob_ : alice_, 7);
+  ExpectBackupOf(id, 30);
+  // Four backups, each one step lower than the one before.
+  const sc::ChannelBackup backup = *Backup(bob_, id);
+  EXPECT_EQ(backup.lock_time, hand_over_->lock_time - 4 * kBackups.lock_step);
+  // The operator vanishes: at its lock time, the backup pays version 30's split.
+  ledger_.Advance(backup.lock_time - ledger_.Height() - 1);
+  EXPECT_EQ(ledger_.Broadcast(backup.tx).code(), StatusCode::kFailedPrecondition);
+  ledger_.Advance(1);
+  Status broadcast = ledger_.Broadcast(backup.tx);
+  ASSERT_TRUE(broadcast.ok()) << broadcast.ToString();
+  EXPECT_EQ(Paid(bob_), bobs_balance.at(30));
+  EXPECT_EQ(Paid(alice_), kCoin - bobs_balance.at(30));
 }
 
 }  // namespace

@@ -1,5 +1,6 @@
 #include "parley/settlement/statechain/checkpoint_signer.h"
 
+#include <algorithm>
 #include <string>
 #include <utility>
 
@@ -78,6 +79,19 @@ Status CheckpointSigner::SetPeerNonce(const mp::PublicNonce& nonce) {
   return Status::Ok();
 }
 
+void CheckpointSigner::SetPeerLockTime(uint32_t lock_time) {
+  if (lock_time != 0 && (peer_lock_time_ == 0 || lock_time < peer_lock_time_)) {
+    peer_lock_time_ = lock_time;
+  }
+}
+
+uint32_t CheckpointSigner::NextBelow(uint32_t coin_lock_time) const {
+  uint32_t below = coin_lock_time;
+  if (latest_) below = std::min(below, latest_->lock_time);
+  if (peer_lock_time_ != 0) below = std::min(below, peer_lock_time_);
+  return below;
+}
+
 Result<CheckpointSigner::BackupSession> CheckpointSigner::SessionOf(
     const ChannelCoin& coin, const channel::State& checkpoint, uint32_t lock_time,
     const std::array<mp::PublicNonce, 3>& nonces) {
@@ -140,6 +154,11 @@ Status CheckpointSigner::Complete(const ChannelCoin& coin, uint64_t for_version,
   return Status::Ok();
 }
 
+Status CheckpointSigner::CompleteWith(const ChannelCoin& coin, const BackupAnswer& latest) {
+  if (!request_ || request_->request.version != latest.version) return Status::Ok();
+  return Complete(coin, request_->for_version, latest);
+}
+
 Result<BackupAnswer> CheckpointSigner::Respond(const ChannelCoin& coin,
                                                const crypto::PrivateKey& share,
                                                const channel::State& checkpoint,
@@ -194,7 +213,12 @@ std::optional<BackupRequest> CheckpointSigner::ReceivedFor(uint64_t for_version)
 }
 
 std::optional<BackupAnswer> CheckpointSigner::AnswerFor(uint64_t for_version) const {
-  if (!latest_ || answered_for_ != for_version) return std::nullopt;
+  if (answered_for_ != for_version) return std::nullopt;
+  return LatestAnswer();
+}
+
+std::optional<BackupAnswer> CheckpointSigner::LatestAnswer() const {
+  if (!latest_) return std::nullopt;
   return BackupAnswer{.version = latest_->version, .signature = SignatureOf(latest_->tx)};
 }
 
@@ -207,6 +231,7 @@ Bytes CheckpointSigner::Encode() const {
   if (own_secret_) w.Fixed(*own_secret_);
   w.Bool(peer_nonce_.has_value());
   if (peer_nonce_) w.Fixed(*peer_nonce_);
+  w.U32(peer_lock_time_);
   w.Bool(request_.has_value());
   if (request_) {
     w.U64(request_->for_version);
@@ -249,6 +274,7 @@ Result<CheckpointSigner> CheckpointSigner::Decode(ByteView bytes) {
     }
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
     if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&out.peer_nonce_.emplace()));
+    PARLEY_RETURN_IF_ERROR(r.U32(&out.peer_lock_time_));
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
     if (present) {
       PendingRequest pending;

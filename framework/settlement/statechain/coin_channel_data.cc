@@ -69,6 +69,7 @@ Result<T> PeerBytes(const std::string& what, Result<T> decoded) {
 void WriteBackupExtra(Writer& w, const BackupExtra& backup) {
   w.Bool(backup.nonce.has_value());
   if (backup.nonce) w.Fixed(*backup.nonce);
+  w.U32(backup.latest_lock_time);
   w.Bool(backup.request.has_value());
   if (backup.request) WriteBackupRequest(w, *backup.request);
   w.Bool(backup.answer.has_value());
@@ -84,6 +85,7 @@ Status ReadBackupExtra(Reader& r, BackupExtra* backup) {
   bool present = false;
   PARLEY_RETURN_IF_ERROR(r.Bool(&present));
   if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&backup->nonce.emplace()));
+  PARLEY_RETURN_IF_ERROR(r.U32(&backup->latest_lock_time));
   PARLEY_RETURN_IF_ERROR(r.Bool(&present));
   if (present) PARLEY_RETURN_IF_ERROR(ReadBackupRequest(r, &backup->request.emplace()));
   PARLEY_RETURN_IF_ERROR(r.Bool(&present));

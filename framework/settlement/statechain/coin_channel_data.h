@@ -42,9 +42,11 @@ Result<CoinChannelData> DecodeCoinChannelData(ByteView bytes);
 
 // What every extra ends with (a trailing part: a peer's extra without it
 // carries none of it): the sender's current backup nonce and, in an
-// update's proposal or accept, a backup's request or answer.
+// update's proposal or accept, a backup's request or answer (in a resync,
+// the sender's latest backup's signature).
 struct BackupExtra {
   std::optional<crypto::multi_party::PublicNonce> nonce;
+  uint32_t latest_lock_time = 0;  // of the sender's latest backup; 0: none
   std::optional<BackupRequest> request;
   std::optional<BackupAnswer> answer;
 };

@@ -63,8 +63,18 @@ Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const cha
   return nonces[0];
 }
 
-// Records the peer's backup nonce, if its extra carries one.
-Status RecordBackupNonce(CoinChannelData& data, const BackupExtra& backup) {
+// What every extra of this node's carries about its backups: its current
+// backup nonce and its latest backup's lock time.
+Result<BackupExtra> OwnBackupPart(CoinChannelData& data, const crypto::PrivateKey& share) {
+  BackupExtra part;
+  PARLEY_ASSIGN_OR_RETURN(part.nonce, data.backups.Nonce(share));
+  if (const auto& latest = data.backups.latest()) part.latest_lock_time = latest->lock_time;
+  return part;
+}
+
+// Records what the peer's extra says of its backups.
+Status RecordPeerBackups(CoinChannelData& data, const BackupExtra& backup) {
+  data.backups.SetPeerLockTime(backup.latest_lock_time);
   if (!backup.nonce) return Status::Ok();
   return data.backups.SetPeerNonce(*backup.nonce);
 }
@@ -76,23 +86,23 @@ bool AwaitsAccept(const CoinChannelData& data) {
 
 // The ChannelProposal's extra, from Alice's data: the first time and again.
 OpenProposalExtra ProposalExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce,
-                                const mp::PublicNonce& backup_nonce) {
+                                const BackupExtra& backups) {
   return {.coin_id = data.coin_id,
           .opening = data.opening,
           .sealed_share = data.sealed_share,
           .nonce_version = 1,
           .nonce = first_nonce,
-          .backup = {.nonce = backup_nonce}};
+          .backup = backups};
 }
 
 // The ChannelAccept's extra, from Bob's data: the first time and again.
 OpenAcceptExtra AcceptExtra(const CoinChannelData& data, const mp::PublicNonce& first_nonce,
-                            const mp::PublicNonce& backup_nonce) {
+                            const BackupExtra& backups) {
   return {.payout_script = data.opening.coin.payout_scripts[1],
           .share_proof = data.opening.share_proofs[1],
           .nonce_version = 1,
           .nonce = first_nonce,
-          .backup = {.nonce = backup_nonce}};
+          .backup = backups};
 }
 
 // The adjudicator of one settlement: Withdraw first has the operator
@@ -232,8 +242,8 @@ Result<HookStep> CoinChannelHook::ProposeChannel(const channel::Params& params,
       .signer = SplitSigner(0),
       .sealed_share = std::move(sealed)};
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(split.kept, 1));
-  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce backup_nonce, data.backups.Nonce(split.kept));
-  return HookStep{.data = Encode(data), .extra = Encode(ProposalExtra(data, nonce, backup_nonce))};
+  PARLEY_ASSIGN_OR_RETURN(BackupExtra backups, OwnBackupPart(data, split.kept));
+  return HookStep{.data = Encode(data), .extra = Encode(ProposalExtra(data, nonce, backups))};
 }
 
 Result<HookStep> CoinChannelHook::AcceptChannel(const channel::Params& params,
@@ -285,10 +295,10 @@ Result<HookStep> CoinChannelHook::AcceptChannel(const channel::Params& params,
   data.opening.coin.payout_scripts[1] = payout_script_;
   data.opening.share_proofs[1] = crypto::two_party::ProveShare(share, id);
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
-  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
+  PARLEY_RETURN_IF_ERROR(RecordPeerBackups(data, extra.backup));
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(share, 1));
-  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce backup_nonce, data.backups.Nonce(share));
-  return HookStep{.data = Encode(data), .extra = Encode(AcceptExtra(data, nonce, backup_nonce))};
+  PARLEY_ASSIGN_OR_RETURN(BackupExtra backups, OwnBackupPart(data, share));
+  return HookStep{.data = Encode(data), .extra = Encode(AcceptExtra(data, nonce, backups))};
 }
 
 Result<Bytes> CoinChannelHook::OpeningExtraAgain(const channel::Params& /*params*/,
@@ -306,9 +316,9 @@ Result<Bytes> CoinChannelHook::OpeningExtraAgain(const channel::Params& /*params
                                       nonce.status().message());
   }
   // The backup nonce, unused until the first update, is the same again.
-  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce backup_nonce, data.backups.Nonce(share));
-  if (awaiting_accept) return Encode(ProposalExtra(data, *nonce, backup_nonce));
-  return Encode(AcceptExtra(data, *nonce, backup_nonce));
+  PARLEY_ASSIGN_OR_RETURN(BackupExtra backups, OwnBackupPart(data, share));
+  if (awaiting_accept) return Encode(ProposalExtra(data, *nonce, backups));
+  return Encode(AcceptExtra(data, *nonce, backups));
 }
 
 Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& params, ByteView bytes,
@@ -325,12 +335,16 @@ Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& params, ByteV
                           data.signer.Sign(data.opening.coin, share, state, op));
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce next, data.signer.NonceFor(share, state.version + 1));
   UpdateExtra extra{.partial = partial, .nonce_version = state.version + 1, .nonce = next};
+  std::optional<BackupAnswer> answer;
+  std::optional<BackupRequest> request;
   if (answering) {
-    extra.backup.answer = AnswerBackup(params, data, share, state, latest);
+    answer = AnswerBackup(params, data, share, state, latest);
   } else {
-    extra.backup.request = RequestBackup(params, data, share, state, latest);
+    request = RequestBackup(params, data, share, state, latest);
   }
-  PARLEY_ASSIGN_OR_RETURN(extra.backup.nonce, data.backups.Nonce(share));
+  PARLEY_ASSIGN_OR_RETURN(extra.backup, OwnBackupPart(data, share));
+  extra.backup.answer = std::move(answer);
+  extra.backup.request = std::move(request);
   return HookStep{.data = Encode(data), .extra = Encode(extra)};
 }
 
@@ -347,7 +361,7 @@ std::optional<BackupRequest> CoinChannelHook::RequestBackup(const channel::Param
       !data.backups.HasPeerNonce() || (last && latest.state.version < last->version + every)) {
     return std::nullopt;
   }
-  const uint32_t above = last ? last->lock_time : data.opening.coin_lock_time;
+  const uint32_t above = data.backups.NextBelow(data.opening.coin_lock_time);
   const uint64_t room = adjudicator_.Now() + params.challenge_duration + backup_policy_.lock_step;
   if (above < backup_policy_.lock_step || above - backup_policy_.lock_step <= room) {
     spdlog::warn(
@@ -410,7 +424,7 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
     data.opening.share_proofs[1] = extra.share_proof;
     data.sealed_share.clear();  // the proposal is answered
     PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
-    PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
+    PARLEY_RETURN_IF_ERROR(RecordPeerBackups(data, extra.backup));
     return Encode(data);
   }
   PARLEY_ASSIGN_OR_RETURN(UpdateExtra extra, DecodeUpdateExtra(extra_bytes));
@@ -418,7 +432,7 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
                           OperatorNonce(adjudicator_, state.channel_id, state.version));
   PARLEY_RETURN_IF_ERROR(data.signer.CheckPeer(data.opening.coin, state, extra.partial, op));
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
-  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
+  PARLEY_RETURN_IF_ERROR(RecordPeerBackups(data, extra.backup));
   if (extra.backup.request) {  // a proposal asking for a backup: answered when signing
     data.backups.Receive(state.version, *extra.backup.request);
   } else if (data.backups.RequestFor(state.version)) {  // the accept of this node's request
@@ -446,11 +460,12 @@ Result<HookStep> CoinChannelHook::RejectExtra(const channel::Params& /*params*/,
     if (!data.signer.SetPeerNonce(refused->nonce_version, refused->nonce).ok()) {
       data.signer = std::move(before);
     }
-    if (refused->backup.nonce) (void)data.backups.SetPeerNonce(*refused->backup.nonce);
+    CheckpointSigner before_backups = data.backups;
+    if (!RecordPeerBackups(data, refused->backup).ok()) data.backups = std::move(before_backups);
   }
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce next, data.signer.NonceFor(share, current + 1));
   NonceExtra extra{.nonce_version = current + 1, .nonce = next};
-  PARLEY_ASSIGN_OR_RETURN(extra.backup.nonce, data.backups.Nonce(share));
+  PARLEY_ASSIGN_OR_RETURN(extra.backup, OwnBackupPart(data, share));
   return HookStep{.data = Encode(data), .extra = Encode(extra)};
 }
 
@@ -459,7 +474,7 @@ Result<Bytes> CoinChannelHook::CheckRejectExtra(const channel::Params& /*params*
   PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
   PARLEY_ASSIGN_OR_RETURN(NonceExtra extra, DecodeNonceExtra(extra_bytes));
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
-  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
+  PARLEY_RETURN_IF_ERROR(RecordPeerBackups(data, extra.backup));
   data.backups.DropRequest();  // its proposal is refused
   return Encode(data);
 }
@@ -473,7 +488,8 @@ Result<HookStep> CoinChannelHook::SyncExtra(const channel::Params& /*params*/, B
   if (signed_split && signed_split->version == latest.version) extra.latest = *signed_split;
   extra.nonce_version = current + 1;
   PARLEY_ASSIGN_OR_RETURN(extra.nonce, data.signer.NonceFor(share, current + 1));
-  PARLEY_ASSIGN_OR_RETURN(extra.backup.nonce, data.backups.Nonce(share));
+  PARLEY_ASSIGN_OR_RETURN(extra.backup, OwnBackupPart(data, share));
+  extra.backup.answer = data.backups.LatestAnswer();  // in case the peer missed it
   return HookStep{.data = Encode(data), .extra = Encode(extra)};
 }
 
@@ -499,7 +515,14 @@ Result<Bytes> CoinChannelHook::CheckSyncExtra(const channel::Params& /*params*/,
     PARLEY_RETURN_IF_ERROR(data.signer.Adopt(data.opening.coin, theirs, *extra.latest, op));
   }
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
-  PARLEY_RETURN_IF_ERROR(RecordBackupNonce(data, extra.backup));
+  PARLEY_RETURN_IF_ERROR(RecordPeerBackups(data, extra.backup));
+  if (extra.backup.answer) {  // the answer to this node's request, if that was lost
+    Status completed = data.backups.CompleteWith(data.opening.coin, *extra.backup.answer);
+    if (!completed.ok()) {
+      spdlog::warn("channel {}: the peer's latest backup: {}",
+                   ToHex(theirs.channel_id).substr(0, 16), completed.ToString());
+    }
+  }
   return Encode(data);
 }
 

@@ -75,6 +75,13 @@ class CheckpointSigner {
   // two valid points.
   Status SetPeerNonce(const crypto::multi_party::PublicNonce& nonce);
   bool HasPeerNonce() const { return peer_nonce_.has_value(); }
+  // Records the lock time of the peer's latest backup, which every message
+  // carries: the next backup goes below it too, should the peer hold one
+  // this participant missed (its answer lost).
+  void SetPeerLockTime(uint32_t lock_time);
+  // The lock time the next backup goes below: the lowest of the coin's
+  // (`coin_lock_time`), this participant's latest backup's and the peer's.
+  uint32_t NextBelow(uint32_t coin_lock_time) const;
 
   // The requester's step, for the proposal of version `for_version`: a
   // backup of `checkpoint` (its base, fully signed) at `lock_time`, with the
@@ -90,6 +97,9 @@ class CheckpointSigner {
   // of `for_version`: PermissionDenied if the signature does not verify.
   // The request is settled whatever the outcome.
   Status Complete(const ChannelCoin& coin, uint64_t for_version, const BackupAnswer& answer);
+  // The same with the peer's latest backup, as a resync carries it: Ok and
+  // nothing done unless it is the one the pending request asked for.
+  Status CompleteWith(const ChannelCoin& coin, const BackupAnswer& latest);
   // Forgets the request of a proposal that was refused or overtaken.
   void DropRequest() { request_.reset(); }
 
@@ -115,6 +125,8 @@ class CheckpointSigner {
                                uint64_t for_version, const OperatorSignFn& operator_sign);
   // The answer made for the proposal of `for_version`, to send it again.
   std::optional<BackupAnswer> AnswerFor(uint64_t for_version) const;
+  // The latest backup's signature, for a resync.
+  std::optional<BackupAnswer> LatestAnswer() const;
 
   channel::ParticipantIndex self() const { return self_; }
   // The latest backup this participant holds.
@@ -148,6 +160,7 @@ class CheckpointSigner {
   // Stored form of own_nonce_'s SecretNonce; absent once used.
   std::optional<std::array<uint8_t, crypto::multi_party::SecretNonce::kSize>> own_secret_;
   std::optional<crypto::multi_party::PublicNonce> peer_nonce_;
+  uint32_t peer_lock_time_ = 0;  // none yet
   // The requester's, until the answer.
   std::optional<PendingRequest> request_;
   // The responder's: the request of the proposal it is answering (no tx),
