@@ -72,6 +72,14 @@ Result<crypto::Transaction> BuildSplit(const ChannelCoin& coin, const channel::S
   return tx;
 }
 
+Status CheckPublicNonce(const crypto::multi_party::PublicNonce& nonce, const std::string& whose) {
+  for (size_t half = 0; half < 2; ++half) {
+    auto point = crypto::PublicKey::FromBytes(ByteView(nonce).subspan(33 * half, 33));
+    if (!point.ok()) return Status::InvalidArgument(whose + " is not two valid points");
+  }
+  return Status::Ok();
+}
+
 Result<crypto::multi_party::Session> SplitSession(
     const ChannelCoin& coin, const crypto::Transaction& tx,
     const std::array<crypto::multi_party::PublicNonce, 3>& nonces) {

@@ -21,15 +21,6 @@ std::string CheckpointName(uint64_t version, uint32_t lock_time) {
          std::to_string(lock_time);
 }
 
-// OK if `nonce` is two compressed points, as NonceGen makes them.
-Status CheckNonce(const mp::PublicNonce& nonce, const std::string& whose) {
-  for (size_t half = 0; half < 2; ++half) {
-    auto point = crypto::PublicKey::FromBytes(ByteView(nonce).subspan(33 * half, 33));
-    if (!point.ok()) return Status::InvalidArgument(whose + " is not two valid points");
-  }
-  return Status::Ok();
-}
-
 // The key-path signature in a signed backup's witness.
 crypto::Signature SignatureOf(const crypto::Transaction& tx) {
   crypto::Signature signature{};
@@ -74,7 +65,7 @@ Result<mp::PublicNonce> CheckpointSigner::Nonce(const crypto::PrivateKey& share)
 }
 
 Status CheckpointSigner::SetPeerNonce(const mp::PublicNonce& nonce) {
-  PARLEY_RETURN_IF_ERROR(CheckNonce(nonce, "the peer's backup nonce"));
+  PARLEY_RETURN_IF_ERROR(CheckPublicNonce(nonce, "the peer's backup nonce"));
   peer_nonce_ = nonce;
   return Status::Ok();
 }
@@ -180,7 +171,7 @@ Result<BackupAnswer> CheckpointSigner::Respond(const ChannelCoin& coin,
                                       "its current one");
   }
   for (size_t i : {size_t{1} - self_, kOperator}) {
-    PARLEY_RETURN_IF_ERROR(CheckNonce(request.nonces[i], "a nonce of " + name));
+    PARLEY_RETURN_IF_ERROR(CheckPublicNonce(request.nonces[i], "a nonce of " + name));
   }
   PARLEY_ASSIGN_OR_RETURN(BackupSession s,
                           SessionOf(coin, checkpoint, request.lock_time, request.nonces));

@@ -63,6 +63,9 @@ Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const cha
   return nonces[0];
 }
 
+// A channel's id in the log, as the node writes it.
+std::string ShortId(const channel::ChannelId& id) { return ToHex(id).substr(0, 12); }
+
 // What every extra of this node's carries about its backups: its current
 // backup nonce and its latest backup's lock time.
 Result<BackupExtra> OwnBackupPart(CoinChannelData& data, const crypto::PrivateKey& share) {
@@ -367,7 +370,7 @@ std::optional<BackupRequest> CoinChannelHook::RequestBackup(const channel::Param
     spdlog::warn(
         "channel {}: no more backups: the next lock time would leave less than the "
         "challenge duration; close the channel before block {}",
-        ToHex(state.channel_id).substr(0, 16), above);
+        ShortId(state.channel_id), above);
     return std::nullopt;
   }
   const uint32_t lock_time = above - backup_policy_.lock_step;
@@ -377,9 +380,8 @@ std::optional<BackupRequest> CoinChannelHook::RequestBackup(const channel::Param
                                 state.version);
   }();
   if (!made.ok()) {
-    spdlog::warn("channel {}: no backup of version {} this time: {}",
-                 ToHex(state.channel_id).substr(0, 16), latest.state.version,
-                 made.status().ToString());
+    spdlog::warn("channel {}: no backup of version {} this time: {}", ShortId(state.channel_id),
+                 latest.state.version, made.status().ToString());
     return std::nullopt;
   }
   return *made;
@@ -399,9 +401,8 @@ std::optional<BackupAnswer> CoinChannelHook::AnswerBackup(const channel::Params&
   auto answer = data.backups.Respond(data.opening.coin, share, latest.state, *request,
                                      state.version, operator_sign);
   if (!answer.ok()) {
-    spdlog::warn("channel {}: no backup of version {} this time: {}",
-                 ToHex(state.channel_id).substr(0, 16), request->version,
-                 answer.status().ToString());
+    spdlog::warn("channel {}: no backup of version {} this time: {}", ShortId(state.channel_id),
+                 request->version, answer.status().ToString());
     return std::nullopt;
   }
   return *answer;
@@ -440,8 +441,8 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
                                                                    *extra.backup.answer)
                                            : Status::FailedPrecondition("the peer did not make it");
     if (!completed.ok()) {
-      spdlog::warn("channel {}: no backup with version {}: {}",
-                   ToHex(state.channel_id).substr(0, 16), state.version, completed.ToString());
+      spdlog::warn("channel {}: no backup with version {}: {}", ShortId(state.channel_id),
+                   state.version, completed.ToString());
       data.backups.DropRequest();
     }
   }
@@ -519,8 +520,8 @@ Result<Bytes> CoinChannelHook::CheckSyncExtra(const channel::Params& /*params*/,
   if (extra.backup.answer) {  // the answer to this node's request, if that was lost
     Status completed = data.backups.CompleteWith(data.opening.coin, *extra.backup.answer);
     if (!completed.ok()) {
-      spdlog::warn("channel {}: the peer's latest backup: {}",
-                   ToHex(theirs.channel_id).substr(0, 16), completed.ToString());
+      spdlog::warn("channel {}: the peer's latest backup: {}", ShortId(theirs.channel_id),
+                   completed.ToString());
     }
   }
   return Encode(data);

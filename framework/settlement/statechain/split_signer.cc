@@ -14,15 +14,6 @@ namespace {
 
 std::string VersionName(uint64_t version) { return "version " + std::to_string(version); }
 
-// OK if `nonce` is two compressed points, as NonceGen makes them.
-Status CheckNonce(const mp::PublicNonce& nonce, const std::string& whose) {
-  for (size_t half = 0; half < 2; ++half) {
-    auto point = crypto::PublicKey::FromBytes(ByteView(nonce).subspan(33 * half, 33));
-    if (!point.ok()) return Status::InvalidArgument(whose + " is not two valid points");
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 SplitSigner::OwnNonce* SplitSigner::OwnFor(uint64_t version) {
@@ -57,7 +48,8 @@ Result<mp::PublicNonce> SplitSigner::NonceFor(const crypto::PrivateKey& share, u
 
 Status SplitSigner::SetPeerNonce(uint64_t version, const mp::PublicNonce& nonce) {
   if (peer_ && version < peer_->version) return Status::Ok();  // an old message
-  PARLEY_RETURN_IF_ERROR(CheckNonce(nonce, "the peer's split nonce for " + VersionName(version)));
+  PARLEY_RETURN_IF_ERROR(
+      CheckPublicNonce(nonce, "the peer's split nonce for " + VersionName(version)));
   if (peer_ && version == peer_->version && nonce != peer_->public_nonce) {
     return Status::InvalidArgument("the peer sent another split nonce for " + VersionName(version) +
                                    " than before");
@@ -168,8 +160,8 @@ Status SplitSigner::Adopt(const ChannelCoin& coin, const channel::State& state,
   }
   if (latest_ && signatures.version <= latest_->version) return Status::Ok();
   for (size_t i = 0; i < kChannelParticipants; ++i) {
-    PARLEY_RETURN_IF_ERROR(
-        CheckNonce(signatures.nonces[i], "participant " + std::to_string(i) + "'s split nonce"));
+    PARLEY_RETURN_IF_ERROR(CheckPublicNonce(signatures.nonces[i],
+                                            "participant " + std::to_string(i) + "'s split nonce"));
   }
   PARLEY_ASSIGN_OR_RETURN(crypto::Transaction tx, BuildSplit(coin, state, 0));
   PARLEY_ASSIGN_OR_RETURN(

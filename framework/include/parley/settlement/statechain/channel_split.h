@@ -13,6 +13,7 @@
 
 #include <array>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 #include "parley/channel/types.h"
@@ -57,6 +58,10 @@ struct SplitSignatures {
   std::array<crypto::multi_party::PublicNonce, kChannelParticipants> nonces{};
   std::array<crypto::multi_party::PartialSignature, kChannelParticipants> partials{};
 };
+
+// OK if `nonce` is two compressed points, as NonceGen makes them;
+// InvalidArgument saying `whose` it is otherwise (a peer's bytes).
+Status CheckPublicNonce(const crypto::multi_party::PublicNonce& nonce, const std::string& whose);
 
 // The three-party signing session of `tx` (a split of `coin`) with the
 // signers' nonces in session order.
