@@ -83,7 +83,7 @@ int main(int argc, char** argv) {
     }
   });
 
-  // channel open | list | show | close | force-close | withdraw
+  // channel open | list | show | close | force-close | withdraw | backup
   auto* ch = cli.add_subcommand("channel", "open, inspect and close channels");
   ch->require_subcommand(1);
   v1::OpenChannelRequest open;
@@ -175,6 +175,20 @@ int main(int argc, char** argv) {
   on_channel("force-close", "register the latest state on the ledger", &v1::Api::Stub::ForceClose);
   on_channel("withdraw", "conclude when allowed and withdraw this node's share",
              &v1::Api::Stub::Withdraw);
+
+  bool broadcast_backup = false;
+  std::string backup_chain = "sim://127.0.0.1:7800";
+  auto* backup = ch->add_subcommand(
+      "backup",
+      "the latest backup of a channel on a statecoin: the split of a checkpoint state that "
+      "the operator co-signed, valid from its lock time on (docs/statechain.md)");
+  backup->add_option("channel_id", channel_id, "the channel")->required();
+  backup->add_flag("--broadcast", broadcast_backup,
+                   "broadcast it to the devchain (if the operator is gone); refused, with the "
+                   "height at which it becomes valid, before its lock time");
+  backup->add_option("--chain", backup_chain, "with --broadcast: the devchain, sim://HOST:PORT")
+      ->capture_default_str();
+  backup->callback([&] { ChannelBackup(o, channel_id, broadcast_backup, backup_chain); });
 
   // chess new | show | move | resign | offer-draw | accept-draw | decline-draw
   ChessCommands chess(cli, o);

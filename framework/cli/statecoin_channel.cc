@@ -1,7 +1,9 @@
 #include "statecoin_channel.h"
 
+#include <cstdio>
 #include <span>
 
+#include "parley/crypto/bitcoin_tx.h"
 #include "parley/crypto/secure_erase.h"
 #include "parley/settlement/statechain/backup.h"
 #include "parley/settlement/statechain/coin_channel_hook.h"
@@ -96,6 +98,38 @@ v1::ChannelInfo OpenOnStatecoin(const Options& o, const StatecoinOptions& wallet
     }
   }
   return WaitUntilOpen(o, info);
+}
+
+void ChannelBackup(const Options& o, const std::string& channel_id, bool broadcast,
+                   const std::string& chain) {
+  v1::GetChannelRequest request;
+  request.set_channel_id(channel_id);
+  v1::ChannelBackup backup;
+  auto context = Context();
+  Check(Api(o)->GetChannelBackup(context.get(), request, &backup), "channel backup");
+  const std::string raw_hex = ToHex(
+      ByteView(reinterpret_cast<const uint8_t*>(backup.raw_tx().data()), backup.raw_tx().size()));
+  if (broadcast) {
+    auto devchain = Must(ConnectDevchain(chain), "channel backup --broadcast");
+    const crypto::Transaction tx =
+        Must(crypto::ParseTransactionHex(raw_hex), "the node's backup transaction");
+    const Status sent =
+        BroadcastBackup(*devchain, tx, "the backup of channel " + backup.channel_id(),
+                        "`parley channel backup " + backup.channel_id() + " --broadcast`");
+    if (!sent.ok()) Die("channel backup --broadcast: " + sent.ToString());
+  }
+  if (o.json) {
+    std::printf(
+        "{\"channel_id\": \"%s\", \"version\": %llu, \"lock_time\": %u, \"txid\": \"%s\", "
+        "\"raw_tx\": \"%s\", \"broadcast\": %s}\n",
+        backup.channel_id().c_str(), static_cast<unsigned long long>(backup.version()),
+        backup.lock_time(), backup.txid().c_str(), raw_hex.c_str(), broadcast ? "true" : "false");
+    return;
+  }
+  std::printf("channel   %s\nversion   %llu\nlock time %u\ntxid      %s\ntx        %s\n",
+              backup.channel_id().c_str(), static_cast<unsigned long long>(backup.version()),
+              backup.lock_time(), backup.txid().c_str(), raw_hex.c_str());
+  if (broadcast) std::printf("broadcast %s\n", backup.txid().c_str());
 }
 
 }  // namespace parley::cli

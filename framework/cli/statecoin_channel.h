@@ -22,4 +22,14 @@ namespace parley::cli {
 v1::ChannelInfo OpenOnStatecoin(const Options& o, const StatecoinOptions& wallet_options,
                                 const std::string& coin_id, v1::OpenChannelRequest request);
 
+// parley channel backup CHANNEL_ID [--broadcast [--chain sim://HOST:PORT]]:
+// prints the latest backup of a channel on a statecoin as the node keeps
+// it (GetChannelBackup): its checkpoint version, lock time, txid and raw
+// transaction, or one JSON object with --json. With `broadcast`, first
+// broadcasts it to the devchain at `chain`, as `statecoin exit` does a
+// coin's backup; dies (status 1) with the ledger's reason and the height
+// at which it becomes valid if it is early.
+void ChannelBackup(const Options& o, const std::string& channel_id, bool broadcast,
+                   const std::string& chain);
+
 }  // namespace parley::cli

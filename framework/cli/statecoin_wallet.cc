@@ -8,22 +8,42 @@
 
 namespace parley::cli {
 
+Result<std::unique_ptr<settlement::RemoteSimLedger>> ConnectDevchain(const std::string& chain) {
+  if (!chain.starts_with("sim://") || chain.size() == 6) {
+    return Status::InvalidArgument("--chain must be a devchain, sim://HOST:PORT (got '" + chain +
+                                   "')");
+  }
+  // The ledger account pays nothing (the faucet and transactions need no
+  // account), so it is a throwaway key.
+  return std::make_unique<settlement::RemoteSimLedger>(chain.substr(6),
+                                                       crypto::PrivateKey::Generate());
+}
+
+Status BroadcastBackup(settlement::RemoteSimLedger& devchain, const crypto::Transaction& backup,
+                       const std::string& what, const std::string& again) {
+  const Status sent = devchain.BroadcastTransaction(backup).status();
+  if (sent.ok()) return sent;
+  const uint64_t height = devchain.Height();
+  if (sent.code() == StatusCode::kFailedPrecondition && backup.lock_time > height) {
+    return Status::FailedPrecondition(
+        sent.message() + ": " + what + " has lock time " + std::to_string(backup.lock_time) +
+        " and the chain is at height " + std::to_string(height) + ": it becomes valid at height " +
+        std::to_string(backup.lock_time) + ", in " + std::to_string(backup.lock_time - height) +
+        " blocks; run " + again + " again then");
+  }
+  return sent.WithContext("the chain refused " + what);
+}
+
 Result<std::unique_ptr<StatecoinWallet>> OpenStatecoinWallet(const StatecoinOptions& options,
                                                              ChecksBackups checks) {
-  if (!options.chain.starts_with("sim://") || options.chain.size() == 6) {
-    return Status::InvalidArgument("--chain must be a devchain, sim://HOST:PORT (got '" +
-                                   options.chain + "')");
-  }
+  PARLEY_ASSIGN_OR_RETURN(auto devchain, ConnectDevchain(options.chain));
   if (options.operator_address.empty()) {
     return Status::InvalidArgument("--operator must be the operator's HOST:PORT");
   }
   auto w = std::make_unique<StatecoinWallet>();
+  w->devchain = std::move(devchain);
   PARLEY_ASSIGN_OR_RETURN(w->store, store::OpenRocksDb(options.wallet_dir));
   w->op = std::make_unique<sc::RemoteOperator>(options.operator_address);
-  // The wallet's ledger account pays nothing (the faucet and transactions
-  // need no account), so it is a throwaway key.
-  w->devchain = std::make_unique<settlement::RemoteSimLedger>(options.chain.substr(6),
-                                                              crypto::PrivateKey::Generate());
   w->ledger = std::make_unique<sc::BitcoinCoinLedger>(*w->devchain);
   if (options.interval == 0u) return Status::InvalidArgument("--interval must be at least 1");
   // A command that checks no backups never reads the policy's interval.

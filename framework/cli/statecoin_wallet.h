@@ -47,6 +47,18 @@ struct StatecoinWallet {
   std::unique_ptr<sc::PersistentWallet> wallet;
 };
 
+// The devchain at `chain` (sim://HOST:PORT), as every statecoin command
+// reaches it; InvalidArgument for anything else. Its account is a throwaway
+// key: broadcasting transactions and the faucet need none.
+Result<std::unique_ptr<settlement::RemoteSimLedger>> ConnectDevchain(const std::string& chain);
+
+// Broadcasts `backup`, a transaction valid from block `backup.lock_time` on,
+// to `devchain`. Before that height: FailedPrecondition with the ledger's
+// reason, saying at which height (and in how many blocks) it becomes valid
+// and that `again` is what to run then.
+Status BroadcastBackup(settlement::RemoteSimLedger& devchain, const crypto::Transaction& backup,
+                       const std::string& what, const std::string& again);
+
 // Opens (or creates) the wallet; InvalidArgument for a --chain that is not
 // sim://HOST:PORT or an --interval of 0, IoError if the wallet directory is
 // locked or unusable, and the operator's error if `checks` and the operator

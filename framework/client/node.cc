@@ -514,6 +514,12 @@ Result<channel::SignedState> Node::LatestSignedState(const ChannelId& id) const 
   return entry->channel.latest();
 }
 
+Result<Bytes> Node::BackendData(const ChannelId& id) const {
+  PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
+  std::lock_guard lock(entry->mutex);
+  return entry->channel.backend_data();
+}
+
 std::vector<ChannelInfo> Node::ListChannels() const {
   std::vector<Entry*> entries;
   {

@@ -117,6 +117,13 @@ Status Run(const DaemonConfig& config) {
         "--devchain hosts a sim ledger; a node on an EVM chain (--chain evm://...) cannot host "
         "one");
   }
+  if (!config.statechain.empty() && config.statechain_backup_every > 0 &&
+      config.statechain_backup_step == 0) {
+    return Status::InvalidArgument(
+        "--statechain-backup-step 0: each backup's lock time must be at least one block below "
+        "the one before; give a step of 1 or more, or --statechain-backup-every 0 for no "
+        "backups");
+  }
   auto max_deposit = channel::ParseAmount(config.max_deposit);
   if (!max_deposit.ok()) return max_deposit.status().WithContext("--max-deposit");
 
@@ -176,7 +183,10 @@ Status Run(const DaemonConfig& config) {
   std::vector<client::SettlementBackend> backends{{*funder, *adjudicator, *scheme}};
   std::unique_ptr<StatechainBackend> statechain;  // outlives the node
   if (!config.statechain.empty()) {
-    statechain = std::make_unique<StatechainBackend>(config.statechain, key);
+    statechain = std::make_unique<StatechainBackend>(
+        config.statechain, key,
+        settlement::statechain::BackupPolicy{.every_versions = config.statechain_backup_every,
+                                             .lock_step = config.statechain_backup_step});
     backends.push_back(statechain->backend());
   }
   auto node = std::make_unique<client::Node>(
@@ -223,6 +233,19 @@ Status Run(const DaemonConfig& config) {
   if (on_evm) {
     api_context.check_asset = [](const std::string& asset) {
       return settlement::evm::AssetAddress(asset).status();
+    };
+  }
+  if (statechain) {
+    api_context.backups[std::string(StatechainBackend::kName)] =
+        [](ByteView data) -> Result<std::optional<rpc::ChannelBackupView>> {
+      PARLEY_ASSIGN_OR_RETURN(auto backup,
+                              settlement::statechain::CoinChannelHook::LatestBackup(data));
+      std::optional<rpc::ChannelBackupView> view;
+      if (backup) {
+        view = rpc::ChannelBackupView{
+            .version = backup->version, .lock_time = backup->lock_time, .tx = backup->tx};
+      }
+      return view;
     };
   }
   rpc::ApiService api(std::move(api_context));

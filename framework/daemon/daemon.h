@@ -30,6 +30,11 @@ struct DaemonConfig {
   // Run channels on statecoins with the statechain operator at HOST:PORT
   // (docs/statechain.md): a second backend, "statechain".
   std::string statechain;
+  // Its channels' backups (docs/statechain.md, "parley channel backup"):
+  // one every this many versions (0: none), each this many blocks below the
+  // one before.
+  uint64_t statechain_backup_every = 100;
+  uint32_t statechain_backup_step = 10;
 };
 
 // Runs until SIGTERM or SIGINT, then shuts down cleanly. A Status for what

@@ -39,6 +39,14 @@ int main(int argc, char** argv) {
   cli.add_option("--statechain", config.statechain,
                  "run payment channels on statecoins with the parley-statechain operator at "
                  "HOST:PORT: adds the backend 'statechain' (docs/statechain.md)");
+  cli.add_option("--statechain-backup-every", config.statechain_backup_every,
+                 "with --statechain: the versions between a coin channel's backups, which "
+                 "`parley channel backup` broadcasts if the operator vanishes (0: no backups)")
+      ->capture_default_str();
+  cli.add_option("--statechain-backup-step", config.statechain_backup_step,
+                 "with --statechain: the blocks by which each backup's lock time is below the "
+                 "one before")
+      ->capture_default_str();
   cli.add_option("--log-level", log_level, "trace, debug, info, warn, error or off")
       ->capture_default_str();
   CLI11_PARSE(cli, argc, argv);

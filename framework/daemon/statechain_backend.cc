@@ -31,7 +31,8 @@ Result<std::vector<channel::Amount>> StatechainBackend::HookFunds::Deposits(
   return FundedByItsHook();
 }
 
-StatechainBackend::StatechainBackend(const std::string& address, const crypto::PrivateKey& node_key)
+StatechainBackend::StatechainBackend(const std::string& address, const crypto::PrivateKey& node_key,
+                                     sc::BackupPolicy backups)
     : coins_(address),
       adjudicator_(address, node_key),
       hook_(
@@ -39,6 +40,6 @@ StatechainBackend::StatechainBackend(const std::string& address, const crypto::P
           [this](const sc::OpenChannelRequest& request) {
             return adjudicator_.OpenChannel(request);
           },
-          PayoutScript(node_key)) {}
+          PayoutScript(node_key), backups) {}
 
 }  // namespace parley::daemon

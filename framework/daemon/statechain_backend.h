@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <string_view>
 
 #include "parley/channel/scheme.h"
 #include "parley/client/node.h"
@@ -22,7 +23,13 @@ class StatechainBackend {
  public:
   // `address` is the operator's HOST:PORT; connects lazily (never fails
   // here: the first channel's calls report an unreachable operator).
-  StatechainBackend(const std::string& address, const crypto::PrivateKey& node_key);
+  // `backups`: when its channels' backups are made (parleyd
+  // --statechain-backup-every, --statechain-backup-step).
+  StatechainBackend(const std::string& address, const crypto::PrivateKey& node_key,
+                    settlement::statechain::BackupPolicy backups = {});
+
+  // The backend's name, its channels' Params::backend.
+  static constexpr std::string_view kName = "statechain";
 
   client::SettlementBackend backend() {
     return {.funder = funder_, .adjudicator = adjudicator_, .scheme = scheme_, .hook = &hook_};
@@ -41,7 +48,7 @@ class StatechainBackend {
 
   settlement::statechain::RemoteOperator coins_;
   settlement::statechain::RemoteOperatorAdjudicator adjudicator_;
-  channel::Bip340Scheme scheme_{"statechain"};
+  channel::Bip340Scheme scheme_{std::string(kName)};
   HookFunds funder_;
   settlement::statechain::CoinChannelHook hook_;
 };

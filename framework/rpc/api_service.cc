@@ -255,6 +255,38 @@ grpc::Status ApiService::Withdraw(grpc::ServerContext*, const v1::ChannelRequest
                    [&](const channel::ChannelId& id) { return c_.node.Settle(id); });
 }
 
+grpc::Status ApiService::GetChannelBackup(grpc::ServerContext*, const v1::GetChannelRequest* r,
+                                          v1::ChannelBackup* out) {
+  auto id = ParseChannelId(r->channel_id());
+  if (!id.ok()) return ToGrpc(id.status());
+  auto info = c_.node.GetChannel(*id);
+  if (!info.ok()) return ToGrpc(info.status());
+  const std::string& backend = info->params.backend;
+  auto source = c_.backups.find(backend);
+  if (source == c_.backups.end()) {
+    return ToGrpc(Status::FailedPrecondition("channel " + ToHex(*id) + " settles on backend '" +
+                                             backend + "', which has no backups"));
+  }
+  auto data = c_.node.BackendData(*id);
+  if (!data.ok()) return ToGrpc(data.status());
+  auto backup = source->second(*data);
+  if (!backup.ok()) return ToGrpc(backup.status().WithContext("channel " + ToHex(*id)));
+  if (!*backup) {
+    return ToGrpc(Status::FailedPrecondition(
+        "channel " + ToHex(*id) +
+        " has no backup yet: the first is signed with the channel's first payment after it is "
+        "funded"));
+  }
+  const ChannelBackupView& b = **backup;
+  const Bytes raw = crypto::Serialize(b.tx);
+  out->set_channel_id(ToHex(*id));
+  out->set_version(b.version);
+  out->set_lock_time(b.lock_time);
+  out->set_txid(crypto::DisplayHex(crypto::Txid(b.tx)));
+  out->set_raw_tx(std::string(raw.begin(), raw.end()));
+  return grpc::Status::OK;
+}
+
 grpc::Status ApiService::SubscribeEvents(grpc::ServerContext* context,
                                          const v1::SubscribeEventsRequest* r,
                                          grpc::ServerWriter<v1::Event>* writer) {

@@ -20,10 +20,11 @@ TEST(ProtoTest, TheApiOffersEveryCallOfTheClientApi) {
   const auto* api = v1::NodeInfo::descriptor()->file()->FindServiceByName("Api");
   ASSERT_NE(api, nullptr);
   EXPECT_EQ(api->full_name(), "parley.v1.Api");
-  std::set<std::string> expected = {"GetInfo",      "ConnectPeer", "ListPeers",      "OpenChannel",
-                                    "ListChannels", "GetChannel",  "Update",         "Pay",
-                                    "CloseChannel", "ForceClose",  "ForceMove",      "Offer",
-                                    "AcceptOffer",  "Withdraw",    "SubscribeEvents"};
+  std::set<std::string> expected = {
+      "GetInfo",      "ConnectPeer", "ListPeers",        "OpenChannel",
+      "ListChannels", "GetChannel",  "Update",           "Pay",
+      "CloseChannel", "ForceClose",  "ForceMove",        "Offer",
+      "AcceptOffer",  "Withdraw",    "GetChannelBackup", "SubscribeEvents"};
   EXPECT_EQ(MethodsOf(api), expected);
   EXPECT_TRUE(api->FindMethodByName("SubscribeEvents")->server_streaming());
 }
