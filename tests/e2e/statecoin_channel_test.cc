@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <array>
 
 #include "e2e/daemon_harness.h"
 #include "e2e/operator_process.h"
@@ -72,6 +73,20 @@ class StatecoinChannelTest : public ::testing::Test {
     for (const auto& flag : WalletFlags(wallet)) full.push_back(flag);
     full.insert(full.end(), args.begin(), args.end());
     return RunCli(full, out);
+  }
+  // Where a split pays: Alice's wallet (its backup key) and Bob's node (its
+  // node key), in participant order.
+  std::array<Bytes, 2> PayoutScripts() {
+    std::string out;
+    EXPECT_EQ(Statecoin({"address"}, &out), 0) << out;
+    const auto alice_key = crypto::PublicKey::FromHex(out.substr(out.find(':') + 1, 66));
+    EXPECT_TRUE(alice_key.ok()) << out;
+    const auto bob_key = crypto::PublicKey::FromHex(bob_id_);
+    EXPECT_TRUE(bob_key.ok());
+    if (!alice_key.ok() || !bob_key.ok()) return {};
+    const auto alice = sc::BackupScriptPubKey(*alice_key);
+    const auto bob = sc::BackupScriptPubKey(*bob_key);
+    return {Bytes(alice.begin(), alice.end()), Bytes(bob.begin(), bob.end())};
   }
   // `parley --node NODE ARGS`.
   static int Cli(Daemon& node, std::vector<std::string> args, std::string* out) {
@@ -184,19 +199,12 @@ TEST_F(StatecoinChannelTest, PaymentsThenACooperativeCloseSplitTheCoinExactly) {
   // odd sat would fall to Alice), and nothing else.
   v1::GetUtxoReply utxo;
   EXPECT_FALSE(Utxo(coin_outpoint, &utxo)) << "the coin is unspent";
-  ASSERT_EQ(Statecoin({"address"}, &out), 0) << out;
-  const auto alice_key = crypto::PublicKey::FromHex(out.substr(out.find(':') + 1, 66));
-  ASSERT_TRUE(alice_key.ok()) << out;
-  const auto bob_key = crypto::PublicKey::FromHex(bob_id_);
-  ASSERT_TRUE(bob_key.ok());
-  const auto alice_script = sc::BackupScriptPubKey(*alice_key);
-  const auto bob_script = sc::BackupScriptPubKey(*bob_key);
+  const std::array<Bytes, 2> scripts = PayoutScripts();
   crypto::Transaction split;
   split.inputs.push_back({.prevout = coin_outpoint, .sequence = crypto::kSequenceFinal});
-  split.outputs.push_back({.amount_sats = to_alice - (kFeeSats - kFeeSats / 2),
-                           .script_pubkey = Bytes(alice_script.begin(), alice_script.end())});
-  split.outputs.push_back({.amount_sats = to_bob - kFeeSats / 2,
-                           .script_pubkey = Bytes(bob_script.begin(), bob_script.end())});
+  split.outputs.push_back(
+      {.amount_sats = to_alice - (kFeeSats - kFeeSats / 2), .script_pubkey = scripts[0]});
+  split.outputs.push_back({.amount_sats = to_bob - kFeeSats / 2, .script_pubkey = scripts[1]});
   const Hash32 txid = crypto::Txid(split);
   for (uint32_t i = 0; i < 2; ++i) {
     SCOPED_TRACE("output " + std::to_string(i));
@@ -402,18 +410,10 @@ TEST_F(StatecoinBackupTest, TheLatestBackupPaysTheCheckpointOnceItsLockTimeIsRea
   // Bob's node (its node key) each their balance at version 20 minus half
   // the fee (the odd sat would fall to Alice), and nothing else.
   EXPECT_FALSE(Utxo(coin_outpoint, &utxo)) << "the coin is unspent";
-  ASSERT_EQ(Statecoin({"address"}, &out), 0) << out;
-  const auto alice_key = crypto::PublicKey::FromHex(out.substr(out.find(':') + 1, 66));
-  ASSERT_TRUE(alice_key.ok()) << out;
-  const auto bob_key = crypto::PublicKey::FromHex(bob_id_);
-  ASSERT_TRUE(bob_key.ok());
-  const auto alice_script = sc::BackupScriptPubKey(*alice_key);
-  const auto bob_script = sc::BackupScriptPubKey(*bob_key);
+  const std::array<Bytes, 2> scripts = PayoutScripts();
   const int64_t bob_balance = to_bob.at(version);
   const int64_t alice_balance = kCoinSats - bob_balance;
   const int64_t paid[2] = {alice_balance - (kFeeSats - kFeeSats / 2), bob_balance - kFeeSats / 2};
-  const Bytes scripts[2] = {Bytes(alice_script.begin(), alice_script.end()),
-                            Bytes(bob_script.begin(), bob_script.end())};
   Bytes txid_bytes = FromHex(txid).value();
   std::reverse(txid_bytes.begin(), txid_bytes.end());  // txids print reversed
   crypto::OutPoint output;

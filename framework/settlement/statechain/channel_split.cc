@@ -72,6 +72,13 @@ Result<crypto::Transaction> BuildSplit(const ChannelCoin& coin, const channel::S
   return tx;
 }
 
+Result<channel::ParticipantIndex> ReadChannelParticipant(Reader& r) {
+  uint8_t self = 0;
+  PARLEY_RETURN_IF_ERROR(r.U8(&self));
+  if (self >= kChannelParticipants) return Status::InvalidArgument("participant out of range");
+  return self;
+}
+
 Status CheckPublicNonce(const crypto::multi_party::PublicNonce& nonce, const std::string& whose) {
   for (size_t half = 0; half < 2; ++half) {
     auto point = crypto::PublicKey::FromBytes(ByteView(nonce).subspan(33 * half, 33));

@@ -248,10 +248,7 @@ Result<CheckpointSigner> CheckpointSigner::Decode(ByteView bytes) {
   CheckpointSigner out(0);
   Reader r(bytes, "a checkpoint signer");
   Status decoded = [&]() -> Status {
-    uint8_t self = 0;
-    PARLEY_RETURN_IF_ERROR(r.U8(&self));
-    if (self >= kChannelParticipants) return Status::InvalidArgument("participant out of range");
-    out.self_ = self;
+    PARLEY_ASSIGN_OR_RETURN(out.self_, ReadChannelParticipant(r));
     bool present = false;
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
     if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&out.own_nonce_.emplace()));

@@ -116,9 +116,7 @@ Bytes Encode(const CoinChannelData& data) {
 Result<CoinChannelData> DecodeCoinChannelData(ByteView bytes) {
   Reader r(bytes, "a coin channel's data");
   auto decoded = [&]() -> Result<CoinChannelData> {
-    uint8_t self = 0;
-    PARLEY_RETURN_IF_ERROR(r.U8(&self));
-    if (self >= kChannelParticipants) return Status::InvalidArgument("participant out of range");
+    PARLEY_ASSIGN_OR_RETURN(channel::ParticipantIndex self, ReadChannelParticipant(r));
     CoinId coin_id{};
     PARLEY_RETURN_IF_ERROR(r.Fixed(&coin_id));
     PARLEY_ASSIGN_OR_RETURN(ChannelOpening opening, ReadOpening(r));

@@ -66,6 +66,12 @@ Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const cha
 // A channel's id in the log, as the node writes it.
 std::string ShortId(const channel::ChannelId& id) { return ToHex(id).substr(0, 12); }
 
+// A backup left out: the update goes on without it (the next one asks again).
+void LogNoBackup(const channel::ChannelId& id, uint64_t version, const Status& why) {
+  spdlog::warn("channel {}: no backup of version {} this time: {}", ShortId(id), version,
+               why.ToString());
+}
+
 // What every extra of this node's carries about its backups: its current
 // backup nonce and its latest backup's lock time.
 Result<BackupExtra> OwnBackupPart(CoinChannelData& data, const crypto::PrivateKey& share) {
@@ -380,8 +386,7 @@ std::optional<BackupRequest> CoinChannelHook::RequestBackup(const channel::Param
                                 state.version);
   }();
   if (!made.ok()) {
-    spdlog::warn("channel {}: no backup of version {} this time: {}", ShortId(state.channel_id),
-                 latest.state.version, made.status().ToString());
+    LogNoBackup(state.channel_id, latest.state.version, made.status());
     return std::nullopt;
   }
   return *made;
@@ -401,8 +406,7 @@ std::optional<BackupAnswer> CoinChannelHook::AnswerBackup(const channel::Params&
   auto answer = data.backups.Respond(data.opening.coin, share, latest.state, *request,
                                      state.version, operator_sign);
   if (!answer.ok()) {
-    spdlog::warn("channel {}: no backup of version {} this time: {}", ShortId(state.channel_id),
-                 request->version, answer.status().ToString());
+    LogNoBackup(state.channel_id, request->version, answer.status());
     return std::nullopt;
   }
   return *answer;

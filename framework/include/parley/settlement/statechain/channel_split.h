@@ -20,6 +20,7 @@
 #include "parley/crypto/bitcoin_tx.h"
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/settlement/statechain/backup.h"
+#include "parley/util/codec.h"
 
 namespace parley::settlement::statechain {
 
@@ -58,6 +59,10 @@ struct SplitSignatures {
   std::array<crypto::multi_party::PublicNonce, kChannelParticipants> nonces{};
   std::array<crypto::multi_party::PartialSignature, kChannelParticipants> partials{};
 };
+
+// A participant index of a channel on a coin, as its stored values begin:
+// one byte below kChannelParticipants, else InvalidArgument.
+Result<channel::ParticipantIndex> ReadChannelParticipant(Reader& r);
 
 // OK if `nonce` is two compressed points, as NonceGen makes them;
 // InvalidArgument saying `whose` it is otherwise (a peer's bytes).
