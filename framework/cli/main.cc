@@ -177,7 +177,7 @@ int main(int argc, char** argv) {
              &v1::Api::Stub::Withdraw);
 
   bool broadcast_backup = false;
-  std::string backup_chain = "sim://127.0.0.1:7800";
+  std::string backup_chain = StatecoinOptions{}.chain;  // the statecoin commands' default
   auto* backup = ch->add_subcommand(
       "backup",
       "the latest backup of a channel on a statecoin: the split of a checkpoint state that "

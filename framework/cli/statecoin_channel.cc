@@ -107,12 +107,11 @@ void ChannelBackup(const Options& o, const std::string& channel_id, bool broadca
   v1::ChannelBackup backup;
   auto context = Context();
   Check(Api(o)->GetChannelBackup(context.get(), request, &backup), "channel backup");
-  const std::string raw_hex = ToHex(
-      ByteView(reinterpret_cast<const uint8_t*>(backup.raw_tx().data()), backup.raw_tx().size()));
+  const std::string raw_hex = ToHex(AsBytes(backup.raw_tx()));
   if (broadcast) {
     auto devchain = Must(ConnectDevchain(chain), "channel backup --broadcast");
     const crypto::Transaction tx =
-        Must(crypto::ParseTransactionHex(raw_hex), "the node's backup transaction");
+        Must(crypto::ParseTransaction(AsBytes(backup.raw_tx())), "the node's backup transaction");
     const Status sent =
         BroadcastBackup(*devchain, tx, "the backup of channel " + backup.channel_id(),
                         "`parley channel backup " + backup.channel_id() + " --broadcast`");

@@ -111,6 +111,14 @@ Result<Hash32> SpendSighash(const crypto::Transaction& tx, const CoinOutput& coi
   return crypto::TaprootKeyPathSighash(tx, {&spent, 1}, {.input_index = 0});
 }
 
+void WriteTx(Writer& w, const crypto::Transaction& tx) { w.Var(crypto::Serialize(tx)); }
+
+Result<crypto::Transaction> ReadTx(Reader& r, size_t max_bytes) {
+  Bytes bytes;
+  PARLEY_RETURN_IF_ERROR(r.Var(max_bytes, &bytes));
+  return crypto::ParseTransaction(bytes);
+}
+
 void AttachSignature(crypto::Transaction* tx, const crypto::Signature& signature) {
   tx->inputs[0].witness = {crypto::KeyPathWitnessSignature(signature, crypto::kSighashDefault)};
 }

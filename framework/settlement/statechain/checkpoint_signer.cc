@@ -29,14 +29,6 @@ crypto::Signature SignatureOf(const crypto::Transaction& tx) {
   return signature;
 }
 
-void WriteTx(Writer& w, const crypto::Transaction& tx) { w.Var(crypto::Serialize(tx)); }
-
-Result<crypto::Transaction> ReadTx(Reader& r) {
-  Bytes bytes;
-  PARLEY_RETURN_IF_ERROR(r.Var(kMaxTxSize, &bytes));
-  return crypto::ParseTransaction(bytes);
-}
-
 }  // namespace
 
 void WriteBackupRequest(Writer& w, const BackupRequest& request) {
@@ -268,7 +260,7 @@ Result<CheckpointSigner> CheckpointSigner::Decode(ByteView bytes) {
       PendingRequest pending;
       PARLEY_RETURN_IF_ERROR(r.U64(&pending.for_version));
       PARLEY_RETURN_IF_ERROR(ReadBackupRequest(r, &pending.request));
-      PARLEY_ASSIGN_OR_RETURN(pending.tx, ReadTx(r));
+      PARLEY_ASSIGN_OR_RETURN(pending.tx, ReadTx(r, kMaxTxSize));
       out.request_ = std::move(pending);
     }
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
@@ -284,7 +276,7 @@ Result<CheckpointSigner> CheckpointSigner::Decode(ByteView bytes) {
       ChannelBackup backup;
       PARLEY_RETURN_IF_ERROR(r.U64(&backup.version));
       PARLEY_RETURN_IF_ERROR(r.U32(&backup.lock_time));
-      PARLEY_ASSIGN_OR_RETURN(backup.tx, ReadTx(r));
+      PARLEY_ASSIGN_OR_RETURN(backup.tx, ReadTx(r, kMaxTxSize));
       if (backup.tx.inputs.size() != 1 || backup.tx.inputs[0].witness.size() != 1 ||
           backup.tx.inputs[0].witness[0].size() != crypto::Signature{}.size()) {
         return Status::InvalidArgument("a backup without its key-path signature");

@@ -82,10 +82,11 @@ Result<BackupExtra> OwnBackupPart(CoinChannelData& data, const crypto::PrivateKe
 }
 
 // Records what the peer's extra says of its backups.
+// A refusal changes nothing.
 Status RecordPeerBackups(CoinChannelData& data, const BackupExtra& backup) {
+  if (backup.nonce) PARLEY_RETURN_IF_ERROR(data.backups.SetPeerNonce(*backup.nonce));
   data.backups.SetPeerLockTime(backup.latest_lock_time);
-  if (!backup.nonce) return Status::Ok();
-  return data.backups.SetPeerNonce(*backup.nonce);
+  return Status::Ok();
 }
 
 // Alice's channel before Bob's ChannelAccept: his payout script comes with it.
@@ -461,12 +462,9 @@ Result<HookStep> CoinChannelHook::RejectExtra(const channel::Params& /*params*/,
   // the peer's next proposal signs with. Bytes that say otherwise are left.
   auto refused = DecodeUpdateExtra(refused_extra);
   if (refused.ok() && refused->nonce_version == current + 1) {
-    SplitSigner before = data.signer;
-    if (!data.signer.SetPeerNonce(refused->nonce_version, refused->nonce).ok()) {
-      data.signer = std::move(before);
-    }
-    CheckpointSigner before_backups = data.backups;
-    if (!RecordPeerBackups(data, refused->backup).ok()) data.backups = std::move(before_backups);
+    // Each refuses a bad nonce without changing anything: nothing to undo.
+    (void)data.signer.SetPeerNonce(refused->nonce_version, refused->nonce);
+    (void)RecordPeerBackups(data, refused->backup);
   }
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce next, data.signer.NonceFor(share, current + 1));
   NonceExtra extra{.nonce_version = current + 1, .nonce = next};

@@ -36,14 +36,6 @@ Result<crypto::PublicKey> ReadKey(Reader& r) {
   return crypto::PublicKey::FromBytes(bytes);
 }
 
-void WriteTx(Writer& w, const crypto::Transaction& tx) { w.Var(crypto::Serialize(tx)); }
-
-Result<crypto::Transaction> ReadTx(Reader& r) {
-  Bytes bytes;
-  PARLEY_RETURN_IF_ERROR(r.Var(kMaxTxBytes, &bytes));
-  return crypto::ParseTransaction(bytes);
-}
-
 Result<OwnedCoin> ReadCoin(Reader& r) {
   uint8_t version = 0;
   PARLEY_RETURN_IF_ERROR(r.U8(&version));
@@ -75,14 +67,14 @@ Result<OwnedCoin> ReadCoin(Reader& r) {
   uint32_t count = 0;
   PARLEY_RETURN_IF_ERROR(r.Count(kMaxBackups, &count));
   for (uint32_t i = 0; i < count; ++i) {
-    PARLEY_ASSIGN_OR_RETURN(crypto::Transaction backup, ReadTx(r));
+    PARLEY_ASSIGN_OR_RETURN(crypto::Transaction backup, ReadTx(r, kMaxTxBytes));
     coin.backups.push_back(std::move(backup));
   }
   PARLEY_RETURN_IF_ERROR(r.Bool(&coin.sent));
   bool has_withdrawal = false;
   PARLEY_RETURN_IF_ERROR(r.Bool(&has_withdrawal));
   if (has_withdrawal) {
-    PARLEY_ASSIGN_OR_RETURN(coin.withdrawal, ReadTx(r));
+    PARLEY_ASSIGN_OR_RETURN(coin.withdrawal, ReadTx(r, kMaxTxBytes));
   }
   if (version == kCoinInChannelVersion) {
     Hash32 channel_id{};

@@ -11,6 +11,7 @@
 #include "parley/crypto/keys.h"
 #include "parley/crypto/schnorr.h"
 #include "parley/util/bytes.h"
+#include "parley/util/codec.h"
 #include "parley/util/status.h"
 
 namespace parley::settlement::statechain {
@@ -40,6 +41,11 @@ Result<crypto::Transaction> BuildWithdrawal(const CoinOutput& coin, ByteView scr
 
 // The BIP341 key-path sighash (SIGHASH_DEFAULT) of `tx`'s one input.
 Result<Hash32> SpendSighash(const crypto::Transaction& tx, const CoinOutput& coin);
+// A transaction inside a stored record: its serialization with a u32
+// length, at most `max_bytes` when read.
+void WriteTx(Writer& w, const crypto::Transaction& tx);
+Result<crypto::Transaction> ReadTx(Reader& r, size_t max_bytes);
+
 // Puts the key-path signature into `tx`'s witness.
 void AttachSignature(crypto::Transaction* tx, const crypto::Signature& signature);
 
