@@ -514,10 +514,23 @@ Result<channel::SignedState> Node::LatestSignedState(const ChannelId& id) const 
   return entry->channel.latest();
 }
 
-Result<Bytes> Node::BackendData(const ChannelId& id) const {
+Result<settlement::HookBackup> Node::LatestBackup(const ChannelId& id) const {
   PARLEY_ASSIGN_OR_RETURN(Entry * entry, Find(id));
   std::lock_guard lock(entry->mutex);
-  return entry->channel.backend_data();
+  const settlement::StateHook* hook = entry->Hook();
+  if (hook == nullptr) {
+    return Status::FailedPrecondition("channel " + ToHex(id) + " settles on backend '" +
+                                      entry->channel.params().backend + "', which has no backups");
+  }
+  PARLEY_ASSIGN_OR_RETURN(std::optional<settlement::HookBackup> backup,
+                          hook->LatestBackupTx(entry->channel.backend_data()));
+  if (!backup) {
+    return Status::FailedPrecondition(
+        "channel " + ToHex(id) +
+        " has no backup yet: the first is signed with the channel's first payment after it is "
+        "funded");
+  }
+  return *backup;
 }
 
 std::vector<ChannelInfo> Node::ListChannels() const {

@@ -235,19 +235,6 @@ Status Run(const DaemonConfig& config) {
       return settlement::evm::AssetAddress(asset).status();
     };
   }
-  if (statechain) {
-    api_context.backups[std::string(StatechainBackend::kName)] =
-        [](ByteView data) -> Result<std::optional<rpc::ChannelBackupView>> {
-      PARLEY_ASSIGN_OR_RETURN(auto backup,
-                              settlement::statechain::CoinChannelHook::LatestBackup(data));
-      std::optional<rpc::ChannelBackupView> view;
-      if (backup) {
-        view = rpc::ChannelBackupView{
-            .version = backup->version, .lock_time = backup->lock_time, .tx = backup->tx};
-      }
-      return view;
-    };
-  }
   rpc::ApiService api(std::move(api_context));
   int api_port = 0;
   auto api_server = Serve(config.api, &api, &api_port);

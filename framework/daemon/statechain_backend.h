@@ -8,7 +8,6 @@
 
 #include <memory>
 #include <string>
-#include <string_view>
 
 #include "parley/channel/scheme.h"
 #include "parley/client/node.h"
@@ -28,9 +27,6 @@ class StatechainBackend {
   StatechainBackend(const std::string& address, const crypto::PrivateKey& node_key,
                     settlement::statechain::BackupPolicy backups = {});
 
-  // The backend's name, its channels' Params::backend.
-  static constexpr std::string_view kName = "statechain";
-
   client::SettlementBackend backend() {
     return {.funder = funder_, .adjudicator = adjudicator_, .scheme = scheme_, .hook = &hook_};
   }
@@ -48,7 +44,7 @@ class StatechainBackend {
 
   settlement::statechain::RemoteOperator coins_;
   settlement::statechain::RemoteOperatorAdjudicator adjudicator_;
-  channel::Bip340Scheme scheme_{std::string(kName)};
+  channel::Bip340Scheme scheme_{"statechain"};
   HookFunds funder_;
   settlement::statechain::CoinChannelHook hook_;
 };

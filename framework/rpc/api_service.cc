@@ -259,31 +259,13 @@ grpc::Status ApiService::GetChannelBackup(grpc::ServerContext*, const v1::GetCha
                                           v1::ChannelBackup* out) {
   auto id = ParseChannelId(r->channel_id());
   if (!id.ok()) return ToGrpc(id.status());
-  auto info = c_.node.GetChannel(*id);
-  if (!info.ok()) return ToGrpc(info.status());
-  const std::string& backend = info->params.backend;
-  auto source = c_.backups.find(backend);
-  if (source == c_.backups.end()) {
-    return ToGrpc(Status::FailedPrecondition("channel " + ToHex(*id) + " settles on backend '" +
-                                             backend + "', which has no backups"));
-  }
-  auto data = c_.node.BackendData(*id);
-  if (!data.ok()) return ToGrpc(data.status());
-  auto backup = source->second(*data);
-  if (!backup.ok()) return ToGrpc(backup.status().WithContext("channel " + ToHex(*id)));
-  if (!*backup) {
-    return ToGrpc(Status::FailedPrecondition(
-        "channel " + ToHex(*id) +
-        " has no backup yet: the first is signed with the channel's first payment after it is "
-        "funded"));
-  }
-  const ChannelBackupView& b = **backup;
-  const Bytes raw = crypto::Serialize(b.tx);
+  auto backup = c_.node.LatestBackup(*id);
+  if (!backup.ok()) return ToGrpc(backup.status());
   out->set_channel_id(ToHex(*id));
-  out->set_version(b.version);
-  out->set_lock_time(b.lock_time);
-  out->set_txid(crypto::DisplayHex(crypto::Txid(b.tx)));
-  out->set_raw_tx(std::string(raw.begin(), raw.end()));
+  out->set_version(backup->version);
+  out->set_lock_time(backup->lock_time);
+  out->set_txid(backup->txid);
+  out->set_raw_tx(std::string(backup->raw_tx.begin(), backup->raw_tx.end()));
   return grpc::Status::OK;
 }
 

@@ -564,6 +564,18 @@ Result<std::optional<ChannelBackup>> CoinChannelHook::LatestBackup(ByteView byte
   return data.backups.latest();
 }
 
+Result<std::optional<HookBackup>> CoinChannelHook::LatestBackupTx(ByteView data) const {
+  PARLEY_ASSIGN_OR_RETURN(std::optional<ChannelBackup> backup, LatestBackup(data));
+  std::optional<HookBackup> serialized;
+  if (backup) {
+    serialized = HookBackup{.version = backup->version,
+                            .lock_time = backup->lock_time,
+                            .raw_tx = crypto::Serialize(backup->tx),
+                            .txid = crypto::DisplayHex(crypto::Txid(backup->tx))};
+  }
+  return serialized;
+}
+
 Result<OpenChannelRequest> CoinChannelHook::OpenRequest(const channel::Params& params,
                                                         ByteView bytes, const Hash32& challenge) {
   PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));

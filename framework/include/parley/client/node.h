@@ -252,10 +252,10 @@ class Node {
   // stream of vouchers starts from.
   Result<channel::SignedState> LatestSignedState(const channel::ChannelId& id) const;
   std::vector<ChannelInfo> ListChannels() const;
-  // The channel's backend data (ChannelRecord::backend_data, the state
-  // hook's blob; empty for a backend without a hook), e.g. for
-  // CoinChannelHook::LatestBackup. It may hold secrets: keep it local.
-  Result<Bytes> BackendData(const channel::ChannelId& id) const;
+  // The channel's latest backup (StateHook::LatestBackupTx: a statecoin
+  // channel's). NotFound for an unknown channel; FailedPrecondition for a
+  // backend without backups, and before the first backup.
+  Result<settlement::HookBackup> LatestBackup(const channel::ChannelId& id) const;
   const crypto::PublicKey& id() const { return key_.public_key(); }
 
   // Called for every NodeEvent, in order, on a thread that called into the

@@ -7,11 +7,9 @@
 #include <deque>
 #include <map>
 #include <mutex>
-#include <optional>
 #include <string>
 
 #include "parley/client/node.h"
-#include "parley/crypto/bitcoin_tx.h"
 #include "parley/settlement/adjudicator.h"
 #include "parley/v1/api.grpc.pb.h"
 #include "parley/wire/grpc_transport.h"
@@ -35,18 +33,6 @@ class EventHub {
   uint64_t next_id_ = 1;
 };
 
-// A channel's backup as a backend keeps it (e.g. a statecoin channel's,
-// CoinChannelHook::LatestBackup): the split of checkpoint `version`, valid
-// from block `lock_time` on.
-struct ChannelBackupView {
-  uint64_t version = 0;
-  uint32_t lock_time = 0;
-  crypto::Transaction tx;
-};
-// The latest backup a channel's backend data holds; nullopt before the first.
-using LatestBackupFn =
-    std::function<Result<std::optional<ChannelBackupView>>(ByteView backend_data)>;
-
 // What the API reaches: all owned by the daemon, outliving the service.
 struct ApiContext {
   client::Node& node;
@@ -64,9 +50,6 @@ struct ApiContext {
   // Called with NODE_ID@HOST:PORT of every peer a client connects to, so the
   // daemon can dial it again after a restart. May be empty.
   std::function<void(const std::string&)> remember_peer;
-  // The backends whose channels have backups, by backend name (parleyd
-  // --statechain: "statechain"). GetChannelBackup refuses the others.
-  std::map<std::string, LatestBackupFn> backups;
 };
 
 class ApiService final : public v1::Api::Service {

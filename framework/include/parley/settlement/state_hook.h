@@ -18,12 +18,24 @@
 #pragma once
 
 #include <cstddef>
+#include <optional>
+#include <string>
 
 #include "parley/channel/types.h"
 #include "parley/util/bytes.h"
 #include "parley/util/status.h"
 
 namespace parley::settlement {
+
+// A transaction the channel's data holds that settles a checkpoint without
+// the adjudicator (a statecoin channel's backup), valid from block
+// `lock_time` on.
+struct HookBackup {
+  uint64_t version = 0;  // the checkpoint's
+  uint32_t lock_time = 0;
+  Bytes raw_tx;
+  std::string txid;  // as explorers print it
+};
 
 // What a hook step returns: the channel's data from now on, and the bytes
 // for the peer.
@@ -112,6 +124,9 @@ class StateHook {
   virtual Status ConcludeAndWithdraw(const channel::Params& params, ByteView data,
                                      const channel::SignedState& latest,
                                      channel::ParticipantIndex self) = 0;
+
+  // The latest backup `data` holds; nullopt before the first.
+  virtual Result<std::optional<HookBackup>> LatestBackupTx(ByteView data) const = 0;
 };
 
 }  // namespace parley::settlement

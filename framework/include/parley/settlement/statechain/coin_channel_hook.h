@@ -123,6 +123,8 @@ class CoinChannelHook final : public StateHook {
   // The latest backup a channel's data holds (none before the first), to
   // broadcast once its lock time is reached if the operator vanishes.
   static Result<std::optional<ChannelBackup>> LatestBackup(ByteView data);
+  // The same, serialized, for the node.
+  Result<std::optional<HookBackup>> LatestBackupTx(ByteView data) const override;
 
   // The coin owner's request to move the coin into the channel, signed over
   // the operator's `challenge`. FailedPrecondition for a participant other
