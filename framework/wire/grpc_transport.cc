@@ -4,13 +4,13 @@
 #include <spdlog/spdlog.h>
 
 #include <condition_variable>
-#include <deque>
 #include <map>
 #include <mutex>
 #include <set>
 #include <thread>
 
 #include "delivery_lanes.h"
+#include "frame_stream.h"
 #include "frames.h"
 #include "parley/crypto/hash.h"
 #include "parley/crypto/random.h"
@@ -22,8 +22,8 @@ namespace parley::wire {
 namespace {
 
 constexpr uint32_t kProtocolVersion = 1;
-// Threads the peer server may use (each open stream holds one).
-constexpr int kMaxServerThreads = 256;
+// Streams from peers served at once (each holds a thread while it lives).
+constexpr size_t kMaxSessions = 256;
 // Frames queued for one peer; a peer that falls this far behind is cut off.
 constexpr size_t kMaxQueuedFrames = 10'000;
 // Received messages are handled on this many threads, a channel's always on
@@ -37,8 +37,6 @@ constexpr size_t kLaneCapacity = 1024;
 constexpr size_t kMaxBurst = 256;
 // A frame is a protocol message plus protobuf's field tags and lengths.
 constexpr int kMaxFrameSize = static_cast<int>(kMaxMessageSize) + 4096;
-// What a frame adds to a Batch besides its own bytes: a tag and a length.
-constexpr size_t kFieldOverhead = 8;
 
 std::string KeyBytes(const crypto::PublicKey& key) {
   return {key.bytes().begin(), key.bytes().end()};
@@ -55,106 +53,23 @@ Hash32 HandshakeDigest(bool signer_initiated, const crypto::PublicKey& initiator
   return crypto::TaggedHash("Parley/Handshake/v1", AsBytes(data));
 }
 
-// Writes the frames queued for one peer, in order, on a thread of its own, so
-// that no reader ever blocks on a write.
-class Connection {
+// The authenticated stream to a peer. `initiator` is the key of the side
+// that dialed it.
+struct Connection {
+  PeerId initiator;
+  std::shared_ptr<FrameStream> stream;
+};
+
+// The answer to a stream this node will not serve.
+class Refusal final : public grpc::ServerBidiReactor<v1::Frame, v1::Frame> {
  public:
-  using Write = std::function<bool(const v1::Frame&)>;
-  // `initiator` is the key of the side that dialed this stream.
-  Connection(PeerId peer, PeerId initiator, Write write, std::function<void()> cancel)
-      : peer_(std::move(peer)),
-        initiator_(std::move(initiator)),
-        write_(std::move(write)),
-        cancel_(std::move(cancel)) {
-    writer_ = std::thread([this] { WriteLoop(); });
-  }
-  ~Connection() { Stop(); }
-
-  const PeerId& peer() const { return peer_; }
-  const PeerId& initiator() const { return initiator_; }
-  // Ends the stream; its reader then leaves Run.
-  void Cancel() { cancel_(); }
-
-  // False, and the stream is cancelled, if the peer has stopped reading.
-  bool Enqueue(v1::Frame frame) {
-    std::lock_guard lock(mutex_);
-    if (queue_.size() >= kMaxQueuedFrames) {
-      cancel_();
-      return false;
-    }
-    queue_.push_back(std::move(frame));
-    wake_.notify_one();
-    return true;
-  }
-
-  // Stops the writer; frames still queued are dropped.
-  void Stop() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-      wake_.notify_one();
-    }
-    if (writer_.joinable()) writer_.join();
-  }
-
- private:
-  // Takes every queued frame at once: a backlog leaves in Batch frames,
-  // which costs the writer and the reader far less than frame by frame.
-  void WriteLoop() {
-    for (;;) {
-      std::deque<v1::Frame> frames;
-      {
-        std::unique_lock lock(mutex_);
-        wake_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
-        if (stopping_) return;
-        frames.swap(queue_);
-      }
-      while (!frames.empty()) {
-        bool written;
-        if (frames.size() == 1) {
-          written = write_(frames.front());
-          frames.pop_front();
-        } else {
-          written = write_(TakeBatch(frames));
-        }
-        if (!written) {
-          cancel_();  // the stream broke: let the reader notice and end
-          return;
-        }
-      }
-    }
-  }
-
-  // Moves frames from the front of `frames` into one Batch frame, as many as
-  // fit within the frame size limit (at least one).
-  static v1::Frame TakeBatch(std::deque<v1::Frame>& frames) {
-    v1::Frame batch;
-    auto* inner = batch.mutable_batch()->mutable_frames();
-    size_t size = 0;
-    while (!frames.empty()) {
-      size_t next = frames.front().ByteSizeLong() + kFieldOverhead;
-      if (!inner->empty() && size + next > static_cast<size_t>(kMaxFrameSize)) break;
-      size += next;
-      inner->Add(std::move(frames.front()));
-      frames.pop_front();
-    }
-    return batch;
-  }
-
-  PeerId peer_;
-  PeerId initiator_;
-  Write write_;
-  std::function<void()> cancel_;
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  std::deque<v1::Frame> queue_;
-  bool stopping_ = false;
-  std::thread writer_;
+  explicit Refusal(grpc::Status status) { Finish(std::move(status)); }
+  void OnDone() override { delete this; }
 };
 
 }  // namespace
 
-class GrpcTransport::Impl : public v1::Peer::Service {
+class GrpcTransport::Impl : public v1::Peer::CallbackService {
  public:
   Impl(crypto::PrivateKey key, GrpcTransportOptions options)
       : key_(std::move(key)), options_(std::move(options)) {}
@@ -165,11 +80,8 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     if (options_.listen_address.empty()) return Status::Ok();
     grpc::ServerBuilder builder;
     ConfigureServer(builder);
-    // Each stream holds a thread: cap them, and the streams one connection
-    // may open, so that no client can exhaust the process.
-    grpc::ResourceQuota quota("parley-peers");
-    quota.SetMaxThreads(kMaxServerThreads);
-    builder.SetResourceQuota(quota);
+    // Cap the streams one connection may open (and, in Connect, all of
+    // them), so that no client can exhaust the process.
     builder.AddChannelArgument(GRPC_ARG_MAX_CONCURRENT_STREAMS, 4);
     builder.AddListeningPort(options_.listen_address, grpc::InsecureServerCredentials(), &port_);
     builder.RegisterService(this);
@@ -186,25 +98,37 @@ class GrpcTransport::Impl : public v1::Peer::Service {
       std::lock_guard lock(mutex_);
       if (stopping_) return;
       stopping_ = true;
-      for (auto* cancel : cancels_) (*cancel)();
+      for (auto* stream : streams_) stream->Cancel();
       wake_.notify_all();
     }
+    // First the lanes: a read blocked on a full lane then returns.
+    lanes_.Stop();
     for (auto& dialer : dialers_) dialer.join();
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
-    lanes_.Stop();
+    std::map<uint64_t, std::thread> sessions;
+    {
+      std::unique_lock lock(mutex_);
+      sessions.swap(sessions_);
+    }
+    for (auto& [id, thread] : sessions) thread.join();
   }
 
-  // parley.v1.Peer/Connect: a peer dialed us.
-  grpc::Status Connect(grpc::ServerContext* context,
-                       grpc::ServerReaderWriter<v1::Frame, v1::Frame>* stream) override {
-    std::function<void()> cancel = [context] { context->TryCancel(); };
-    if (!Track(&cancel)) return grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down");
-    Status s = Run(stream, std::nullopt, cancel);
-    Untrack(&cancel);
-    if (s.code() == StatusCode::kPermissionDenied) {
-      return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, s.message());
+  // parley.v1.Peer/Connect: a peer dialed us. The stream is served on a
+  // thread of its own, which runs the handshake and then waits for the end.
+  grpc::ServerBidiReactor<v1::Frame, v1::Frame>* Connect(
+      grpc::CallbackServerContext* context) override {
+    auto stream = std::make_shared<ServerFrameStream>(context, kMaxQueuedFrames, kMaxFrameSize);
+    std::lock_guard lock(mutex_);
+    if (stopping_) return new Refusal(grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down"));
+    JoinFinishedSessions();
+    if (sessions_.size() >= kMaxSessions) {
+      return new Refusal(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                      "this node serves no more peer streams"));
     }
-    return ToGrpc(s);
+    streams_.insert(stream.get());
+    uint64_t id = next_session_++;
+    sessions_.emplace(id, std::thread([this, stream, id] { Serve(stream, id); }));
+    return stream.get();
   }
 
   void Dial(const PeerId& peer, const std::string& address) {
@@ -217,13 +141,19 @@ class GrpcTransport::Impl : public v1::Peer::Service {
 
   Status Send(const PeerId& to, Bytes message) {
     PARLEY_ASSIGN_OR_RETURN(Message decoded, DecodeMessage(message));
-    std::lock_guard lock(mutex_);
-    auto it = connections_.find(to);
-    if (it == connections_.end()) {
-      return Status::FailedPrecondition("not connected to peer " + to.ToHex());
+    std::shared_ptr<FrameStream> stream;
+    {
+      std::lock_guard lock(mutex_);
+      auto it = connections_.find(to);
+      if (it == connections_.end()) {
+        return Status::FailedPrecondition("not connected to peer " + to.ToHex());
+      }
+      stream = it->second.stream;
     }
-    if (!it->second->Enqueue(ToFrame(decoded))) {
-      return Status::IoError("peer " + to.ToHex() + " stopped reading; its stream is closed");
+    // Outside the lock: the write may start on this thread.
+    if (!stream->Send(ToFrame(decoded))) {
+      return Status::IoError("the stream to peer " + to.ToHex() +
+                             " is closed (broken, or the peer stopped reading)");
     }
     return Status::Ok();
   }
@@ -258,16 +188,38 @@ class GrpcTransport::Impl : public v1::Peer::Service {
   int port() const { return port_; }
 
  private:
-  // Registers a way to cancel a live stream at shutdown; false if stopping.
-  bool Track(std::function<void()>* cancel) {
+  // The thread of session `id`: runs the stream from a peer and ends the
+  // call with the reason it ended.
+  void Serve(const std::shared_ptr<ServerFrameStream>& stream, uint64_t id) {
+    Status s = Run(stream, std::nullopt);
+    Untrack(*stream);
+    stream->End(s.code() == StatusCode::kPermissionDenied
+                    ? grpc::Status(grpc::StatusCode::UNAUTHENTICATED, s.message())
+                    : ToGrpc(s));
+    std::lock_guard lock(mutex_);
+    finished_sessions_.push_back(id);
+  }
+
+  // Registers a live stream, to be cancelled at shutdown; false if stopping.
+  bool Track(FrameStream& stream) {
     std::lock_guard lock(mutex_);
     if (stopping_) return false;
-    cancels_.insert(cancel);
+    streams_.insert(&stream);
     return true;
   }
-  void Untrack(std::function<void()>* cancel) {
+  void Untrack(FrameStream& stream) {
     std::lock_guard lock(mutex_);
-    cancels_.erase(cancel);
+    streams_.erase(&stream);
+  }
+
+  // With mutex_ held: joins the threads of streams that have ended.
+  void JoinFinishedSessions() {
+    for (uint64_t id : finished_sessions_) {
+      auto it = sessions_.find(id);
+      it->second.join();
+      sessions_.erase(it);
+    }
+    finished_sessions_.clear();
   }
 
   // Hands a received frame to the lanes; a frame that is not a protocol
@@ -298,17 +250,17 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     auto stub = v1::Peer::NewStub(channel);
     auto backoff = options_.initial_backoff;
     for (;;) {
-      grpc::ClientContext context;
-      std::function<void()> cancel = [&context] { context.TryCancel(); };
-      if (!Track(&cancel)) return;
-      auto stream = stub->Connect(&context);
+      auto stream = std::make_shared<ClientFrameStream>(*stub, kMaxQueuedFrames, kMaxFrameSize);
+      if (!Track(*stream)) {
+        stream->End(grpc::Status::CANCELLED);
+        return;
+      }
       bool handshaken = false;
-      Status s = Run(stream.get(), peer, cancel, &handshaken);
+      Status s = Run(stream, peer, &handshaken);
       // A stream refused as a duplicate is not progress: keep backing off.
       if (s.code() == StatusCode::kAlreadyExists) handshaken = false;
-      context.TryCancel();
-      grpc::Status finished = stream->Finish();
-      Untrack(&cancel);
+      Untrack(*stream);
+      stream->End(grpc::Status::CANCELLED);
       if (!s.ok()) spdlog::debug("peer {} at {}: {}", peer.ToHex(), address, s.ToString());
       if (handshaken) backoff = options_.initial_backoff;
       std::unique_lock lock(mutex_);
@@ -317,68 +269,70 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     }
   }
 
-  // Runs one stream from handshake to end. `expected` is the peer a dialer
-  // asked for. Returns why it ended early, OK when the stream closed normally.
-  template <typename Stream>
-  Status Run(Stream* stream, const std::optional<PeerId>& expected,
-             const std::function<void()>& cancel, bool* handshaken = nullptr) {
-    auto peer = HandshakeWithTimeout(stream, expected, cancel);
-    if (!peer.ok()) return peer.status();
+  // Runs one stream from handshake to end; afterwards no operation on it is
+  // pending or will start. `expected` is the peer a dialer asked for.
+  // Returns why it ended early, OK when the stream closed normally.
+  Status Run(const std::shared_ptr<FrameStream>& stream, const std::optional<PeerId>& expected,
+             bool* handshaken = nullptr) {
+    auto peer = HandshakeWithTimeout(*stream, expected);
+    if (!peer.ok()) {
+      stream->Close();
+      return peer.status();
+    }
     if (handshaken != nullptr) *handshaken = true;
 
     const PeerId& initiator = expected ? key_.public_key() : *peer;
-    auto connection = std::make_shared<Connection>(
-        *peer, initiator, [stream](const v1::Frame& f) { return stream->Write(f); }, cancel);
     std::function<void(const PeerId&)> on_connect;
     {
       std::lock_guard lock(mutex_);
+      if (stopping_) {
+        stream->Close();
+        return Status::FailedPrecondition("the transport is stopping");
+      }
       if (auto it = connections_.find(*peer); it != connections_.end()) {
         // The same side dialing again means the old stream went stale (the
         // peer vanished without closing it): the new one replaces it. When
         // both sides dialed, the stream dialed by the lower key stays.
-        const PeerId& old_initiator = it->second->initiator();
+        const PeerId& old_initiator = it->second.initiator;
         if (old_initiator != initiator && old_initiator < initiator) {
+          stream->Close();
           return Status::AlreadyExists("already connected to peer " + peer->ToHex());
         }
-        it->second->Cancel();
+        it->second.stream->Cancel();
       }
-      connections_[*peer] = connection;
+      connections_.insert_or_assign(*peer, Connection{initiator, stream});
       on_connect = on_connect_;
       connected_.notify_all();
     }
-    if (on_connect) on_connect(*peer);
-
-    v1::Frame frame;
-    bool delivering = true;
-    while (delivering && stream->Read(&frame)) {
-      if (frame.has_batch()) {
-        for (const v1::Frame& inner : frame.batch().frames()) {
-          if (!(delivering = Deliver(*peer, inner))) break;
-        }
-      } else {
-        delivering = Deliver(*peer, frame);
+    stream->Pump([this, peer = *peer](const v1::Frame& frame) {
+      if (!frame.has_batch()) return Deliver(peer, frame);
+      for (const v1::Frame& inner : frame.batch().frames()) {
+        if (!Deliver(peer, inner)) return false;
       }
-    }
+      return true;
+    });
+    if (on_connect) on_connect(*peer);
+    stream->WaitUntilReadingEnds();
     {
       std::lock_guard lock(mutex_);
       auto it = connections_.find(*peer);
-      if (it != connections_.end() && it->second == connection) connections_.erase(it);
+      if (it != connections_.end() && it->second.stream == stream) connections_.erase(it);
     }
-    cancel();  // a writer blocked on a peer that stopped reading returns now
-    connection->Stop();
+    stream->Cancel();  // a write waiting on a peer that stopped reading ends now
+    stream->Close();
     return Status::Ok();
   }
 
   // The handshake, cancelled if the peer takes longer than the options allow.
-  template <typename Stream>
-  Result<PeerId> HandshakeWithTimeout(Stream* stream, const std::optional<PeerId>& expected,
-                                      const std::function<void()>& cancel) {
+  Result<PeerId> HandshakeWithTimeout(FrameStream& stream, const std::optional<PeerId>& expected) {
     std::mutex m;
     std::condition_variable done_cv;
     bool done = false;
     std::thread watchdog([&] {
       std::unique_lock lock(m);
-      if (!done_cv.wait_for(lock, options_.handshake_timeout, [&] { return done; })) cancel();
+      if (!done_cv.wait_for(lock, options_.handshake_timeout, [&] { return done; })) {
+        stream.Cancel();
+      }
     });
     auto peer = Handshake(stream, expected);
     {
@@ -390,18 +344,17 @@ class GrpcTransport::Impl : public v1::Peer::Service {
     return peer;
   }
 
-  template <typename Stream>
-  Result<PeerId> Handshake(Stream* stream, const std::optional<PeerId>& expected) {
+  Result<PeerId> Handshake(FrameStream& stream, const std::optional<PeerId>& expected) {
     Hash32 challenge_bytes = crypto::RandomHash32();
     std::string challenge(challenge_bytes.begin(), challenge_bytes.end());
     v1::Frame hello;
     hello.mutable_hello()->set_node_key(KeyBytes(key_.public_key()));
     hello.mutable_hello()->set_challenge(challenge);
     hello.mutable_hello()->set_protocol_version(kProtocolVersion);
-    if (!stream->Write(hello)) return Status::IoError("the stream closed before the handshake");
+    if (!stream.Write(hello)) return Status::IoError("the stream closed before the handshake");
 
     v1::Frame in;
-    if (!stream->Read(&in) || in.body_case() != v1::Frame::kHello) {
+    if (!stream.Read(&in) || in.body_case() != v1::Frame::kHello) {
       return Status::PermissionDenied("the peer did not say hello");
     }
     if (in.hello().protocol_version() != kProtocolVersion) {
@@ -432,9 +385,9 @@ class GrpcTransport::Impl : public v1::Peer::Service {
         HandshakeDigest(initiated, initiator, responder, initiator_challenge, responder_challenge));
     v1::Frame proof_frame;
     proof_frame.mutable_proof()->set_signature(std::string(proof.begin(), proof.end()));
-    if (!stream->Write(proof_frame)) return Status::IoError("the stream closed in the handshake");
+    if (!stream.Write(proof_frame)) return Status::IoError("the stream closed in the handshake");
 
-    if (!stream->Read(&in) || in.body_case() != v1::Frame::kProof ||
+    if (!stream.Read(&in) || in.body_case() != v1::Frame::kProof ||
         in.proof().signature().size() != 64) {
       return Status::PermissionDenied("the peer did not prove its key");
     }
@@ -458,10 +411,14 @@ class GrpcTransport::Impl : public v1::Peer::Service {
   mutable std::condition_variable connected_;
   std::condition_variable wake_;  // stopping, for dialers' back-off
   bool stopping_ = false;
-  std::map<PeerId, std::shared_ptr<Connection>> connections_;
+  std::map<PeerId, Connection> connections_;
   std::map<PeerId, std::string> addresses_;
-  std::set<std::function<void()>*> cancels_;
+  std::set<FrameStream*> streams_;  // live, to be cancelled at shutdown
   std::vector<std::thread> dialers_;
+  // The threads serving streams from peers, and those that have ended.
+  std::map<uint64_t, std::thread> sessions_;
+  std::vector<uint64_t> finished_sessions_;
+  uint64_t next_session_ = 0;
   BatchReceiver receiver_;
   std::function<void(const PeerId&)> on_connect_;
 

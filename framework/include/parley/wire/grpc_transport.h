@@ -15,8 +15,9 @@
 // set of threads (lanes), so that a node can handle, and durably store, many
 // channels' updates at once.
 //
-// Thread-safe. Send never blocks: each connection has its own writer thread.
-// The connection handler is called on the connection's reader thread.
+// Thread-safe. Send never waits for the peer: it starts the write when the
+// stream is idle and queues the frame otherwise (wire/frame_stream.h). The
+// connection handler is called on the thread that ran the handshake.
 #pragma once
 
 #include <chrono>

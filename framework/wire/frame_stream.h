@@ -1,0 +1,140 @@
+// FrameStream: one parley.v1.Peer/Connect call, from either end, driven by
+// gRPC's callback API. Private to framework/wire.
+//
+// While the handshake runs, Read and Write block the calling thread. Then
+// Pump hands every frame read to a sink, on gRPC's own thread, and Send
+// queues frames that leave in order: the thread that finds the stream idle
+// starts the write, and a backlog leaves in Batch frames when the write
+// before it completes. No thread of the stream's own waits on the network:
+// with gRPC's synchronous API a round trip cost twice the CPU and three times
+// the context switches (node_bench, docs/benchmarks.md).
+//
+// A stream ends in three steps, on the thread that ran its handshake: Cancel
+// (every pending operation then fails), Close (no more writes; waits for the
+// one in progress), End (hands the call back to gRPC and waits until gRPC is
+// done with this object).
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+
+#include "parley/v1/wire.grpc.pb.h"
+
+namespace parley::wire {
+
+class FrameStream {
+ public:
+  // Takes a frame read while pumping; false stops reading.
+  using Sink = std::function<bool(const v1::Frame&)>;
+
+  // A stream with `max_queued` frames waiting to leave is cancelled: its peer
+  // has stopped reading. `max_batch_bytes` bounds a Batch frame.
+  FrameStream(size_t max_queued, size_t max_batch_bytes);
+  virtual ~FrameStream() = default;
+  FrameStream(const FrameStream&) = delete;
+  FrameStream& operator=(const FrameStream&) = delete;
+
+  // Blocking, one at a time, before Pump. False once the stream has ended.
+  bool Read(v1::Frame* frame);
+  bool Write(const v1::Frame& frame);
+
+  // Reads every further frame into `sink`, then returns at once.
+  void Pump(Sink sink);
+  // Blocks until pumped reading has ended: the stream broke, was cancelled,
+  // or the sink said stop.
+  void WaitUntilReadingEnds();
+
+  // Queues `frame` to leave after those queued before it. False if the
+  // stream is closed or broken, or if it has just been cancelled because
+  // too many frames were waiting.
+  bool Send(v1::Frame frame);
+
+  // Makes every pending and later operation fail. Thread-safe, repeatable.
+  virtual void Cancel() = 0;
+  // Drops what is queued, refuses further Sends, and waits for the write in
+  // progress (cancel first, so that it cannot wait on the peer).
+  void Close();
+  // Ends the call, with `status` from a server (a client cancels it), and
+  // waits until gRPC no longer uses this object. Call once, after Close.
+  virtual void End(const grpc::Status& status) = 0;
+
+ protected:
+  virtual void StartReading(v1::Frame* frame) = 0;
+  virtual void StartWriting(const v1::Frame* frame) = 0;
+  // The reactions, forwarded by the client and server reactors.
+  void ReadDone(bool ok);
+  void WriteDone(bool ok);
+  void Done();
+  void WaitUntilDone();
+
+ private:
+  // The next frame to write: the front of the queue, or as many queued frames
+  // as fit in one Batch. Call with mutex_ held and the queue not empty.
+  v1::Frame TakeNext();
+
+  const size_t max_queued_;
+  const size_t max_batch_bytes_;
+  std::mutex mutex_;
+  std::condition_variable changed_;
+  v1::Frame in_;   // written by gRPC while a read is pending
+  v1::Frame out_;  // read by gRPC while a write is pending
+  Sink sink_;      // set once, before pumping starts
+  bool read_pending_ = false;
+  bool read_ok_ = false;
+  bool reading_ended_ = false;
+  bool writing_ = false;  // one write at a time: its starter holds this
+  bool write_ok_ = true;
+  bool closed_ = false;
+  bool done_ = false;
+  std::deque<v1::Frame> queue_;
+};
+
+// A FrameStream on one of gRPC's bidirectional reactors.
+template <typename Reactor>
+class ReactorFrameStream : public FrameStream, public Reactor {
+ protected:
+  using FrameStream::FrameStream;
+
+ private:
+  void StartReading(v1::Frame* frame) override { this->StartRead(frame); }
+  void StartWriting(const v1::Frame* frame) override { this->StartWrite(frame); }
+  void OnReadDone(bool ok) override { ReadDone(ok); }
+  void OnWriteDone(bool ok) override { WriteDone(ok); }
+};
+
+// The dialer's end. The hold keeps gRPC from finishing the call while
+// operations may still start from outside its reactions.
+class ClientFrameStream final
+    : public ReactorFrameStream<grpc::ClientBidiReactor<v1::Frame, v1::Frame>> {
+ public:
+  ClientFrameStream(v1::Peer::Stub& stub, size_t max_queued, size_t max_batch_bytes);
+  void Cancel() override { context_.TryCancel(); }
+  void End(const grpc::Status& status) override;
+
+ private:
+  void OnDone(const grpc::Status&) override { Done(); }
+
+  grpc::ClientContext context_;
+};
+
+// The listener's end, for the call in `context`.
+class ServerFrameStream final
+    : public ReactorFrameStream<grpc::ServerBidiReactor<v1::Frame, v1::Frame>> {
+ public:
+  ServerFrameStream(grpc::CallbackServerContext* context, size_t max_queued, size_t max_batch_bytes)
+      : ReactorFrameStream(max_queued, max_batch_bytes), context_(context) {}
+  void Cancel() override { context_->TryCancel(); }
+  void End(const grpc::Status& status) override;
+
+ private:
+  void OnDone() override { Done(); }
+
+  grpc::CallbackServerContext* const context_;
+};
+
+}  // namespace parley::wire
