@@ -163,7 +163,16 @@ void ClientFrameStream::End(const grpc::Status&) {
   WaitUntilDone();
 }
 
+void ServerFrameStream::Cancel() {
+  std::lock_guard lock(end_mutex_);
+  if (!ended_) context_->TryCancel();
+}
+
 void ServerFrameStream::End(const grpc::Status& status) {
+  {
+    std::lock_guard lock(end_mutex_);
+    ended_ = true;
+  }
   Finish(status);
   WaitUntilDone();
 }

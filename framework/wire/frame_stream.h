@@ -128,13 +128,16 @@ class ServerFrameStream final
  public:
   ServerFrameStream(grpc::CallbackServerContext* context, size_t max_queued, size_t max_batch_bytes)
       : ReactorFrameStream(max_queued, max_batch_bytes), context_(context) {}
-  void Cancel() override { context_->TryCancel(); }
+  // Does nothing once End has begun: gRPC frees the context after the call.
+  void Cancel() override;
   void End(const grpc::Status& status) override;
 
  private:
   void OnDone() override { Done(); }
 
   grpc::CallbackServerContext* const context_;
+  std::mutex end_mutex_;  // orders a late Cancel (from a Send) before End
+  bool ended_ = false;
 };
 
 }  // namespace parley::wire

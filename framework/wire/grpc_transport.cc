@@ -224,7 +224,8 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
 
   // Hands a received frame to the lanes; a frame that is not a protocol
   // message (a batch inside a batch among them) is dropped. False once the
-  // transport stops.
+  // transport stops. Runs on gRPC's thread, which waits here while the lane
+  // is full: the stream is then not read, and its peer slows down.
   bool Deliver(const PeerId& from, const v1::Frame& frame) {
     auto message = FromFrame(frame);
     if (!message.ok()) {
