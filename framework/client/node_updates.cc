@@ -17,13 +17,6 @@ using channel::ChannelId;
 using channel::ParticipantIndex;
 using channel::Phase;
 
-namespace {
-
-// How many queued actions go into one signed state at most.
-constexpr size_t kMaxBatch = 1024;
-
-}  // namespace
-
 void Node::ResendPending(Entry& entry) {
   const Channel& c = entry.channel;
   const channel::State* base = &c.latest().state;
@@ -170,7 +163,8 @@ std::optional<wire::UpdateProposal> Node::DraftProposal(Entry& entry, Channel& d
   Hash32 base_hash = draft.BaseHash(base);
   channel::State next = base;
   std::vector<Bytes> applied;
-  while (!entry.queued.empty() && applied.size() < kMaxBatch) {
+  const size_t batch = std::clamp<size_t>(options_.max_actions_per_update, 1, kMaxActionsPerUpdate);
+  while (!entry.queued.empty() && applied.size() < batch) {
     Bytes action = entry.TakeQueued();
     auto after = (*app)->ApplyAction(draft.params(), next, draft.self(), action);
     if (!after.ok()) {

@@ -192,7 +192,9 @@ Status Run(const DaemonConfig& config) {
   auto node = std::make_unique<client::Node>(
       key, *store, *transport, std::move(backends), apps,
       client::NodeOptions{.max_deposit_on_proposal = *max_deposit,
-                          .max_channels_per_peer = config.max_channels_per_peer});
+                          .max_channels_per_peer = config.max_channels_per_peer,
+                          .max_updates_in_flight = config.updates_in_flight,
+                          .max_actions_per_update = config.actions_per_update});
   // Whatever happens from here on, no transport thread may reach the node
   // once it is gone: the transport stops first (this guard dies before node).
   struct StopTransportFirst {

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "evm_chain.h"
+#include "parley/client/node.h"
 #include "parley/util/status.h"
 
 namespace parley::daemon {
@@ -26,7 +27,10 @@ struct DaemonConfig {
   bool devchain_dev_calls = false;    // let anyone Mint and Advance on the hosted devchain
   std::string max_deposit = "0";      // most this node deposits into a peer's channel
   size_t max_channels_per_peer = 64;  // channels one peer may open with this node
+  size_t updates_in_flight = 1;       // a channel's proposals awaiting the peer at once
   std::string watchtower;             // hand every latest state to this tower, HOST:PORT
+  // Most queued actions one signed state carries.
+  size_t actions_per_update = client::kMaxActionsPerUpdate;
   // Run channels on statecoins with the statechain operator at HOST:PORT
   // (docs/statechain.md): a second backend, "statechain".
   std::string statechain;

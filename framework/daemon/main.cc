@@ -3,6 +3,7 @@
 #include <cstdio>
 
 #include "daemon.h"
+#include "parley/channel/channel.h"
 #include "parley/util/log.h"
 
 int main(int argc, char** argv) {
@@ -32,6 +33,15 @@ int main(int argc, char** argv) {
                  "most channels one peer may open with this node (all peers together: 10000)")
       ->capture_default_str()
       ->check(CLI::Range(size_t{1}, size_t{10000}));
+  cli.add_option("--updates-in-flight", config.updates_in_flight,
+                 "a channel's proposals that may await the peer's answer at once (pipelining)")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, parley::channel::kMaxPendingProposals));
+  cli.add_option("--actions-per-update", config.actions_per_update,
+                 "most queued actions (payments, moves) one signed state carries; 1 gives each "
+                 "its own co-signed state")
+      ->capture_default_str()
+      ->check(CLI::Range(size_t{1}, parley::client::kMaxActionsPerUpdate));
   cli.add_option("--watchtower", config.watchtower,
                  "hand every channel's latest fully signed state to the parley-watchtower at "
                  "HOST:PORT, which refutes stale registrations while this node is offline "

@@ -4,9 +4,10 @@
 // measured in the same run:
 //   (a) co-signed updates on one channel: updates/s, p50, p99; one at a time,
 //       then pipelined (2, 3, 4 and kWindow in flight, each update its own
-//       signed state);
-//   (b) 64 channels driven in parallel: aggregate updates/s, with one update
-//       at a time on each channel, then 2 in flight on each;
+//       signed state), then from an event-driven client;
+//   (b) 64 channels driven in parallel: aggregate updates/s, with a thread
+//       per channel (one update at a time on each, then 2 in flight), then
+//       from an event-driven client (4 and 8 payments outstanding on each);
 //   (c) payments/s when queued payments are batched into signed states, with
 //       one proposal in flight (the default), so that payments queue while it
 //       is answered.
@@ -58,6 +59,9 @@ double ContextSwitches() {
 
 // Proposals of one channel in flight at once, for the pipelined run.
 constexpr size_t kWindow = 8;
+// Updates of each (a) run; (b)'s channels and their updates in each run.
+constexpr int kSequential = 2000;
+constexpr int kChannels = 64, kPerChannel = 200, kPerChannelDriven = 400;
 
 // Signals each channel's newest fully signed version at the proposer, and
 // remembers when each version completed. Each channel has its own
@@ -103,7 +107,8 @@ class Versions {
 class Rig {
  public:
   // `window`: proposals of one channel in flight at once.
-  Rig(const std::filesystem::path& dir, size_t window) {
+  Rig(const std::filesystem::path& dir, size_t window,
+      size_t actions_per_update = client::kMaxActionsPerUpdate) {
     std::filesystem::create_directories(dir);
     Must(apps_.Register(std::make_shared<apps::PaymentApp>()), "apps");
     ledger_ = Must(settlement::SimLedger::Open(*ledger_store_, apps_), "ledger");
@@ -117,12 +122,15 @@ class Rig {
           client::NodeOptions{.max_deposit_on_proposal = channel::Amount(1) << 120,
                               .max_channels_per_peer = 1000,
                               .max_queued_actions = 1'000'000,
-                              .max_updates_in_flight = window});
+                              .max_updates_in_flight = window,
+                              .max_actions_per_update = actions_per_update});
       Must(side->node->Start(), "start");
       Must(ledger_->Mint(side->key.public_key(), "native", channel::Amount(1) << 127), "mint");
     }
     alice_.node->SetObserver([this](const client::NodeEvent& e) {
-      if (e.kind == client::NodeEvent::Kind::kUpdated) versions_.Seen(e.channel, e.version);
+      if (e.kind != client::NodeEvent::Kind::kUpdated) return;
+      versions_.Seen(e.channel, e.version);
+      if (TakeFollowUp(e.channel)) Pay(e.channel);
     });
     alice_.transport->Connect(bob_.key.public_key(),
                               "127.0.0.1:" + std::to_string(bob_.transport->port()));
@@ -149,6 +157,12 @@ class Rig {
     return id;
   }
 
+  std::vector<ChannelId> Open(int count) {
+    std::vector<ChannelId> ids;
+    for (int i = 0; i < count; ++i) ids.push_back(Open());
+    return ids;
+  }
+
   // Pays 1 and waits until the state that carries it is fully signed.
   void PayAndWait(const ChannelId& id) {
     uint64_t before = alice_.node->GetChannel(id)->latest.version;
@@ -169,6 +183,26 @@ class Rig {
   }
   uint64_t Version(const ChannelId& id) { return alice_.node->GetChannel(id)->latest.version; }
 
+  // Drives `ids` the way an event-driven client does: `outstanding` payments
+  // on each at once, and one more from the node's observer each time one
+  // completes, until `each` were made on each; then waits for the last.
+  // Returns each channel's version before.
+  std::vector<uint64_t> Drive(const std::vector<ChannelId>& ids, int each, int outstanding) {
+    std::vector<uint64_t> before;
+    {
+      std::lock_guard lock(follow_ups_mutex_);
+      for (const auto& id : ids) {
+        before.push_back(Version(id));
+        follow_ups_[id] = each - outstanding;
+      }
+    }
+    for (int i = 0; i < outstanding; ++i) {
+      for (const auto& id : ids) Pay(id);
+    }
+    for (size_t i = 0; i < ids.size(); ++i) WaitVersion(ids[i], before[i] + each);
+    return before;
+  }
+
  private:
   struct Side {
     const char* name;
@@ -179,13 +213,63 @@ class Rig {
     std::unique_ptr<client::Node> node;
   };
 
+  // Whether Drive has a payment left to make on `id`; takes it.
+  bool TakeFollowUp(const ChannelId& id) {
+    std::lock_guard lock(follow_ups_mutex_);
+    auto it = follow_ups_.find(id);
+    if (it == follow_ups_.end() || it->second == 0) return false;
+    --it->second;
+    return true;
+  }
+
   channel::AppRegistry apps_;
   std::unique_ptr<store::Store> ledger_store_ = store::NewMemoryStore();
   std::unique_ptr<settlement::SimLedger> ledger_;
   Side alice_{"alice"};
   Side bob_{"bob"};
   Versions versions_;
+  std::mutex follow_ups_mutex_;
+  std::map<ChannelId, int> follow_ups_;  // payments Drive has still to make
   Bytes pay_ = apps::PaymentApp::PayAction(1, 1);
+};
+
+// Prints an (a) run: throughput, and the latency percentiles of `latencies`.
+void PrintSequential(const std::string& how, double elapsed, uint64_t states,
+                     std::vector<double> latencies) {
+  std::sort(latencies.begin(), latencies.end());
+  std::printf(
+      "(a) one channel, %s, durable: %.0f updates/s in %llu signed states, p50 %.2f ms, "
+      "p99 %.2f ms  (target >= 2000/s, p50 <= 1 ms)\n",
+      how.c_str(), latencies.size() / elapsed, static_cast<unsigned long long>(states),
+      latencies[latencies.size() / 2] * 1e3, latencies[latencies.size() * 99 / 100] * 1e3);
+}
+
+// A (b) run on `channels`, measured from its construction to Print.
+class Parallel {
+ public:
+  Parallel(Rig& rig, const std::vector<ChannelId>& channels) : rig_(rig), channels_(channels) {}
+  void Print(const std::string& how, int updates, double bound) {
+    double elapsed = Seconds(Clock::now() - t0_);
+    double cpu = CpuSeconds() - cpu0_, switches = ContextSwitches() - switches0_;
+    std::printf(
+        "(b) 64 channels in parallel, %s, durable: %.0f co-signed updates/s aggregate in %llu "
+        "signed states  (target >= 8000/s); per update, both nodes: %.0f us of CPU, of which "
+        "signing and verifying %.0f us, and %.1f context switches\n",
+        how.c_str(), updates / elapsed, static_cast<unsigned long long>(States() - states0_),
+        cpu / updates * 1e6, 1e6 / bound, switches / updates);
+  }
+
+ private:
+  uint64_t States() {
+    uint64_t states = 0;
+    for (const auto& id : channels_) states += rig_.Version(id);
+    return states;
+  }
+  Rig& rig_;
+  const std::vector<ChannelId>& channels_;
+  const uint64_t states0_ = States();
+  const Clock::time_point t0_ = Clock::now();
+  const double cpu0_ = CpuSeconds(), switches0_ = ContextSwitches();
 };
 
 double CryptoBoundUpdatesPerSecond() {
@@ -281,7 +365,6 @@ int main(int argc, char** argv) {
     ChannelId one = rig.Open();
     if (run('a')) {
       // (a) Sequential updates on one channel.
-      constexpr int kSequential = 2000;
       std::vector<double> latencies;
       auto t0 = Clock::now();
       for (int i = 0; i < kSequential; ++i) {
@@ -289,13 +372,7 @@ int main(int argc, char** argv) {
         rig.PayAndWait(one);
         latencies.push_back(Seconds(Clock::now() - start));
       }
-      double elapsed = Seconds(Clock::now() - t0);
-      std::sort(latencies.begin(), latencies.end());
-      std::printf(
-          "(a) one channel, sequential, durable: %.0f updates/s, p50 %.2f ms, p99 %.2f ms"
-          "  (target >= 2000/s, p50 <= 1 ms)\n",
-          kSequential / elapsed, latencies[latencies.size() / 2] * 1e3,
-          latencies[latencies.size() * 99 / 100] * 1e3);
+      PrintSequential("sequential", Seconds(Clock::now() - t0), kSequential, latencies);
 
       // (a) again, pipelined: a payment goes out as soon as fewer than
       // `outstanding` are in flight; each still gets a signed state of its
@@ -310,18 +387,13 @@ int main(int argc, char** argv) {
           rig.Pay(one);
         }
         rig.WaitVersion(one, first + kSequential - 1);
-        elapsed = Seconds(Clock::now() - t0);
-        uint64_t states = rig.Version(one) - first + 1;
+        double elapsed = Seconds(Clock::now() - t0);
         latencies.clear();
         for (int i = 0; i < kSequential; ++i) {
           latencies.push_back(Seconds(rig.CompletedAt(one, first + i) - started[i]));
         }
-        std::sort(latencies.begin(), latencies.end());
-        std::printf(
-            "(a) one channel, pipelined (%zu in flight), durable: %.0f updates/s in %llu signed "
-            "states, p50 %.2f ms, p99 %.2f ms  (target >= 2000/s, p50 <= 1 ms)\n",
-            outstanding, kSequential / elapsed, static_cast<unsigned long long>(states),
-            latencies[latencies.size() / 2] * 1e3, latencies[latencies.size() * 99 / 100] * 1e3);
+        PrintSequential("pipelined (" + std::to_string(outstanding) + " in flight)", elapsed,
+                        rig.Version(one) - first + 1, latencies);
       }
     }
 
@@ -329,14 +401,9 @@ int main(int argc, char** argv) {
       // (b) 64 channels in parallel, each driven by its own thread: one
       // update at a time, then 2 in flight on each (each update still its
       // own signed state).
-      constexpr int kChannels = 64, kPerChannel = 200;
-      std::vector<ChannelId> channels;
-      for (int i = 0; i < kChannels; ++i) channels.push_back(rig.Open());
+      std::vector<ChannelId> channels = rig.Open(kChannels);
       for (int in_flight : {1, 2}) {
-        uint64_t states0 = 0;
-        for (const auto& id : channels) states0 += rig.Version(id);
-        auto t0 = Clock::now();
-        double cpu0 = CpuSeconds(), switches0 = ContextSwitches();
+        Parallel measured(rig, channels);
         std::vector<std::thread> drivers;
         for (const auto& id : channels) {
           drivers.emplace_back([&rig, id, in_flight] {
@@ -349,18 +416,41 @@ int main(int argc, char** argv) {
           });
         }
         for (auto& t : drivers) t.join();
+        measured.Print("a thread per channel, " + std::to_string(in_flight) + " in flight on each",
+                       kChannels * kPerChannel, bound);
+      }
+    }
+  }
+  if (run('a') || run('b')) {
+    // (a) and (b) with an event-driven client: the node's observer pays
+    // again as soon as a payment completes, so no client thread wakes per
+    // update. Two proposals in flight per channel and one action per signed
+    // state: payments queued behind a proposal go out with the write that
+    // completes it.
+    Rig rig(dir / "event-driven", 2, /*actions_per_update=*/1);
+    if (run('a')) {
+      ChannelId one = rig.Open();
+      for (int outstanding : {2, 3}) {
+        auto t0 = Clock::now();
+        uint64_t first = rig.Drive({one}, kSequential, outstanding)[0] + 1;
         double elapsed = Seconds(Clock::now() - t0);
-        double cpu = CpuSeconds() - cpu0;
-        double switches = ContextSwitches() - switches0;
-        uint64_t states = 0;
-        for (const auto& id : channels) states += rig.Version(id);
-        constexpr int kUpdates = kChannels * kPerChannel;
-        std::printf(
-            "(b) 64 channels in parallel, %d in flight on each, durable: %.0f co-signed updates/s "
-            "aggregate in %llu signed states  (target >= 8000/s); per update, both nodes: %.0f us "
-            "of CPU, of which signing and verifying %.0f us, and %.1f context switches\n",
-            in_flight, kUpdates / elapsed, static_cast<unsigned long long>(states - states0),
-            cpu / kUpdates * 1e6, 1e6 / bound, switches / kUpdates);
+        // Payment i was made when payment i - outstanding completed.
+        std::vector<double> latencies;
+        for (int i = 0; i < kSequential; ++i) {
+          auto made = i < outstanding ? t0 : rig.CompletedAt(one, first + i - outstanding);
+          latencies.push_back(Seconds(rig.CompletedAt(one, first + i) - made));
+        }
+        PrintSequential("event-driven (" + std::to_string(outstanding) + " outstanding)", elapsed,
+                        rig.Version(one) - first + 1, latencies);
+      }
+    }
+    if (run('b')) {
+      std::vector<ChannelId> channels = rig.Open(kChannels);
+      for (int outstanding : {4, 8}) {
+        Parallel measured(rig, channels);
+        rig.Drive(channels, kPerChannelDriven, outstanding);
+        measured.Print("event-driven, " + std::to_string(outstanding) + " outstanding on each",
+                       kChannels * kPerChannelDriven, bound);
       }
     }
   }

@@ -1,5 +1,6 @@
 // Two nodes with pipelining on: several proposals of one channel in flight at
-// once, crossings, and recovery of proposals or answers that were lost.
+// once, crossings, and recovery of proposals or answers that were lost; and
+// nodes that limit how many queued actions one signed state carries.
 #include <gtest/gtest.h>
 
 #include "client/node_fixture.h"
@@ -104,6 +105,48 @@ TEST_F(PipelinedNodesTest, APeersProposalOnTopOfLostAnswersSettlesThem) {
   EXPECT_EQ(Info(*alice_, id).queued_actions, 0u);  // settled, not sent again
   EXPECT_EQ(Balances(*alice_, id), (std::vector<Amount>{104, 96}));
   EXPECT_EQ(failed, 0);
+}
+
+// Nodes that put at most so many queued actions into one signed state.
+class ActionsPerUpdateTest : public testing::TwoNodeTest {
+ protected:
+  void Restart(size_t actions_per_update) {
+    NodeOptions options = testing::TestOptions();
+    options.max_actions_per_update = actions_per_update;
+    for (auto* peer : {&alice_, &bob_}) {
+      (*peer)->node.reset();
+      *peer = MakePeer((*peer)->key, std::move((*peer)->store), options);
+    }
+  }
+};
+
+TEST_F(ActionsPerUpdateTest, WithOneEachQueuedActionGetsAStateOfItsOwn) {
+  Restart(1);
+  auto id = OpenPayment();
+  for (int i = 0; i < 5; ++i) ASSERT_TRUE(Pay(*alice_, id, 1).ok());
+  EXPECT_EQ(Info(*alice_, id).queued_actions, 4u);  // the first is in flight
+  Settle();
+  EXPECT_EQ(Info(*bob_, id).latest.version, 5u);
+  EXPECT_EQ(Balances(*bob_, id), (std::vector<Amount>{95, 105}));
+  EXPECT_EQ(Info(*alice_, id).latest, Info(*bob_, id).latest);
+}
+
+TEST_F(ActionsPerUpdateTest, QueuedActionsGoOutInStatesOfAtMostTheLimit) {
+  Restart(3);
+  auto id = OpenPayment();
+  for (int i = 0; i < 7; ++i) ASSERT_TRUE(Pay(*alice_, id, 1).ok());
+  Settle();
+  EXPECT_EQ(Info(*bob_, id).latest.version, 3u);  // 1 payment, then 3 and 3
+  EXPECT_EQ(Balances(*bob_, id), (std::vector<Amount>{93, 107}));
+}
+
+TEST_F(ActionsPerUpdateTest, ALimitOfZeroCountsAsOne) {
+  Restart(0);
+  auto id = OpenPayment();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(Pay(*alice_, id, 1).ok());
+  Settle();
+  EXPECT_EQ(Info(*bob_, id).latest.version, 3u);
+  EXPECT_EQ(Balances(*bob_, id), (std::vector<Amount>{97, 103}));
 }
 
 }  // namespace

@@ -22,12 +22,15 @@ class TwoDaemonsTest : public ::testing::Test {
  protected:
   void SetUp() override {
     std::string devchain = Local(FreePort());
-    a_ = std::make_unique<Daemon>(
-        dir_.path() / "a", std::vector<std::string>{"--devchain", devchain, "--devchain-dev-calls",
-                                                    "--tick-ms", "50", "--max-deposit", "1000000"});
-    b_ = std::make_unique<Daemon>(
-        dir_.path() / "b",
-        std::vector<std::string>{"--chain", "sim://" + devchain, "--max-deposit", "1000000"});
+    std::vector<std::string> a_flags = {"--devchain", devchain, "--devchain-dev-calls",
+                                        "--tick-ms",  "50",     "--max-deposit",
+                                        "1000000"};
+    std::vector<std::string> b_flags = {"--chain", "sim://" + devchain, "--max-deposit", "1000000"};
+    for (auto* flags : {&a_flags, &b_flags}) {
+      flags->insert(flags->end(), tuning_flags_.begin(), tuning_flags_.end());
+    }
+    a_ = std::make_unique<Daemon>(dir_.path() / "a", a_flags);
+    b_ = std::make_unique<Daemon>(dir_.path() / "b", b_flags);
     ASSERT_TRUE(a_->Start()) << a_->Log();
     ASSERT_TRUE(b_->Start()) << b_->Log();
     ledger_ =
@@ -72,6 +75,7 @@ class TwoDaemonsTest : public ::testing::Test {
     return {c.balances(0).amounts(0), c.balances(0).amounts(1)};
   }
 
+  std::vector<std::string> tuning_flags_;  // both daemons get them; a subclass sets them
   TempDir dir_{"parley-e2e-"};
   std::unique_ptr<Daemon> a_, b_;
   std::unique_ptr<v1::Ledger::Stub> ledger_;
@@ -99,6 +103,23 @@ TEST_F(TwoDaemonsTest, AThousandPaymentsThenACooperativeCloseSettleExactly) {
   EXPECT_EQ(Balance(a_id_), "8500");   // 10000 - 5000 + 3500
   EXPECT_EQ(Balance(b_id_), "11500");  // 10000 - 3000 + 4500
   EXPECT_EQ(a_->Stop(SIGTERM), 0);     // a clean shutdown
+}
+
+class OneActionPerStateDaemonsTest : public TwoDaemonsTest {
+ protected:
+  OneActionPerStateDaemonsTest() {
+    tuning_flags_ = {"--updates-in-flight", "2", "--actions-per-update", "1"};
+  }
+};
+
+TEST_F(OneActionPerStateDaemonsTest, EachPaymentGetsACoSignedStateOfItsOwn) {
+  std::string id = Open(5000, 3000);
+  uint64_t before = Channel(*a_, id).version();
+  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Pay(*a_, id, 1).ok());
+  ASSERT_TRUE(WaitUntil(*a_, id, Idle));
+  ASSERT_TRUE(WaitUntil(*b_, id, Idle));
+  EXPECT_EQ(Channel(*b_, id).version(), before + 20);
+  EXPECT_EQ(Balances(Channel(*b_, id)), (std::vector<std::string>{"4980", "3020"}));
 }
 
 TEST_F(TwoDaemonsTest, AKilledDaemonComesBackAndNoAcknowledgedPaymentIsLost) {

@@ -88,6 +88,9 @@ struct OpenRequest {
 // What a node accepts from peers and keeps in memory. The defaults are
 // cautious: a node locks none of its own funds for a peer unless told how much
 // it may.
+// How many queued actions one signed state carries at most.
+inline constexpr size_t kMaxActionsPerUpdate = 1024;
+
 struct NodeOptions {
   // The most this node deposits into a channel that a peer proposes; 0 means
   // it accepts only channels the peer funds alone.
@@ -106,6 +109,11 @@ struct NodeOptions {
   // (pipelining; at most channel::kMaxPendingProposals). With 1, an update
   // waits for the one before it and queued actions share the next state.
   size_t max_updates_in_flight = 1;
+  // Queued actions that one proposed state carries at most (1 to
+  // kMaxActionsPerUpdate). With 1, each action gets a co-signed state of its
+  // own, and actions queued behind a proposal go out with the write that
+  // completes it.
+  size_t max_actions_per_update = kMaxActionsPerUpdate;
 };
 
 struct NodeEvent {
