@@ -70,6 +70,23 @@ TEST_F(TwoNodeTest, QueuedActionsGoOutAsOneSignedState) {
   EXPECT_EQ(Info(*alice_, id).latest, Info(*bob_, id).latest);
 }
 
+TEST_F(TwoNodeTest, TheObserverMayPayAgainWhenAPaymentCompletes) {
+  auto id = OpenPayment();
+  int more = 3;
+  alice_->node->SetObserver([&](const NodeEvent& e) {
+    if (e.kind == NodeEvent::Kind::kUpdated && more > 0) {
+      --more;
+      EXPECT_TRUE(Pay(*alice_, id, 1).ok());
+    }
+  });
+  ASSERT_TRUE(Pay(*alice_, id, 1).ok());
+  Settle();
+  EXPECT_EQ(more, 0);
+  EXPECT_EQ(Info(*bob_, id).latest.version, 4u);  // each payment alone: the channel was idle
+  EXPECT_EQ(Balances(*bob_, id), (std::vector<Amount>{96, 104}));
+  EXPECT_EQ(Info(*alice_, id).latest, Info(*bob_, id).latest);
+}
+
 TEST_F(TwoNodeTest, ActionThatFailsAtOnceReturnsTheAppsReason) {
   auto id = OpenPayment();
   Status s = Pay(*alice_, id, 101);

@@ -2,7 +2,9 @@
 // joining it, driven through the client API and the parley CLI.
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <set>
+#include <thread>
 
 #include "e2e/daemon_harness.h"
 #include "parley/channel/scheme.h"
@@ -115,7 +117,17 @@ class OneActionPerStateDaemonsTest : public TwoDaemonsTest {
 TEST_F(OneActionPerStateDaemonsTest, EachPaymentGetsACoSignedStateOfItsOwn) {
   std::string id = Open(5000, 3000);
   uint64_t before = Channel(*a_, id).version();
-  for (int i = 0; i < 20; ++i) ASSERT_TRUE(Pay(*a_, id, 1).ok());
+  // Four clients at once, so that payments queue behind the window: without
+  // the flag they would share states (7-10 versions where this was tried).
+  std::vector<std::thread> clients;
+  std::atomic<int> paid = 0;
+  for (int c = 0; c < 4; ++c) {
+    clients.emplace_back([&] {
+      for (int i = 0; i < 5; ++i) paid += Pay(*a_, id, 1).ok() ? 1 : 0;
+    });
+  }
+  for (auto& client : clients) client.join();
+  ASSERT_EQ(paid, 20);
   ASSERT_TRUE(WaitUntil(*a_, id, Idle));
   ASSERT_TRUE(WaitUntil(*b_, id, Idle));
   EXPECT_EQ(Channel(*b_, id).version(), before + 20);

@@ -85,12 +85,12 @@ struct OpenRequest {
   Bytes backend_args;
 };
 
-// What a node accepts from peers and keeps in memory. The defaults are
-// cautious: a node locks none of its own funds for a peer unless told how much
-// it may.
 // How many queued actions one signed state carries at most.
 inline constexpr size_t kMaxActionsPerUpdate = 1024;
 
+// What a node accepts from peers and keeps in memory. The defaults are
+// cautious: a node locks none of its own funds for a peer unless told how much
+// it may.
 struct NodeOptions {
   // The most this node deposits into a channel that a peer proposes; 0 means
   // it accepts only channels the peer funds alone.
@@ -267,8 +267,10 @@ class Node {
   const crypto::PublicKey& id() const { return key_.public_key(); }
 
   // Called for every NodeEvent, in order, on a thread that called into the
-  // node (with one thread driving the node, always that one). Set it before
-  // Start(); keep it short.
+  // node (with one thread driving the node, always that one), holding none of
+  // the node's locks: it may call the node, e.g. Update to pay again once a
+  // payment completes. Set it before Start(); keep it short (an Update that
+  // proposes at once makes a synced write on that thread).
   void SetObserver(std::function<void(const NodeEvent&)> observer);
 
  private:
