@@ -56,7 +56,7 @@ class StatechainBackend;
 // call goes to the operator, but Withdraw of a participant first has the
 // operator co-sign the concluded state's split with both participants'
 // partial signatures, as a participant holding them would.
-class ParticipantAdjudicator : public ForwardingAdjudicator {
+class ParticipantAdjudicator : public ForwardingAdjudicator<> {
  public:
   ParticipantAdjudicator(StatechainBackend& backend, ChannelAdjudicator& op)
       : ForwardingAdjudicator(op), backend_(backend), operator_(op) {}

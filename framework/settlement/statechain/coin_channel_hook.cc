@@ -55,14 +55,6 @@ Status CheckFirstNonce(uint64_t version) {
   return Status::Ok();
 }
 
-// The operator's nonce for the split of `version`.
-Result<mp::PublicNonce> OperatorNonce(ChannelAdjudicator& adjudicator, const channel::ChannelId& id,
-                                      uint64_t version) {
-  PARLEY_ASSIGN_OR_RETURN(auto nonces, adjudicator.SplitNonces(id, version, 1));
-  if (nonces.size() != 1) return Status::Internal("the operator sent no split nonce");
-  return nonces[0];
-}
-
 // A channel's id in the log, as the node writes it.
 std::string ShortId(const channel::ChannelId& id) { return ToHex(id).substr(0, 12); }
 
@@ -119,7 +111,7 @@ OpenAcceptExtra AcceptExtra(const CoinChannelData& data, const mp::PublicNonce& 
 // complete the concluded state's split with `signatures`, so that
 // Adjudicator::ConcludeAndWithdraw's register, conclude and withdraw pay
 // through it.
-class SplitSettlement final : public ForwardingAdjudicator {
+class SplitSettlement final : public ForwardingAdjudicator<> {
  public:
   SplitSettlement(ChannelAdjudicator& inner, const channel::ChannelId& id, const ChannelCoin& coin,
                   const SplitSignatures& sigs)
@@ -331,14 +323,29 @@ Result<Bytes> CoinChannelHook::OpeningExtraAgain(const channel::Params& /*params
   return Encode(AcceptExtra(data, *nonce, backups));
 }
 
+Result<mp::PublicNonce> CoinChannelHook::OperatorNonce(const channel::ChannelId& id,
+                                                       uint64_t version) {
+  {
+    std::lock_guard lock(operator_nonces_mutex_);
+    if (auto it = operator_nonces_.find(id);
+        it != operator_nonces_.end() && it->second.first == version) {
+      return it->second.second;
+    }
+  }
+  PARLEY_ASSIGN_OR_RETURN(auto nonces, adjudicator_.SplitNonces(id, version, 1));
+  if (nonces.size() != 1) return Status::Internal("the operator sent no split nonce");
+  std::lock_guard lock(operator_nonces_mutex_);
+  operator_nonces_.insert_or_assign(id, std::pair(version, nonces[0]));
+  return nonces[0];
+}
+
 Result<HookStep> CoinChannelHook::SignExtra(const channel::Params& params, ByteView bytes,
                                             const channel::State& state,
                                             const channel::SignedState& latest) {
   PARLEY_ASSIGN_OR_RETURN(CoinChannelData data, DecodeCoinChannelData(bytes));
   if (state.version == 0) return HookStep{.data = Encode(data)};  // the initial split is unsigned
   PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, crypto::PrivateKey::FromBytes(data.share));
-  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op,
-                          OperatorNonce(adjudicator_, state.channel_id, state.version));
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op, OperatorNonce(state.channel_id, state.version));
   // An accept: the peer's partial signature on this version is in.
   const bool answering = data.signer.PeerSigned(state.version);
   PARLEY_ASSIGN_OR_RETURN(mp::PartialSignature partial,
@@ -434,8 +441,7 @@ Result<Bytes> CoinChannelHook::CheckExtra(const channel::Params& /*params*/, Byt
     return Encode(data);
   }
   PARLEY_ASSIGN_OR_RETURN(UpdateExtra extra, DecodeUpdateExtra(extra_bytes));
-  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op,
-                          OperatorNonce(adjudicator_, state.channel_id, state.version));
+  PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op, OperatorNonce(state.channel_id, state.version));
   PARLEY_RETURN_IF_ERROR(data.signer.CheckPeer(data.opening.coin, state, extra.partial, op));
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));
   PARLEY_RETURN_IF_ERROR(RecordPeerBackups(data, extra.backup));
@@ -513,8 +519,7 @@ Result<Bytes> CoinChannelHook::CheckSyncExtra(const channel::Params& /*params*/,
                                         std::to_string(theirs.version) +
                                         " comes without the split signatures that settle it");
     }
-    PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op,
-                            OperatorNonce(adjudicator_, theirs.channel_id, theirs.version));
+    PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce op, OperatorNonce(theirs.channel_id, theirs.version));
     PARLEY_RETURN_IF_ERROR(data.signer.Adopt(data.opening.coin, theirs, *extra.latest, op));
   }
   PARLEY_RETURN_IF_ERROR(data.signer.SetPeerNonce(extra.nonce_version, extra.nonce));

@@ -12,6 +12,7 @@
 
 #include "parley/channel/scheme.h"
 #include "parley/crypto/random.h"
+#include "parley/settlement/forwarding_adjudicator.h"
 #include "parley/settlement/statechain/operator.h"
 #include "parley/settlement/statechain/operator_adjudicator.h"
 #include "payment/payment_app.h"
@@ -33,6 +34,33 @@ Bytes PayoutScript(const crypto::PrivateKey& key) {
   const auto script = BackupScriptPubKey(key.public_key());
   return Bytes(script.begin(), script.end());
 }
+
+// Passes every call on to the OperatorAdjudicator, counting the requests
+// for split nonces (each is an RPC to the operator in a node).
+class CountingAdjudicator final : public ForwardingAdjudicator<ChannelAdjudicator> {
+ public:
+  using ForwardingAdjudicator::ForwardingAdjudicator;
+  int split_nonce_requests = 0;
+
+  Result<std::vector<mp::PublicNonce>> SplitNonces(const channel::ChannelId& channel,
+                                                   uint64_t first_version, size_t count) override {
+    ++split_nonce_requests;
+    return inner().SplitNonces(channel, first_version, count);
+  }
+  Result<crypto::Transaction> CoSignSplit(const channel::Params& params,
+                                          const crypto::Transaction& split,
+                                          const SplitSignatures& signatures) override {
+    return inner().CoSignSplit(params, split, signatures);
+  }
+  Result<mp::PublicNonce> BackupNonce(const channel::ChannelId& channel) override {
+    return inner().BackupNonce(channel);
+  }
+  Result<mp::PartialSignature> SignBackup(
+      const channel::Params& params, const channel::SignedState& checkpoint, uint32_t lock_time,
+      const std::array<mp::PublicNonce, kChannelParticipants>& nonces) override {
+    return inner().SignBackup(params, checkpoint, lock_time, nonces);
+  }
+};
 
 class CoinChannelHookTest : public ::testing::Test {
  protected:
@@ -109,6 +137,7 @@ class CoinChannelHookTest : public ::testing::Test {
   std::unique_ptr<store::Store> store_ = store::NewMemoryStore();
   Operator op_{*store_, ledger_};
   OperatorAdjudicator adj_{*store_, ledger_, scheme_};
+  CountingAdjudicator counted_{adj_};  // what the hooks call
   std::optional<OperatorCoin> coin_;
   std::optional<CoinForChannel> hand_over_;
   const std::array<crypto::PrivateKey, 2> keys_ = {crypto::PrivateKey::Generate(),
@@ -119,8 +148,8 @@ class CoinChannelHookTest : public ::testing::Test {
     return adj_.OpenChannel(op_, request);
   };
   std::array<CoinChannelHook, 2> hooks_ = {
-      CoinChannelHook(keys_[0], adj_, op_, open_, PayoutScript(alice_payout_), kBackups),
-      CoinChannelHook(keys_[1], adj_, op_, open_, PayoutScript(bob_payout_), kBackups)};
+      CoinChannelHook(keys_[0], counted_, op_, open_, PayoutScript(alice_payout_), kBackups),
+      CoinChannelHook(keys_[1], counted_, op_, open_, PayoutScript(bob_payout_), kBackups)};
   channel::Params params_;
   std::array<Bytes, 2> data_;
   channel::SignedState latest_;  // the latest state both signed
@@ -144,6 +173,14 @@ TEST_F(CoinChannelHookTest, AHundredPaymentsThenACooperativeClosePaysTheSplitExa
   settled = hooks_[0].ConcludeAndWithdraw(params_, data_[0], SignBoth(final_state), 0);
   EXPECT_TRUE(settled.ok()) << settled.ToString();
   EXPECT_EQ(op_.GetCoinInfo(coin_->coin_id)->status, CoinStatus::kWithdrawn);
+}
+
+TEST_F(CoinChannelHookTest, EachNodeAsksTheOperatorForAVersionsSplitNonceOnce) {
+  Open();
+  const int before = counted_.split_nonce_requests;
+  for (uint64_t v = 1; v <= 10; ++v) Update(v % 2, Payment(v, kCoin - 10 * v));
+  // Each node's SignExtra and CheckExtra of a version use the same nonce.
+  EXPECT_EQ(counted_.split_nonce_requests - before, 2 * 10);
 }
 
 TEST_F(CoinChannelHookTest, ADisputeWithAStaleStateRefutedPaysTheLatest) {

@@ -1,7 +1,9 @@
 // ForwardingAdjudicator: an Adjudicator that passes every call on to
 // another. A subclass overrides only what it changes (a Withdraw that first
 // has a statechain operator complete the settlement split, say); the
-// default ConcludeAndWithdraw then runs through the override.
+// default ConcludeAndWithdraw then runs through the override. `Interface`
+// may extend Adjudicator (statechain::ChannelAdjudicator, say): its own
+// calls are then the subclass's to pass on, through inner().
 #pragma once
 
 #include <utility>
@@ -10,10 +12,11 @@
 
 namespace parley::settlement {
 
-class ForwardingAdjudicator : public Adjudicator {
+template <typename Interface = Adjudicator>
+class ForwardingAdjudicator : public Interface {
  public:
   // `inner` outlives this.
-  explicit ForwardingAdjudicator(Adjudicator& inner) : inner_(inner) {}
+  explicit ForwardingAdjudicator(Interface& inner) : inner_(inner) {}
 
   Status Register(const channel::Params& params, const channel::SignedState& state) override {
     return inner_.Register(params, state);
@@ -29,14 +32,17 @@ class ForwardingAdjudicator : public Adjudicator {
   Result<Dispute> GetDispute(const channel::ChannelId& channel) const override {
     return inner_.GetDispute(channel);
   }
-  uint64_t Subscribe(const channel::ChannelId& channel, Handler handler) override {
+  uint64_t Subscribe(const channel::ChannelId& channel, Adjudicator::Handler handler) override {
     return inner_.Subscribe(channel, std::move(handler));
   }
   void Unsubscribe(uint64_t subscription) override { inner_.Unsubscribe(subscription); }
   Tick Now() const override { return inner_.Now(); }
 
+ protected:
+  Interface& inner() const { return inner_; }
+
  private:
-  Adjudicator& inner_;
+  Interface& inner_;
 };
 
 }  // namespace parley::settlement

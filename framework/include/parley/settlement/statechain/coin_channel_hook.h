@@ -10,6 +10,8 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
+#include <mutex>
 #include <optional>
 
 #include "parley/crypto/keys.h"
@@ -139,6 +141,16 @@ class CoinChannelHook final : public StateHook {
   const OpenChannelFn open_channel_;
   const Bytes payout_script_;
   const BackupPolicy backup_policy_;
+  // Each channel's newest operator split nonce asked for, with its version.
+  // Each node needs a version's nonce twice (its SignExtra and its
+  // CheckExtra), and the operator keeps it unchanged: one request does.
+  std::mutex operator_nonces_mutex_;
+  std::map<channel::ChannelId, std::pair<uint64_t, crypto::multi_party::PublicNonce>>
+      operator_nonces_;
+
+  // The operator's nonce for the split of `version`.
+  Result<crypto::multi_party::PublicNonce> OperatorNonce(const channel::ChannelId& id,
+                                                         uint64_t version);
 
   // The proposer's side: a backup of `latest` if one is due.
   std::optional<BackupRequest> RequestBackup(const channel::Params& params, CoinChannelData& data,
