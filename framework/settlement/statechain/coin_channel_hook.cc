@@ -323,6 +323,9 @@ Result<Bytes> CoinChannelHook::OpeningExtraAgain(const channel::Params& /*params
   return Encode(AcceptExtra(data, *nonce, backups));
 }
 
+// A cached nonce is right because the operator never gives a version of a
+// channel another nonce: it stores each before handing it out, deletes them
+// only when the channel concludes, and never opens a channel id twice.
 Result<mp::PublicNonce> CoinChannelHook::OperatorNonce(const channel::ChannelId& id,
                                                        uint64_t version) {
   {
@@ -561,7 +564,12 @@ Status CoinChannelHook::ConcludeAndWithdraw(const channel::Params& params, ByteV
   }
   SplitSettlement settlement(adjudicator_, latest.state.channel_id, data.opening.coin,
                              *data.signer.latest());
-  return settlement.ConcludeAndWithdraw(params, latest, self);
+  Status settled = settlement.ConcludeAndWithdraw(params, latest, self);
+  if (settled.ok()) {  // the channel signs no more splits
+    std::lock_guard lock(operator_nonces_mutex_);
+    operator_nonces_.erase(latest.state.channel_id);
+  }
+  return settled;
 }
 
 Result<std::optional<ChannelBackup>> CoinChannelHook::LatestBackup(ByteView bytes) {

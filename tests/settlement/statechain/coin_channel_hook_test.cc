@@ -181,6 +181,17 @@ TEST_F(CoinChannelHookTest, EachNodeAsksTheOperatorForAVersionsSplitNonceOnce) {
   for (uint64_t v = 1; v <= 10; ++v) Update(v % 2, Payment(v, kCoin - 10 * v));
   // Each node's SignExtra and CheckExtra of a version use the same nonce.
   EXPECT_EQ(counted_.split_nonce_requests - before, 2 * 10);
+
+  // Once the channel settles, Bob's hook forgets its nonce: asked again, it
+  // asks the operator, which refuses.
+  const channel::State final_state = Payment(11, kCoin - 110, /*is_final=*/true);
+  Update(1, final_state);
+  Status settled = hooks_[1].ConcludeAndWithdraw(params_, data_[1], SignBoth(final_state), 1);
+  ASSERT_TRUE(settled.ok()) << settled.ToString();
+  const int settled_count = counted_.split_nonce_requests;
+  auto again = hooks_[1].SignExtra(params_, data_[1], final_state, SignBoth(final_state));
+  EXPECT_EQ(again.status().code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(counted_.split_nonce_requests, settled_count + 1);
 }
 
 TEST_F(CoinChannelHookTest, ADisputeWithAStaleStateRefutedPaysTheLatest) {

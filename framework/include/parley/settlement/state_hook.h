@@ -8,8 +8,9 @@
 // channel's record: it stores the data a step returns in the same write as
 // the state the step goes with, and only then sends the step's `extra`
 // bytes, in the message that carries its own signature. A hook keeps no
-// state of its own, so a refused step changes nothing: the node keeps the
-// data it had. Channels of a backend without a hook run as before.
+// channel state of its own (it may cache answers of its backend that never
+// change), so a refused step changes nothing: the node keeps the data it
+// had. Channels of a backend without a hook run as before.
 //
 // Errors: a peer's bytes that do not decode are InvalidArgument; a peer's
 // signature that does not verify is PermissionDenied; a step out of order

@@ -5,7 +5,8 @@
 // made with nonces each participant committed to in its previous message
 // and the operator's nonce for the version (ChannelAdjudicator::SplitNonces);
 // settling completes the concluded state's split at the operator
-// (CoSignSplit). Stateless: what a channel needs is in its data.
+// (CoSignSplit). What a channel needs is in its data; the hook itself only
+// caches the operator's split nonces, which never change.
 #pragma once
 
 #include <cstdint>
@@ -141,7 +142,8 @@ class CoinChannelHook final : public StateHook {
   const OpenChannelFn open_channel_;
   const Bytes payout_script_;
   const BackupPolicy backup_policy_;
-  // Each channel's newest operator split nonce asked for, with its version.
+  // Each channel's operator split nonce last asked for, with its version,
+  // until the channel settles.
   // Each node needs a version's nonce twice (its SignExtra and its
   // CheckExtra), and the operator keeps it unchanged: one request does.
   std::mutex operator_nonces_mutex_;
