@@ -5,11 +5,18 @@ namespace {
 
 // What a frame adds to a Batch besides its own bytes: a tag and a length.
 constexpr size_t kFieldOverhead = 8;
+// What a waiting frame holds besides its encoded bytes: the message object
+// and its slot in the queue (an estimate; it only has to be the right size).
+constexpr size_t kQueuedFrameOverhead = 128;
 
 }  // namespace
 
-FrameStream::FrameStream(size_t max_queued, size_t max_batch_bytes)
-    : max_queued_(max_queued), max_batch_bytes_(max_batch_bytes) {}
+FrameStream::FrameStream(size_t max_queued_bytes, size_t max_batch_bytes)
+    : max_queued_bytes_(max_queued_bytes), max_batch_bytes_(max_batch_bytes) {}
+
+size_t FrameStream::QueuedBytes(const v1::Frame& frame) {
+  return frame.ByteSizeLong() + kQueuedFrameOverhead;
+}
 
 bool FrameStream::Read(v1::Frame* frame) {
   {
@@ -53,12 +60,14 @@ bool FrameStream::Send(v1::Frame frame) {
   {
     std::lock_guard lock(mutex_);
     if (closed_ || !write_ok_) return false;
-    overflow = queue_.size() >= max_queued_;
+    const size_t bytes = QueuedBytes(frame);
+    overflow = queued_bytes_ + bytes > max_queued_bytes_;
     if (overflow) {
       closed_ = true;
-      queue_.clear();
+      ClearQueue();
     } else {
-      queue_.push_back(std::move(frame));
+      queued_bytes_ += bytes;
+      queue_.push_back({std::move(frame), bytes});
       if (writing_) return true;  // the write in progress starts the next one
       writing_ = true;
       out_ = TakeNext();
@@ -76,7 +85,7 @@ bool FrameStream::Send(v1::Frame frame) {
 void FrameStream::Close() {
   std::unique_lock lock(mutex_);
   closed_ = true;
-  queue_.clear();
+  ClearQueue();
   changed_.wait(lock, [&] { return !writing_; });
 }
 
@@ -106,7 +115,7 @@ void FrameStream::WriteDone(bool ok) {
     } else {
       if (!ok) {
         write_ok_ = false;
-        queue_.clear();
+        ClearQueue();
       }
       writing_ = false;
       changed_.notify_all();
@@ -130,28 +139,36 @@ void FrameStream::WaitUntilDone() {
   changed_.wait(lock, [&] { return done_; });
 }
 
+void FrameStream::ClearQueue() {
+  queue_.clear();
+  queued_bytes_ = 0;
+}
+
+v1::Frame FrameStream::PopFront() {
+  Queued& front = queue_.front();
+  queued_bytes_ -= front.bytes;
+  v1::Frame frame = std::move(front.frame);
+  queue_.pop_front();
+  return frame;
+}
+
 v1::Frame FrameStream::TakeNext() {
-  if (queue_.size() == 1) {
-    v1::Frame frame = std::move(queue_.front());
-    queue_.pop_front();
-    return frame;
-  }
+  if (queue_.size() == 1) return PopFront();
   v1::Frame batch;
   auto* inner = batch.mutable_batch()->mutable_frames();
   size_t size = 0;
   while (!queue_.empty()) {
-    size_t next = queue_.front().ByteSizeLong() + kFieldOverhead;
+    size_t next = queue_.front().frame.ByteSizeLong() + kFieldOverhead;
     if (!inner->empty() && size + next > max_batch_bytes_) break;
     size += next;
-    inner->Add(std::move(queue_.front()));
-    queue_.pop_front();
+    inner->Add(PopFront());
   }
   return batch;
 }
 
-ClientFrameStream::ClientFrameStream(v1::Peer::Stub& stub, size_t max_queued,
+ClientFrameStream::ClientFrameStream(v1::Peer::Stub& stub, size_t max_queued_bytes,
                                      size_t max_batch_bytes)
-    : ReactorFrameStream(max_queued, max_batch_bytes) {
+    : ReactorFrameStream(max_queued_bytes, max_batch_bytes) {
   stub.async()->Connect(&context_, this);
   AddHold();
   StartCall();

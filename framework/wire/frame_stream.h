@@ -32,9 +32,10 @@ class FrameStream {
   // Takes a frame read while pumping; false stops reading.
   using Sink = std::function<bool(const v1::Frame&)>;
 
-  // A stream with `max_queued` frames waiting to leave is cancelled: its peer
-  // has stopped reading. `max_batch_bytes` bounds a Batch frame.
-  FrameStream(size_t max_queued, size_t max_batch_bytes);
+  // A stream whose frames waiting to leave would hold more than
+  // `max_queued_bytes` is cancelled: its peer has stopped reading.
+  // `max_batch_bytes` bounds a Batch frame.
+  FrameStream(size_t max_queued_bytes, size_t max_batch_bytes);
   virtual ~FrameStream() = default;
   FrameStream(const FrameStream&) = delete;
   FrameStream& operator=(const FrameStream&) = delete;
@@ -51,7 +52,7 @@ class FrameStream {
 
   // Queues `frame` to leave after those queued before it. False if the
   // stream is closed or broken, or if it has just been cancelled because
-  // too many frames were waiting.
+  // the frames waiting would hold too many bytes.
   bool Send(v1::Frame frame);
 
   // Makes every pending and later operation fail. Thread-safe, repeatable.
@@ -76,8 +77,20 @@ class FrameStream {
   // The next frame to write: the front of the queue, or as many queued frames
   // as fit in one Batch. Call with mutex_ held and the queue not empty.
   v1::Frame TakeNext();
+  // Call with mutex_ held (and, for PopFront, the queue not empty).
+  v1::Frame PopFront();
+  void ClearQueue();
 
-  const size_t max_queued_;
+  // A frame waiting to leave, and what it counts against max_queued_bytes_.
+  struct Queued {
+    v1::Frame frame;
+    size_t bytes;
+  };
+  // What a waiting frame costs in memory: its encoded size, and the
+  // container's share, so that tiny frames cannot queue without bound.
+  static size_t QueuedBytes(const v1::Frame& frame);
+
+  const size_t max_queued_bytes_;
   const size_t max_batch_bytes_;
   std::mutex mutex_;
   std::condition_variable changed_;
@@ -91,7 +104,8 @@ class FrameStream {
   bool write_ok_ = true;
   bool closed_ = false;
   bool done_ = false;
-  std::deque<v1::Frame> queue_;
+  std::deque<Queued> queue_;
+  size_t queued_bytes_ = 0;
 };
 
 // A FrameStream on one of gRPC's bidirectional reactors.
@@ -112,7 +126,7 @@ class ReactorFrameStream : public FrameStream, public Reactor {
 class ClientFrameStream final
     : public ReactorFrameStream<grpc::ClientBidiReactor<v1::Frame, v1::Frame>> {
  public:
-  ClientFrameStream(v1::Peer::Stub& stub, size_t max_queued, size_t max_batch_bytes);
+  ClientFrameStream(v1::Peer::Stub& stub, size_t max_queued_bytes, size_t max_batch_bytes);
   void Cancel() override { context_.TryCancel(); }
   void End(const grpc::Status& status) override;
 
@@ -126,8 +140,9 @@ class ClientFrameStream final
 class ServerFrameStream final
     : public ReactorFrameStream<grpc::ServerBidiReactor<v1::Frame, v1::Frame>> {
  public:
-  ServerFrameStream(grpc::CallbackServerContext* context, size_t max_queued, size_t max_batch_bytes)
-      : ReactorFrameStream(max_queued, max_batch_bytes), context_(context) {}
+  ServerFrameStream(grpc::CallbackServerContext* context, size_t max_queued_bytes,
+                    size_t max_batch_bytes)
+      : ReactorFrameStream(max_queued_bytes, max_batch_bytes), context_(context) {}
   // Does nothing once End has begun: gRPC frees the context after the call.
   void Cancel() override;
   void End(const grpc::Status& status) override;

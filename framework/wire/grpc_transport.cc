@@ -24,8 +24,6 @@ namespace {
 constexpr uint32_t kProtocolVersion = 1;
 // Streams from peers served at once (each holds a thread while it lives).
 constexpr size_t kMaxSessions = 256;
-// Frames queued for one peer; a peer that falls this far behind is cut off.
-constexpr size_t kMaxQueuedFrames = 10'000;
 // Received messages are handled on this many threads, a channel's always on
 // the same one. Each lane writes a burst in one synced write, and the lanes'
 // writes share disk flushes; node_bench (b) needed the least CPU per update
@@ -117,7 +115,8 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
   // thread of its own, which runs the handshake and then waits for the end.
   grpc::ServerBidiReactor<v1::Frame, v1::Frame>* Connect(
       grpc::CallbackServerContext* context) override {
-    auto stream = std::make_shared<ServerFrameStream>(context, kMaxQueuedFrames, kMaxFrameSize);
+    auto stream =
+        std::make_shared<ServerFrameStream>(context, options_.max_queued_bytes, kMaxFrameSize);
     std::lock_guard lock(mutex_);
     if (stopping_) return new Refusal(grpc::Status(grpc::StatusCode::UNAVAILABLE, "shutting down"));
     JoinFinishedSessions();
@@ -251,7 +250,8 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
     auto stub = v1::Peer::NewStub(channel);
     auto backoff = options_.initial_backoff;
     for (;;) {
-      auto stream = std::make_shared<ClientFrameStream>(*stub, kMaxQueuedFrames, kMaxFrameSize);
+      auto stream =
+          std::make_shared<ClientFrameStream>(*stub, options_.max_queued_bytes, kMaxFrameSize);
       if (!Track(*stream)) {
         stream->End(grpc::Status::CANCELLED);
         return;
@@ -436,6 +436,12 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
 
 Result<std::unique_ptr<GrpcTransport>> GrpcTransport::Start(const crypto::PrivateKey& node_key,
                                                             const GrpcTransportOptions& options) {
+  if (options.max_queued_bytes < static_cast<size_t>(kMaxFrameSize)) {
+    return Status::InvalidArgument(
+        "max_queued_bytes must hold at least one frame of the largest "
+        "size, " +
+        std::to_string(kMaxFrameSize) + " bytes; got " + std::to_string(options.max_queued_bytes));
+  }
   auto impl = std::make_unique<Impl>(node_key, options);
   PARLEY_RETURN_IF_ERROR(impl->Listen());
   return std::unique_ptr<GrpcTransport>(new GrpcTransport(std::move(impl)));

@@ -314,6 +314,48 @@ TEST_F(GrpcTransportTest, ABacklogOfLargeMessagesLeavesInBatchesWithinTheSizeLim
   }
 }
 
+TEST_F(GrpcTransportTest, APeerThatStopsReadingIsCutOffOnceItsBacklogPassesTheByteLimit) {
+  Inbox at_c;
+  GrpcTransportOptions options;
+  options.max_queued_bytes = 1 << 20;
+  auto b = StartTransport(b_key_, nullptr, options);
+  RawPeer idle(Address(*b));  // completes the handshake, then never reads
+  ASSERT_TRUE(idle.Handshake(a_key_));
+  ASSERT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));
+  channel::State state{.channel_id = crypto::RandomHash32(),
+                       .app_data = Bytes(channel::kMaxAppDataSize, 5)};
+  Bytes proposal =
+      EncodeMessage(UpdateProposal{state.channel_id, state, channel::Signature(64, 1)});
+  // 2,000 proposals are 128 MiB: far more than the socket and gRPC's flow
+  // control hold, so the backlog passes 1 MiB well before the last.
+  Status sent;
+  int accepted = 0;
+  for (; accepted < 2000; ++accepted) {
+    sent = b->Send(a_key_.public_key(), proposal);
+    if (!sent.ok()) break;
+  }
+  ASSERT_FALSE(sent.ok()) << "all " << accepted << " proposals were queued";
+  EXPECT_NE(sent.message().find("stopped reading"), std::string::npos) << sent.ToString();
+  // Other peers are still served.
+  auto c_key = crypto::PrivateKey::Generate();
+  auto c = StartTransport(c_key, &at_c);
+  c->Connect(b_key_.public_key(), Address(*b));
+  ASSERT_TRUE(c->WaitConnected(b_key_.public_key(), 5s));
+  ASSERT_TRUE(b->WaitConnected(c_key.public_key(), 5s));
+  ASSERT_TRUE(b->Send(c_key.public_key(), Numbered(7)).ok());
+  ASSERT_TRUE(at_c.WaitFor(1));
+  EXPECT_EQ(NumberOf(at_c.Messages()[0].second), 7u);
+}
+
+TEST_F(GrpcTransportTest, ASendQueueTooSmallForTheLargestFrameIsRefusedAtStart) {
+  GrpcTransportOptions options;
+  options.max_queued_bytes = 1000;
+  auto t = GrpcTransport::Start(a_key_, options);
+  ASSERT_FALSE(t.ok());
+  EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(t.status().message().find("max_queued_bytes"), std::string::npos);
+}
+
 TEST_F(GrpcTransportTest, ADialedPeerIsDialedAgainAfterItRestarts) {
   Inbox at_b;
   auto a = StartTransport(a_key_, nullptr);

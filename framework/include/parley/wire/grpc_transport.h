@@ -40,6 +40,10 @@ struct GrpcTransportOptions {
   // Back-off between attempts to dial a peer again: doubles up to the maximum.
   std::chrono::milliseconds initial_backoff{100};
   std::chrono::milliseconds max_backoff{5000};
+  // What may wait to leave for one peer, in bytes (encoded, plus a small
+  // share per message); a peer that falls this far behind has stopped
+  // reading, and its stream is cut. 64 of the largest messages.
+  size_t max_queued_bytes = 16 << 20;
 };
 
 struct PeerStatus {
