@@ -31,37 +31,31 @@ class ZeroedWalFile final : public rocksdb::FSWritableFileOwnerWrapper {
   ZeroedWalFile(std::unique_ptr<rocksdb::FSWritableFile> file, std::string path)
       : FSWritableFileOwnerWrapper(std::move(file)), path_(std::move(path)) {}
 
+  // Each write first zeros the log past where it ends; an append ends at the
+  // file's size, which the wrapped file counts, plus the data.
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
                            rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus zeroed = ZeroUpTo(written_ + data.size());
-    if (!zeroed.ok()) return zeroed;
-    written_ += data.size();
-    return target()->Append(data, options, dbg);
+    rocksdb::IOStatus zeroed = ZeroUpTo(target()->GetFileSize(options, dbg) + data.size());
+    return zeroed.ok() ? target()->Append(data, options, dbg) : zeroed;
   }
   rocksdb::IOStatus Append(const rocksdb::Slice& data, const rocksdb::IOOptions& options,
                            const rocksdb::DataVerificationInfo& info,
                            rocksdb::IODebugContext* dbg) override {
-    rocksdb::IOStatus zeroed = ZeroUpTo(written_ + data.size());
-    if (!zeroed.ok()) return zeroed;
-    written_ += data.size();
-    return target()->Append(data, options, info, dbg);
+    rocksdb::IOStatus zeroed = ZeroUpTo(target()->GetFileSize(options, dbg) + data.size());
+    return zeroed.ok() ? target()->Append(data, options, info, dbg) : zeroed;
   }
   rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
                                      const rocksdb::IOOptions& options,
                                      rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus zeroed = ZeroUpTo(offset + data.size());
-    if (!zeroed.ok()) return zeroed;
-    written_ = std::max(written_, offset + data.size());
-    return target()->PositionedAppend(data, offset, options, dbg);
+    return zeroed.ok() ? target()->PositionedAppend(data, offset, options, dbg) : zeroed;
   }
   rocksdb::IOStatus PositionedAppend(const rocksdb::Slice& data, uint64_t offset,
                                      const rocksdb::IOOptions& options,
                                      const rocksdb::DataVerificationInfo& info,
                                      rocksdb::IODebugContext* dbg) override {
     rocksdb::IOStatus zeroed = ZeroUpTo(offset + data.size());
-    if (!zeroed.ok()) return zeroed;
-    written_ = std::max(written_, offset + data.size());
-    return target()->PositionedAppend(data, offset, options, info, dbg);
+    return zeroed.ok() ? target()->PositionedAppend(data, offset, options, info, dbg) : zeroed;
   }
 
  private:
@@ -93,8 +87,7 @@ class ZeroedWalFile final : public rocksdb::FSWritableFileOwnerWrapper {
   // NewWritableFile truncates, so a wrapped log starts empty. (RocksDB's
   // ReopenWritableFile and ReuseWritableFile, for recovery's truncation and
   // recycled logs, are not wrapped: they reach the file system unchanged.)
-  uint64_t written_ = 0;  // where RocksDB's next append lands
-  uint64_t zeroed_ = 0;   // zeros reach this far
+  uint64_t zeroed_ = 0;  // zeros reach this far
 };
 
 class ZeroedWalFileSystem final : public rocksdb::FileSystemWrapper {

@@ -58,6 +58,19 @@ TEST_F(ZeroedWalTest, ASyncedStoresLogIsZeroedAheadOfItsRecords) {
   EXPECT_EQ(tail, std::string(4096, '\0'));
 }
 
+// Past the first chunk too: the zeros end at a chunk's boundary beyond the
+// records, so the appends' end is tracked across many writes.
+TEST_F(ZeroedWalTest, AnOpenStoresLogIsZeroedAheadAcrossChunks) {
+  auto store = OpenRocksDb(db_.string(), {.sync = true});
+  ASSERT_TRUE(store.ok()) << store.status().ToString();
+  for (int i = 0; i < kValues; ++i) ASSERT_TRUE((*store)->Put(Key(i), Value(i)).ok()) << i;
+  std::vector<fs::path> logs = Logs(db_);
+  ASSERT_EQ(logs.size(), 1u);
+  const uintmax_t size = fs::file_size(logs[0]);
+  EXPECT_GT(size, uintmax_t{kValues} * kValueSize);
+  EXPECT_EQ(size % (1u << 20), 0u) << "the zeros do not end at a chunk's boundary";
+}
+
 TEST_F(ZeroedWalTest, AClosedStoresLogIsTrimmedToItsRecords) {
   {
     auto store = OpenRocksDb(db_.string(), {.sync = true});

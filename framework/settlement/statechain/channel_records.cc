@@ -5,6 +5,7 @@
 #include <utility>
 #include <vector>
 
+#include "field_codec.h"
 #include "parley/channel/encoding.h"
 #include "parley/crypto/secure_erase.h"
 #include "parley/util/codec.h"
@@ -26,12 +27,6 @@ Result<Bytes> Get(const store::Store& store, const std::string& key, const std::
   Result<Bytes> bytes = store.Get(key);
   if (bytes.status().code() == StatusCode::kNotFound) return Status::NotFound(missing);
   return bytes;
-}
-
-Result<crypto::PublicKey> ReadKey(Reader& r) {
-  crypto::PublicKey::Encoded bytes;
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
-  return crypto::PublicKey::FromBytes(bytes);
 }
 
 void WriteOptionalU64(Writer& w, const std::optional<uint64_t>& value) {
@@ -125,10 +120,7 @@ std::string VersionHex(uint64_t version) {
 }  // namespace
 
 void WriteCoin(Writer& w, const ChannelCoin& coin) {
-  w.Fixed(coin.coin.outpoint.txid);
-  w.U32(coin.coin.outpoint.index);
-  w.U64(static_cast<uint64_t>(coin.coin.amount_sats));
-  w.Fixed(coin.coin.output_key);
+  WriteCoinOutput(w, coin.coin);
   for (const crypto::PublicKey& share : coin.shares) w.Fixed(share.bytes());
   for (const Bytes& script : coin.payout_scripts) w.Var(script);
   w.U64(static_cast<uint64_t>(coin.fee_sats));
@@ -136,25 +128,20 @@ void WriteCoin(Writer& w, const ChannelCoin& coin) {
 
 Result<ChannelCoin> ReadCoin(Reader& r) {
   CoinOutput output;
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&output.outpoint.txid));
-  PARLEY_RETURN_IF_ERROR(r.U32(&output.outpoint.index));
-  uint64_t amount = 0;
-  PARLEY_RETURN_IF_ERROR(r.U64(&amount));
-  if (amount == 0 || amount > static_cast<uint64_t>(crypto::kMaxMoney)) {
-    return Status::Corruption("coin amount " + std::to_string(amount) + " out of range");
-  }
-  output.amount_sats = static_cast<int64_t>(amount);
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&output.output_key));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey a, ReadKey(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey b, ReadKey(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey s, ReadKey(r));
+  PARLEY_RETURN_IF_ERROR(ReadCoinOutput(r, &output));
+  PARLEY_RETURN_IF_ERROR(CheckCoinAmount(output.amount_sats));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey a, ReadPublicKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey b, ReadPublicKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey s, ReadPublicKey(r));
   ChannelCoin coin{.coin = output, .shares = {a, b, s}};
   for (Bytes& script : coin.payout_scripts) {
     PARLEY_RETURN_IF_ERROR(r.Var(kMaxScriptSize, &script));
   }
   uint64_t fee = 0;
   PARLEY_RETURN_IF_ERROR(r.U64(&fee));
-  if (fee >= amount) return Status::Corruption("split fee " + std::to_string(fee) + " too high");
+  if (fee >= static_cast<uint64_t>(output.amount_sats)) {
+    return Status::Corruption("split fee " + std::to_string(fee) + " too high");
+  }
   coin.fee_sats = static_cast<int64_t>(fee);
   return coin;
 }

@@ -4,7 +4,9 @@
 #include <utility>
 
 #include "channel_records.h"
+#include "field_codec.h"
 #include "parley/util/codec.h"
+#include "split_signatures_codec.h"
 
 namespace parley::settlement::statechain {
 namespace {
@@ -24,12 +26,6 @@ constexpr size_t kMaxScriptSize = 10'000;
 constexpr size_t kMaxSealedSize = 256;
 constexpr size_t kMaxSignerSize = 4'096;
 constexpr size_t kMaxBackupsSize = 8'192;
-
-Result<crypto::PublicKey> ReadPublicKey(Reader& r) {
-  crypto::PublicKey::Encoded bytes;
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
-  return crypto::PublicKey::FromBytes(bytes);
-}
 
 void WriteOpening(Writer& w, const ChannelOpening& opening) {
   WriteCoin(w, opening.coin);
@@ -243,8 +239,7 @@ Bytes Encode(const SyncExtra& extra) {
   w.Bool(extra.latest.has_value());
   if (extra.latest) {
     w.U64(extra.latest->version);
-    for (const auto& nonce : extra.latest->nonces) w.Fixed(nonce);
-    for (const auto& partial : extra.latest->partials) w.Fixed(partial);
+    WriteNoncesAndPartials(w, *extra.latest);
   }
   w.U64(extra.nonce_version);
   w.Fixed(extra.nonce);
@@ -275,8 +270,7 @@ Result<SyncExtra> DecodeSyncExtra(ByteView bytes) {
     if (present) {
       SplitSignatures latest;
       PARLEY_RETURN_IF_ERROR(r.U64(&latest.version));
-      for (auto& nonce : latest.nonces) PARLEY_RETURN_IF_ERROR(r.Fixed(&nonce));
-      for (auto& partial : latest.partials) PARLEY_RETURN_IF_ERROR(r.Fixed(&partial));
+      PARLEY_RETURN_IF_ERROR(ReadNoncesAndPartials(r, &latest));
       extra.latest = latest;
     }
     PARLEY_RETURN_IF_ERROR(r.U64(&extra.nonce_version));

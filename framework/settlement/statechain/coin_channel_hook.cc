@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "coin_channel_data.h"
+#include "field_codec.h"
 #include "parley/crypto/ecies.h"
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/crypto/two_party_schnorr.h"
@@ -19,18 +20,6 @@ namespace mp = crypto::multi_party;
 namespace {
 
 constexpr size_t kMaxScriptSize = 10'000;  // the sim ledger's limit
-
-Result<crypto::PrivateKey> ReadPrivateKey(Reader& r) {
-  std::array<uint8_t, crypto::PrivateKey::kSize> bytes{};
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
-  return crypto::PrivateKey::FromBytes(bytes);
-}
-
-Result<crypto::PublicKey> ReadPublicKey(Reader& r) {
-  crypto::PublicKey::Encoded bytes;
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
-  return crypto::PublicKey::FromBytes(bytes);
-}
 
 // The initial state of a channel on a coin of `amount`: one asset, the
 // whole amount to participant 0.
@@ -147,12 +136,9 @@ class SplitSettlement final : public ForwardingAdjudicator<> {
 Bytes Encode(const CoinForChannel& h) {
   Writer w;
   w.Fixed(h.coin_id);
-  w.Fixed(h.owner_share.SecretBytes());
-  w.Fixed(h.auth_key.SecretBytes());
-  w.Fixed(h.coin.outpoint.txid);
-  w.U32(h.coin.outpoint.index);
-  w.U64(static_cast<uint64_t>(h.coin.amount_sats));
-  w.Fixed(h.coin.output_key);
+  WritePrivateKey(w, h.owner_share);
+  WritePrivateKey(w, h.auth_key);
+  WriteCoinOutput(w, h.coin);
   w.Fixed(h.operator_share.bytes());
   w.U32(h.lock_time);
   w.Var(h.payout_script);
@@ -168,15 +154,8 @@ Result<CoinForChannel> DecodeCoinForChannel(ByteView bytes) {
     PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey owner_share, ReadPrivateKey(r));
     PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey auth_key, ReadPrivateKey(r));
     CoinOutput coin;
-    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin.outpoint.txid));
-    PARLEY_RETURN_IF_ERROR(r.U32(&coin.outpoint.index));
-    uint64_t amount = 0;
-    PARLEY_RETURN_IF_ERROR(r.U64(&amount));
-    if (amount == 0 || amount > static_cast<uint64_t>(crypto::kMaxMoney)) {
-      return Status::InvalidArgument("coin amount " + std::to_string(amount) + " out of range");
-    }
-    coin.amount_sats = static_cast<int64_t>(amount);
-    PARLEY_RETURN_IF_ERROR(r.Fixed(&coin.output_key));
+    PARLEY_RETURN_IF_ERROR(ReadCoinOutput(r, &coin));
+    PARLEY_RETURN_IF_ERROR(CheckCoinAmount(coin.amount_sats));
     PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey operator_share, ReadPublicKey(r));
     CoinForChannel h{.coin_id = coin_id,
                      .owner_share = owner_share,
@@ -187,7 +166,9 @@ Result<CoinForChannel> DecodeCoinForChannel(ByteView bytes) {
     PARLEY_RETURN_IF_ERROR(r.Var(kMaxScriptSize, &h.payout_script));
     uint64_t fee = 0;
     PARLEY_RETURN_IF_ERROR(r.U64(&fee));
-    if (fee >= amount) return Status::InvalidArgument("split fee " + std::to_string(fee));
+    if (fee >= static_cast<uint64_t>(coin.amount_sats)) {
+      return Status::InvalidArgument("split fee " + std::to_string(fee));
+    }
     h.fee_sats = static_cast<int64_t>(fee);
     PARLEY_RETURN_IF_ERROR(r.Finish());
     return h;

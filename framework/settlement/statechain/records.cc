@@ -2,6 +2,7 @@
 
 #include <vector>
 
+#include "field_codec.h"
 #include "parley/crypto/secure_erase.h"
 #include "parley/util/codec.h"
 
@@ -14,20 +15,6 @@ std::string Hex(const Hash32& id) { return ToHex(id); }
 
 Status Corrupt(const std::string& key, const Status& why) {
   return Status::Corruption("statechain record " + key + " does not decode: " + why.message());
-}
-
-Result<crypto::PublicKey> ReadKey(Reader& r) {
-  crypto::PublicKey::Encoded bytes;
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
-  return crypto::PublicKey::FromBytes(bytes);
-}
-
-Result<crypto::PrivateKey> ReadSecret(Reader& r) {
-  Hash32 bytes;
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
-  Result<crypto::PrivateKey> key = crypto::PrivateKey::FromBytes(bytes);
-  crypto::SecureErase(bytes);
-  return key;
 }
 
 Result<Bytes> Get(const store::Store& store, const std::string& key, const std::string& missing) {
@@ -45,8 +32,8 @@ Result<CoinRecord> DecodeCoin(ByteView bytes) {
       status != static_cast<uint8_t>(CoinStatus::kInChannel)) {
     return Status::Corruption("unknown coin status " + std::to_string(status));
   }
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey coin_key, ReadKey(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey auth_key, ReadKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey coin_key, ReadPublicKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey auth_key, ReadPublicKey(r));
   CoinRecord record{
       .status = static_cast<CoinStatus>(status), .coin_key = coin_key, .auth_key = auth_key};
   PARLEY_RETURN_IF_ERROR(r.U64(&record.signature_count));
@@ -63,8 +50,8 @@ Result<CoinRecord> DecodeCoin(ByteView bytes) {
 
 Result<TransferRecord> DecodeTransfer(ByteView bytes) {
   Reader r(bytes, "transfer record");
-  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey x, ReadSecret(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey receiver, ReadKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey x, ReadPrivateKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey receiver, ReadPublicKey(r));
   TransferRecord record{.x = x, .receiver_auth_key = receiver};
   PARLEY_RETURN_IF_ERROR(r.U32(&record.next_lock_time));
   PARLEY_RETURN_IF_ERROR(r.Finish());
@@ -73,7 +60,7 @@ Result<TransferRecord> DecodeTransfer(ByteView bytes) {
 
 Result<NonceRecord> DecodeNonce(ByteView bytes) {
   Reader r(bytes, "nonce record");
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey issued_to, ReadKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey issued_to, ReadPublicKey(r));
   NonceRecord record{.issued_to = issued_to};
   PARLEY_RETURN_IF_ERROR(r.Fixed(&record.public_nonce));
   bool has_secret = false;
@@ -110,9 +97,7 @@ Bytes Encode(const CoinRecord& record) {
 
 Bytes Encode(const TransferRecord& record) {
   Writer w;
-  Hash32 x = record.x.SecretBytes();
-  w.Fixed(x);
-  crypto::SecureErase(x);
+  WritePrivateKey(w, record.x);
   w.Fixed(record.receiver_auth_key.bytes());
   w.U32(record.next_lock_time);
   return w.Take();

@@ -5,6 +5,7 @@
 
 #include "parley/settlement/statechain/backup.h"
 #include "parley/util/codec.h"
+#include "split_signatures_codec.h"
 
 namespace parley::settlement::statechain {
 
@@ -215,8 +216,7 @@ Bytes SplitSigner::Encode() const {
   if (latest_) {
     w.U64(latest_->version);
     w.Fixed(latest_sighash_);
-    for (const auto& nonce : latest_->nonces) w.Fixed(nonce);
-    for (const auto& partial : latest_->partials) w.Fixed(partial);
+    WriteNoncesAndPartials(w, *latest_);
   }
   return w.Take();
 }
@@ -270,8 +270,7 @@ Result<SplitSigner> SplitSigner::Decode(ByteView bytes) {
       SplitSignatures latest;
       PARLEY_RETURN_IF_ERROR(r.U64(&latest.version));
       PARLEY_RETURN_IF_ERROR(r.Fixed(&out.latest_sighash_));
-      for (auto& nonce : latest.nonces) PARLEY_RETURN_IF_ERROR(r.Fixed(&nonce));
-      for (auto& partial : latest.partials) PARLEY_RETURN_IF_ERROR(r.Fixed(&partial));
+      PARLEY_RETURN_IF_ERROR(ReadNoncesAndPartials(r, &latest));
       out.latest_ = latest;
     }
     return r.Finish();

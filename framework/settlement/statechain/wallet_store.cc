@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "parley/crypto/secure_erase.h"
+#include "field_codec.h"
 #include "parley/util/codec.h"
 
 namespace parley::settlement::statechain::wallet_store {
@@ -16,26 +16,6 @@ constexpr uint8_t kCoinInChannelVersion = 2;
 // A serialized transaction of the statechain is ~150 bytes; this bounds one.
 constexpr size_t kMaxTxBytes = 100'000;
 
-void WriteSecret(Writer& w, const crypto::PrivateKey& key) {
-  std::array<uint8_t, 32> secret = key.SecretBytes();
-  w.Fixed(secret);
-  crypto::SecureErase(secret);
-}
-
-Result<crypto::PrivateKey> ReadSecret(Reader& r) {
-  std::array<uint8_t, 32> secret{};
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&secret));
-  Result<crypto::PrivateKey> key = crypto::PrivateKey::FromBytes(secret);
-  crypto::SecureErase(secret);
-  return key;
-}
-
-Result<crypto::PublicKey> ReadKey(Reader& r) {
-  std::array<uint8_t, 33> bytes{};
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&bytes));
-  return crypto::PublicKey::FromBytes(bytes);
-}
-
 Result<OwnedCoin> ReadCoin(Reader& r) {
   uint8_t version = 0;
   PARLEY_RETURN_IF_ERROR(r.U8(&version));
@@ -44,9 +24,9 @@ Result<OwnedCoin> ReadCoin(Reader& r) {
   }
   CoinId coin_id{};
   PARLEY_RETURN_IF_ERROR(r.Fixed(&coin_id));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, ReadSecret(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey operator_share, ReadKey(r));
-  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey coin_key, ReadKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PrivateKey share, ReadPrivateKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey operator_share, ReadPublicKey(r));
+  PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey coin_key, ReadPublicKey(r));
   OwnedCoin coin{.coin_id = coin_id,
                  .owner_share = share,
                  .operator_share = operator_share,
@@ -55,14 +35,7 @@ Result<OwnedCoin> ReadCoin(Reader& r) {
   bool has_output = false;
   PARLEY_RETURN_IF_ERROR(r.Bool(&has_output));
   if (has_output) {
-    CoinOutput output;
-    uint64_t amount = 0;
-    PARLEY_RETURN_IF_ERROR(r.Fixed(&output.outpoint.txid));
-    PARLEY_RETURN_IF_ERROR(r.U32(&output.outpoint.index));
-    PARLEY_RETURN_IF_ERROR(r.U64(&amount));
-    PARLEY_RETURN_IF_ERROR(r.Fixed(&output.output_key));
-    output.amount_sats = static_cast<int64_t>(amount);
-    coin.output = output;
+    PARLEY_RETURN_IF_ERROR(ReadCoinOutput(r, &coin.output.emplace()));
   }
   uint32_t count = 0;
   PARLEY_RETURN_IF_ERROR(r.Count(kMaxBackups, &count));
@@ -92,8 +65,8 @@ std::string SentKey(const CoinId& coin_id) { return "statecoin-wallet/sent/" + T
 
 Bytes EncodeKeys(const WalletKeys& keys) {
   Writer w;
-  WriteSecret(w, keys.auth_key);
-  WriteSecret(w, keys.backup_key);
+  WritePrivateKey(w, keys.auth_key);
+  WritePrivateKey(w, keys.backup_key);
   return w.Take();
 }
 
@@ -101,9 +74,9 @@ Result<WalletKeys> DecodeKeys(ByteView bytes) {
   Reader r(bytes, "wallet keys");
   const Status corrupt =
       Status::Corruption("the wallet's keys do not decode; restore the wallet directory");
-  Result<crypto::PrivateKey> auth = ReadSecret(r);
+  Result<crypto::PrivateKey> auth = ReadPrivateKey(r);
   if (!auth.ok()) return corrupt;
-  Result<crypto::PrivateKey> backup = ReadSecret(r);
+  Result<crypto::PrivateKey> backup = ReadPrivateKey(r);
   if (!backup.ok() || !r.Finish().ok()) return corrupt;
   return WalletKeys{.auth_key = *auth, .backup_key = *backup};
 }
@@ -112,17 +85,12 @@ Bytes EncodeCoin(const OwnedCoin& coin) {
   Writer w;
   w.U8(coin.channel_id ? kCoinInChannelVersion : kCoinVersion);
   w.Fixed(coin.coin_id);
-  WriteSecret(w, coin.owner_share);
+  WritePrivateKey(w, coin.owner_share);
   w.Fixed(coin.operator_share.bytes());
   w.Fixed(coin.coin_key.bytes());
   w.U32(coin.lock_time);
   w.Bool(coin.output.has_value());
-  if (coin.output) {
-    w.Fixed(coin.output->outpoint.txid);
-    w.U32(coin.output->outpoint.index);
-    w.U64(static_cast<uint64_t>(coin.output->amount_sats));
-    w.Fixed(coin.output->output_key);
-  }
+  if (coin.output) WriteCoinOutput(w, *coin.output);
   w.U32(static_cast<uint32_t>(coin.backups.size()));
   for (const crypto::Transaction& backup : coin.backups) WriteTx(w, backup);
   w.Bool(coin.sent);
