@@ -2,6 +2,8 @@
 // and settling.
 #include <spdlog/spdlog.h>
 
+#include <vector>
+
 #include "node_entry.h"
 #include "parley/client/node.h"
 
@@ -11,6 +13,19 @@ using channel::Channel;
 using channel::ChannelId;
 using channel::Phase;
 
+namespace {
+
+// Whether every participant's deposit covers its balance.
+bool AllDeposited(const std::vector<channel::Amount>& deposits,
+                  const std::vector<channel::Amount>& balances) {
+  for (size_t i = 0; i < deposits.size(); ++i) {
+    if (deposits[i] < balances[i]) return false;
+  }
+  return true;
+}
+
+}  // namespace
+
 Status Node::AdvanceFunding(Entry& entry) {
   const Channel& c = entry.channel;
   if (c.phase() != Phase::kFunding) return Status::Ok();
@@ -18,8 +33,11 @@ Status Node::AdvanceFunding(Entry& entry) {
     PARLEY_RETURN_IF_ERROR(hook->Fund(c.params(), c.id(), c.backend_data(), c.self()));
     return OpenIfFunded(entry);
   }
+  bool funded = true;          // by the deposits read here
+  bool deposited_now = false;  // then what was read is out of date
   for (const auto& asset : c.latest().state.allocation.assets) {
     PARLEY_ASSIGN_OR_RETURN(auto deposits, entry.backend.funder.Deposits(c.params(), asset.asset));
+    funded = funded && AllDeposited(deposits, asset.balances);
     const channel::Amount& mine = asset.balances[c.self()];
     const channel::Amount sent = std::max(deposits[c.self()], entry.deposits_sent[asset.asset]);
     if (sent < mine) {
@@ -30,9 +48,11 @@ Status Node::AdvanceFunding(Entry& entry) {
         entry.deposits_sent[asset.asset] = mine;
       }
       PARLEY_RETURN_IF_ERROR(deposited);
+      deposited_now = true;
     }
   }
-  return OpenIfFunded(entry);
+  if (deposited_now) return OpenIfFunded(entry);
+  return funded ? MarkOpen(entry) : Status::Ok();
 }
 
 Status Node::OpenIfFunded(Entry& entry) {
@@ -45,15 +65,17 @@ Status Node::OpenIfFunded(Entry& entry) {
     for (const auto& asset : c.latest().state.allocation.assets) {
       PARLEY_ASSIGN_OR_RETURN(auto deposits,
                               entry.backend.funder.Deposits(c.params(), asset.asset));
-      for (size_t i = 0; i < deposits.size(); ++i) {
-        if (deposits[i] < asset.balances[i]) return Status::Ok();  // a deposit is still to come
-      }
+      if (!AllDeposited(deposits, asset.balances)) return Status::Ok();  // one is still to come
     }
   }
-  Channel next = c;
+  return MarkOpen(entry);
+}
+
+Status Node::MarkOpen(Entry& entry) {
+  Channel next = entry.channel;
   PARLEY_RETURN_IF_ERROR(next.MarkFunded());
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-  Emit({NodeEvent::Kind::kChannelOpen, c.id(), 0, ""});
+  Emit({NodeEvent::Kind::kChannelOpen, entry.channel.id(), 0, ""});
   return ProposeQueued(entry);
 }
 

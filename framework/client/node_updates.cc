@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <functional>
 #include <optional>
+#include <string_view>
 
 #include "node_entry.h"
 #include "parley/client/node.h"
@@ -16,6 +17,23 @@ using channel::Channel;
 using channel::ChannelId;
 using channel::ParticipantIndex;
 using channel::Phase;
+
+namespace {
+
+// Puts the backend hook's `data` into `next`. A failure is only logged, and
+// the message received or sent goes on without it. Returns whether the data
+// was put in.
+bool UseHookData(Channel& next, Result<Bytes> data, std::string_view what) {
+  if (!data.ok()) {
+    spdlog::warn("channel {}: the backend's data {}: {}", ShortId(next.id()), what,
+                 data.status().ToString());
+    return false;
+  }
+  next.SetBackendData(std::move(data).value());
+  return true;
+}
+
+}  // namespace
 
 void Node::ResendPending(Entry& entry) {
   const Channel& c = entry.channel;
@@ -283,10 +301,9 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
   // version, as the app's does). The same proposal again (the answer was
   // lost) gets the same extra again.
   settlement::StateHook* hook = entry.Hook();
-  const bool again = next.latest().state == m.state && next.latest().sigs[next.self()];
-  std::optional<settlement::HookStep> step;
+  std::optional<settlement::HookStep> step;  // made by the check, which only new proposals get
   std::function<Status()> check_extra;
-  if (hook != nullptr && !again) {
+  if (hook != nullptr) {
     check_extra = [&]() -> Status {
       const Channel& c = entry.channel;
       PARLEY_ASSIGN_OR_RETURN(Bytes checked,
@@ -298,7 +315,7 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
   }
   auto sig = next.HandleProposal(m.state, m.base, *index, m.sig, key_, check_extra);
   Bytes extra;
-  if (sig.ok() && hook != nullptr && again) {  // HandleProposal answered before any check
+  if (sig.ok() && hook != nullptr && !step) {  // answered without the check: sent again
     auto same =
         Sendable(hook->SignExtra(next.params(), next.backend_data(), m.state, next.latest()));
     if (!same.ok()) return reject(same.status());
@@ -309,13 +326,8 @@ Status Node::OnUpdateProposal(Entry& entry, const wire::PeerId& from,
     if (hook != nullptr) {  // its nonce for the next version, stored before the refusal leaves
       auto made = Sendable(
           hook->RejectExtra(next.params(), next.backend_data(), next.current_version(), m.extra));
-      if (made.ok()) {
-        next.SetBackendData(std::move(made->data));
-        refusal = std::move(made->extra);
-      } else {
-        spdlog::warn("channel {}: the backend's data for a refusal: {}", ShortId(m.channel),
-                     made.status().ToString());
-      }
+      Result<Bytes> data = made.ok() ? Result<Bytes>(std::move(made->data)) : made.status();
+      if (UseHookData(next, std::move(data), "for a refusal")) refusal = std::move(made->extra);
     }
     if (!(next.record() == entry.channel.record())) {
       PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
@@ -371,13 +383,8 @@ Status Node::OnUpdateReject(Entry& entry, const wire::PeerId& from, const wire::
   size_t pending_before = next.pending().size();
   PARLEY_RETURN_IF_ERROR(next.HandleReject(m.version));
   if (settlement::StateHook* hook = entry.Hook()) {  // the refuser's nonce for its next version
-    auto data = hook->CheckRejectExtra(next.params(), next.backend_data(), m.extra);
-    if (data.ok()) {
-      next.SetBackendData(std::move(data).value());
-    } else {
-      spdlog::warn("channel {}: the backend's data of the peer's refusal: {}", ShortId(m.channel),
-                   data.status().ToString());
-    }
+    UseHookData(next, hook->CheckRejectExtra(next.params(), next.backend_data(), m.extra),
+                "of the peer's refusal");
   }
   size_t dropped = pending_before - next.pending().size();
   PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
@@ -418,12 +425,9 @@ Status Node::OnSyncState(Entry& entry, const wire::PeerId& from, const wire::Syn
         // The peer's next nonce, say after a refusal whose answer was lost.
         auto data =
             hook->CheckSyncExtra(next.params(), next.backend_data(), m.state.state, m.extra);
-        if (data.ok() && *data != next.backend_data()) {
-          next.SetBackendData(std::move(data).value());
+        if (UseHookData(next, std::move(data), "of the peer's state") &&
+            next.backend_data() != entry.channel.backend_data()) {
           PARLEY_RETURN_IF_ERROR(Commit(entry, std::move(next)));
-        } else if (!data.ok()) {
-          spdlog::warn("channel {}: the backend's data of the peer's state: {}", ShortId(m.channel),
-                       data.status().ToString());
         }
       }
       ResendPending(entry);  // the peer may have (re)started and missed it

@@ -382,6 +382,9 @@ class Node {
   // deposits (for calls that only suspect the deposits are in: a deposit
   // still unconfirmed would be sent twice).
   Status OpenIfFunded(Entry& entry);
+  // Opens a channel in funding whose deposits are all in (the caller has
+  // read them): persisted, announced, then the queued actions proposed.
+  Status MarkOpen(Entry& entry);
   void HandleLedgerEvent(Entry& entry, const settlement::Event& event);
   ChannelInfo Info(const Entry& entry) const;
 
