@@ -337,7 +337,8 @@ Result<Signature> Channel::HandleProposal(const State& next, const Hash32& base,
   // Nothing that a forger sends changes anything: the signature comes first.
   PARLEY_RETURN_IF_ERROR(CheckSignedByPeer(next, from, sig, "proposal"));
   // A proposal this node already countersigned, sent again (the peer did not
-  // get the answer): the same signature again, nothing new signed.
+  // get the answer): the same signature again, nothing new signed, and
+  // `also` not called (Node::OnUpdateProposal relies on that to tell it apart).
   if (next == latest().state && latest().sigs[record_.self]) return *latest().sigs[record_.self];
   auto crossed =
       std::find_if(record_.pending.begin(), record_.pending.end(),

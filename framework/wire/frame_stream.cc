@@ -5,9 +5,6 @@ namespace {
 
 // What a frame adds to a Batch besides its own bytes: a tag and a length.
 constexpr size_t kFieldOverhead = 8;
-// What a waiting frame holds besides its encoded bytes: the message object
-// and its slot in the queue (an estimate; it only has to be the right size).
-constexpr size_t kQueuedFrameOverhead = 128;
 
 }  // namespace
 
@@ -158,7 +155,7 @@ v1::Frame FrameStream::TakeNext() {
   auto* inner = batch.mutable_batch()->mutable_frames();
   size_t size = 0;
   while (!queue_.empty()) {
-    size_t next = queue_.front().frame.ByteSizeLong() + kFieldOverhead;
+    size_t next = queue_.front().bytes - kQueuedFrameOverhead + kFieldOverhead;
     if (!inner->empty() && size + next > max_batch_bytes_) break;
     size += next;
     inner->Add(PopFront());

@@ -32,6 +32,10 @@ class FrameStream {
   // Takes a frame read while pumping; false stops reading.
   using Sink = std::function<bool(const v1::Frame&)>;
 
+  // What a waiting frame holds besides its encoded bytes: the message object
+  // and its slot in the queue (an estimate of the right order).
+  static constexpr size_t kQueuedFrameOverhead = 128;
+
   // A stream whose frames waiting to leave would hold more than
   // `max_queued_bytes` is cancelled: its peer has stopped reading.
   // `max_batch_bytes` bounds a Batch frame.

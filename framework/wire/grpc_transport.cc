@@ -436,11 +436,11 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
 
 Result<std::unique_ptr<GrpcTransport>> GrpcTransport::Start(const crypto::PrivateKey& node_key,
                                                             const GrpcTransportOptions& options) {
-  if (options.max_queued_bytes < static_cast<size_t>(kMaxFrameSize)) {
-    return Status::InvalidArgument(
-        "max_queued_bytes must hold at least one frame of the largest "
-        "size, " +
-        std::to_string(kMaxFrameSize) + " bytes; got " + std::to_string(options.max_queued_bytes));
+  const size_t one_frame = kMaxFrameSize + FrameStream::kQueuedFrameOverhead;
+  if (options.max_queued_bytes < one_frame) {
+    return Status::InvalidArgument("max_queued_bytes must hold one frame of the largest size, " +
+                                   std::to_string(one_frame) + " bytes; got " +
+                                   std::to_string(options.max_queued_bytes));
   }
   auto impl = std::make_unique<Impl>(node_key, options);
   PARLEY_RETURN_IF_ERROR(impl->Listen());

@@ -347,13 +347,39 @@ TEST_F(GrpcTransportTest, APeerThatStopsReadingIsCutOffOnceItsBacklogPassesTheBy
   EXPECT_EQ(NumberOf(at_c.Messages()[0].second), 7u);
 }
 
+TEST_F(GrpcTransportTest, TheByteLimitCountsOnlyWhatWaitsToLeave) {
+  Inbox at_a;
+  GrpcTransportOptions options;
+  options.max_queued_bytes = 1 << 20;
+  auto a = StartTransport(a_key_, &at_a);
+  auto b = StartTransport(b_key_, nullptr, options);
+  b->Connect(a_key_.public_key(), Address(*a));
+  ASSERT_TRUE(b->WaitConnected(a_key_.public_key(), 5s));
+  channel::State state{.channel_id = crypto::RandomHash32(),
+                       .app_data = Bytes(channel::kMaxAppDataSize, 5)};
+  // 40 of the largest proposals, 2.6 MiB in all, one at a time: each has
+  // left before the next, so none is refused.
+  for (uint64_t i = 0; i < 40; ++i) {
+    state.version = i;
+    ASSERT_TRUE(
+        b->Send(a_key_.public_key(),
+                EncodeMessage(UpdateProposal{state.channel_id, state, channel::Signature(64, 1)}))
+            .ok())
+        << i;
+    ASSERT_TRUE(at_a.WaitFor(i + 1)) << i;
+  }
+}
+
 TEST_F(GrpcTransportTest, ASendQueueTooSmallForTheLargestFrameIsRefusedAtStart) {
   GrpcTransportOptions options;
-  options.max_queued_bytes = 1000;
+  // One byte short of the largest frame plus its share.
+  options.max_queued_bytes = kMaxMessageSize + 4096 + 128 - 1;
   auto t = GrpcTransport::Start(a_key_, options);
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().code(), StatusCode::kInvalidArgument);
   EXPECT_NE(t.status().message().find("max_queued_bytes"), std::string::npos);
+  options.max_queued_bytes += 1;
+  EXPECT_TRUE(GrpcTransport::Start(a_key_, options).ok());
 }
 
 TEST_F(GrpcTransportTest, ADialedPeerIsDialedAgainAfterItRestarts) {

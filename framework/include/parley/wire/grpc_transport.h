@@ -40,10 +40,13 @@ struct GrpcTransportOptions {
   // Back-off between attempts to dial a peer again: doubles up to the maximum.
   std::chrono::milliseconds initial_backoff{100};
   std::chrono::milliseconds max_backoff{5000};
-  // What may wait to leave for one peer, in bytes (encoded, plus a small
-  // share per message); a peer that falls this far behind has stopped
-  // reading, and its stream is cut. 64 of the largest messages.
-  size_t max_queued_bytes = 16 << 20;
+  // What may wait to leave for one peer, in bytes (each frame's encoded size
+  // plus FrameStream's share per frame). Past it the peer's stream is cut: it
+  // has stopped reading. The default holds what a reconnect sends at once
+  // with 64 channels to the peer (NodeOptions::max_channels_per_peer), each
+  // resending 8 pending proposals (`--updates-in-flight 8`), its state and an
+  // offer, all with 64 KiB of app data: about 42 MiB.
+  size_t max_queued_bytes = 64 << 20;
 };
 
 struct PeerStatus {
