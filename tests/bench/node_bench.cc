@@ -8,30 +8,42 @@
 //   (b) 64 channels driven in parallel: aggregate updates/s, with a thread
 //       per channel (one update at a time on each, then 2 in flight), then
 //       from an event-driven client (4 and 8 payments outstanding on each);
+//   the event-driven runs of (a) and (b) again with the responder a parleyd
+//   of its own (two daemons, as the issue has it), joining this process's
+//   ledger over gRPC; the CPU figures then add the parleyd's, from /proc;
 //   (c) payments/s when queued payments are batched into signed states, with
 //       one proposal in flight (the default), so that payments queue while it
 //       is answered.
 // A benchmark program: it prints figures, it asserts nothing. Arguments pick
 // the runs (`node_bench b` for (b) alone, e.g. under perf); none runs all.
+#include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <sstream>
 #include <string>
 #include <thread>
 
 #include "parley/client/node.h"
 #include "parley/crypto/random.h"
 #include "parley/crypto/schnorr.h"
+#include "parley/rpc/ledger_service.h"
 #include "parley/settlement/sim_ledger.h"
 #include "parley/util/must.h"
 #include "parley/wire/grpc_transport.h"
 #include "payment/payment_app.h"
+#include "testing/child_process.h"
+#include "testing/free_port.h"
 
 namespace parley {
 namespace {
@@ -41,20 +53,46 @@ using channel::ChannelId;
 
 double Seconds(Clock::duration d) { return std::chrono::duration<double>(d).count(); }
 
-// CPU time this process has used so far, user and kernel, in seconds.
-double CpuSeconds() {
+// CPU time used so far, user and kernel, in seconds: this process's, and
+// the child `responder`'s when it is not 0 (a parleyd, counted from /proc).
+double CpuSeconds(pid_t responder = 0) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
   auto seconds = [](const timeval& t) { return t.tv_sec + t.tv_usec / 1e6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  double cpu = seconds(usage.ru_utime) + seconds(usage.ru_stime);
+  if (responder == 0) return cpu;
+  // Fields 14 and 15 of /proc/PID/stat, counted from after the command name,
+  // are the process's user and kernel time in clock ticks, all threads.
+  std::ifstream in("/proc/" + std::to_string(responder) + "/stat");
+  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::istringstream fields(stat.substr(stat.rfind(')') + 2));
+  std::string field;
+  for (int i = 3; i <= 13; ++i) fields >> field;
+  double utime = 0, stime = 0;
+  fields >> utime >> stime;
+  return cpu + (utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
 }
 
-// Context switches of all the process's threads so far, voluntary or not:
-// each thread hand-off of an update costs at least one.
-double ContextSwitches() {
+// Context switches of all the threads so far, voluntary or not: each thread
+// hand-off of an update costs at least one. The child `responder`'s are
+// summed over its live threads (those of a thread that ended are not seen).
+double ContextSwitches(pid_t responder = 0) {
   rusage usage{};
   getrusage(RUSAGE_SELF, &usage);
-  return static_cast<double>(usage.ru_nvcsw + usage.ru_nivcsw);
+  double switches = static_cast<double>(usage.ru_nvcsw + usage.ru_nivcsw);
+  if (responder == 0) return switches;
+  std::error_code error;
+  auto tasks = std::filesystem::path("/proc") / std::to_string(responder) / "task";
+  for (const auto& task : std::filesystem::directory_iterator(tasks, error)) {
+    std::ifstream status(task.path() / "status");
+    for (std::string line; std::getline(status, line);) {
+      if (line.starts_with("voluntary_ctxt_switches:") ||
+          line.starts_with("nonvoluntary_ctxt_switches:")) {
+        switches += std::stod(line.substr(line.find(':') + 1));
+      }
+    }
+  }
+  return switches;
 }
 
 // Proposals of one channel in flight at once, for the pipelined run.
@@ -104,28 +142,28 @@ class Versions {
   std::map<ChannelId, std::unique_ptr<Slot>> slots_;
 };
 
+// Where the responding node runs: in this process, or as a parleyd of its
+// own that joins this process's ledger over gRPC (two daemons, each with its
+// own gRPC threads).
+enum class Responder { kInProcess, kParleyd };
+
 class Rig {
  public:
   // `window`: proposals of one channel in flight at once.
   Rig(const std::filesystem::path& dir, size_t window,
-      size_t actions_per_update = client::kMaxActionsPerUpdate) {
+      size_t actions_per_update = client::kMaxActionsPerUpdate,
+      Responder responder = Responder::kInProcess) {
     std::filesystem::create_directories(dir);
     Must(apps_.Register(std::make_shared<apps::PaymentApp>()), "apps");
     ledger_ = Must(settlement::SimLedger::Open(*ledger_store_, apps_), "ledger");
-    for (auto* side : {&alice_, &bob_}) {
-      side->store = Must(store::OpenRocksDb((dir / side->name).string(), {.sync = true}), "store");
-      side->transport = Must(wire::GrpcTransport::Start(side->key), "transport");
-      side->chain.emplace(*ledger_, side->key.public_key());
-      side->node = std::make_unique<client::Node>(
-          side->key, *side->store, *side->transport, *side->chain, *side->chain, ledger_->scheme(),
-          apps_,
-          client::NodeOptions{.max_deposit_on_proposal = channel::Amount(1) << 120,
-                              .max_channels_per_peer = 1000,
-                              .max_queued_actions = 1'000'000,
-                              .max_updates_in_flight = window,
-                              .max_actions_per_update = actions_per_update});
-      Must(side->node->Start(), "start");
-      Must(ledger_->Mint(side->key.public_key(), "native", channel::Amount(1) << 127), "mint");
+    StartNode(alice_, dir, window, actions_per_update);
+    if (responder == Responder::kInProcess) {
+      bob_.emplace("bob");
+      StartNode(*bob_, dir, window, actions_per_update);
+      peer_ = bob_->key.public_key();
+      peer_address_ = "127.0.0.1:" + std::to_string(bob_->transport->port());
+    } else {
+      StartParleyd(dir, window, actions_per_update);
     }
     alice_.node->SetObserver([this](const client::NodeEvent& e) {
       if (e.kind != client::NodeEvent::Kind::kUpdated) return;
@@ -135,26 +173,37 @@ class Rig {
       versions_.Seen(e.channel, e.version);
       if (follow_up) Pay(e.channel);
     });
-    alice_.transport->Connect(bob_.key.public_key(),
-                              "127.0.0.1:" + std::to_string(bob_.transport->port()));
-    if (!alice_.transport->WaitConnected(bob_.key.public_key(), std::chrono::seconds(5))) {
+    alice_.transport->Connect(*peer_, peer_address_);
+    if (!alice_.transport->WaitConnected(*peer_, std::chrono::seconds(5))) {
       std::fprintf(stderr, "node_bench: the nodes did not connect\n");
       std::exit(1);
     }
   }
   ~Rig() {
-    for (auto* side : {&alice_, &bob_}) side->transport->Stop();
+    alice_.transport->Stop();
+    if (bob_) bob_->transport->Stop();
+    if (parleyd_) parleyd_->Stop();
+    if (ledger_server_) ledger_server_->Shutdown();
   }
 
+  // The responder's process when it runs in its own, else 0.
+  pid_t ResponderPid() const { return parleyd_ ? parleyd_->pid() : 0; }
+
   ChannelId Open() {
-    ChannelId id = Must(alice_.node->OpenChannel({.peer = bob_.key.public_key(),
+    ChannelId id = Must(alice_.node->OpenChannel({.peer = *peer_,
                                                   .app = apps::PaymentApp::kId,
                                                   .my_deposit = channel::Amount(1) << 100,
                                                   .peer_deposit = 0}),
                         "open");
+    auto deadline = Clock::now() + std::chrono::seconds(10);
     while (alice_.node->GetChannel(id)->phase != channel::Phase::kOpen) {
+      if (Clock::now() > deadline) {
+        std::fprintf(stderr, "node_bench: a channel did not open within 10 s%s\n",
+                     parleyd_ ? ("; the responder's log:\n" + parleyd_->Log()).c_str() : "");
+        std::exit(1);
+      }
       alice_.node->ProcessLedgerEvents();
-      bob_.node->ProcessLedgerEvents();
+      if (bob_) bob_->node->ProcessLedgerEvents();  // a parleyd does its own
       std::this_thread::sleep_for(std::chrono::milliseconds(1));
     }
     return id;
@@ -216,6 +265,52 @@ class Rig {
     std::unique_ptr<client::Node> node;
   };
 
+  void StartNode(Side& side, const std::filesystem::path& dir, size_t window,
+                 size_t actions_per_update) {
+    side.store = Must(store::OpenRocksDb((dir / side.name).string(), {.sync = true}), "store");
+    side.transport = Must(wire::GrpcTransport::Start(side.key), "transport");
+    side.chain.emplace(*ledger_, side.key.public_key());
+    side.node = std::make_unique<client::Node>(
+        side.key, *side.store, *side.transport, *side.chain, *side.chain, ledger_->scheme(), apps_,
+        client::NodeOptions{.max_deposit_on_proposal = channel::Amount(1) << 120,
+                            .max_channels_per_peer = 1000,
+                            .max_queued_actions = 1'000'000,
+                            .max_updates_in_flight = window,
+                            .max_actions_per_update = actions_per_update});
+    Must(side.node->Start(), "start");
+    Must(ledger_->Mint(side.key.public_key(), "native", channel::Amount(1) << 127), "mint");
+  }
+
+  // Serves the ledger on loopback and starts a parleyd that joins it, with
+  // the same window; it deposits nothing, so it needs no coins.
+  void StartParleyd(const std::filesystem::path& dir, size_t window, size_t actions_per_update) {
+    ledger_service_ = std::make_unique<rpc::LedgerService>(*ledger_);
+    grpc::ServerBuilder builder;
+    int ledger_port = 0;
+    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &ledger_port);
+    builder.RegisterService(ledger_service_.get());
+    ledger_server_ = builder.BuildAndStart();
+    auto local = [](int port) { return "127.0.0.1:" + std::to_string(port); };
+    peer_address_ = local(testing_support::FreePort());
+    std::filesystem::create_directories(dir / "bob");
+    parleyd_ = std::make_unique<testing_support::Process>(
+        std::vector<std::string>{PARLEYD_PATH, "--data-dir", (dir / "bob").string(), "--listen",
+                                 peer_address_, "--api", local(testing_support::FreePort()),
+                                 "--chain", "sim://" + local(ledger_port), "--updates-in-flight",
+                                 std::to_string(window), "--actions-per-update",
+                                 std::to_string(actions_per_update), "--max-channels-per-peer",
+                                 "1000", "--log-level", "warn"},
+        dir / "bob.log", "parleyd ready: node ");
+    if (!ledger_server_ || !parleyd_->Start()) {
+      std::fprintf(stderr, "node_bench: parleyd did not start; its log:\n%s\n",
+                   parleyd_->Log().c_str());
+      std::exit(1);
+    }
+    std::string log = parleyd_->Log();
+    size_t at = log.find("parleyd ready: node ") + std::strlen("parleyd ready: node ");
+    peer_ = Must(crypto::PublicKey::FromHex(log.substr(at, log.find(',', at) - at)), "node id");
+  }
+
   // Whether Drive has a payment left to make on `id`; takes it.
   bool TakeFollowUp(const ChannelId& id) {
     std::lock_guard lock(follow_ups_mutex_);
@@ -229,7 +324,13 @@ class Rig {
   std::unique_ptr<store::Store> ledger_store_ = store::NewMemoryStore();
   std::unique_ptr<settlement::SimLedger> ledger_;
   Side alice_{"alice"};
-  Side bob_{"bob"};
+  std::optional<Side> bob_;  // when the responder runs in this process
+  // When it runs as a parleyd: the ledger it joins, and the process.
+  std::unique_ptr<rpc::LedgerService> ledger_service_;
+  std::unique_ptr<grpc::Server> ledger_server_;
+  std::unique_ptr<testing_support::Process> parleyd_;
+  std::optional<wire::PeerId> peer_;  // the responder
+  std::string peer_address_;
   Versions versions_;
   std::mutex follow_ups_mutex_;
   std::map<ChannelId, int> follow_ups_;  // payments Drive has still to make
@@ -253,7 +354,8 @@ class Parallel {
   Parallel(Rig& rig, const std::vector<ChannelId>& channels) : rig_(rig), channels_(channels) {}
   void Print(const std::string& how, int updates, double bound) {
     double elapsed = Seconds(Clock::now() - t0_);
-    double cpu = CpuSeconds() - cpu0_, switches = ContextSwitches() - switches0_;
+    double cpu = CpuSeconds(rig_.ResponderPid()) - cpu0_;
+    double switches = ContextSwitches(rig_.ResponderPid()) - switches0_;
     std::printf(
         "(b) 64 channels in parallel, %s, durable: %.0f co-signed updates/s aggregate in %llu "
         "signed states  (target >= 8000/s); per update, both nodes: %.0f us of CPU, of which "
@@ -272,7 +374,8 @@ class Parallel {
   const std::vector<ChannelId>& channels_;
   const uint64_t states0_ = States();
   const Clock::time_point t0_ = Clock::now();
-  const double cpu0_ = CpuSeconds(), switches0_ = ContextSwitches();
+  const double cpu0_ = CpuSeconds(rig_.ResponderPid());
+  const double switches0_ = ContextSwitches(rig_.ResponderPid());
 };
 
 double CryptoBoundUpdatesPerSecond() {
@@ -432,30 +535,36 @@ int main(int argc, char** argv) {
     // update. Two proposals in flight per channel and one action per signed
     // state: payments queued behind a proposal go out with the write that
     // completes it.
-    Rig rig(dir / "event-driven", 2, /*actions_per_update=*/1);
-    if (run('a')) {
-      ChannelId one = rig.Open();
-      for (int outstanding : {2, 3}) {
-        auto t0 = Clock::now();
-        uint64_t first = rig.Drive({one}, kSequential, outstanding)[0] + 1;
-        double elapsed = Seconds(Clock::now() - t0);
-        // Payment i was made when payment i - outstanding completed.
-        std::vector<double> latencies;
-        for (int i = 0; i < kSequential; ++i) {
-          auto made = i < outstanding ? t0 : rig.CompletedAt(one, first + i - outstanding);
-          latencies.push_back(Seconds(rig.CompletedAt(one, first + i) - made));
+    for (Responder responder : {Responder::kInProcess, Responder::kParleyd}) {
+      std::string where = responder == Responder::kParleyd ? ", responder a parleyd" : "";
+      Rig rig(dir / (responder == Responder::kParleyd ? "event-driven-parleyd" : "event-driven"), 2,
+              /*actions_per_update=*/1, responder);
+      if (run('a')) {
+        ChannelId one = rig.Open();
+        for (int outstanding : {2, 3}) {
+          auto t0 = Clock::now();
+          uint64_t first = rig.Drive({one}, kSequential, outstanding)[0] + 1;
+          double elapsed = Seconds(Clock::now() - t0);
+          // Payment i was made when payment i - outstanding completed.
+          std::vector<double> latencies;
+          for (int i = 0; i < kSequential; ++i) {
+            auto made = i < outstanding ? t0 : rig.CompletedAt(one, first + i - outstanding);
+            latencies.push_back(Seconds(rig.CompletedAt(one, first + i) - made));
+          }
+          PrintSequential(
+              "event-driven (" + std::to_string(outstanding) + " outstanding" + where + ")",
+              elapsed, rig.Version(one) - first + 1, latencies);
         }
-        PrintSequential("event-driven (" + std::to_string(outstanding) + " outstanding)", elapsed,
-                        rig.Version(one) - first + 1, latencies);
       }
-    }
-    if (run('b')) {
-      std::vector<ChannelId> channels = rig.Open(kChannels);
-      for (int outstanding : {4, 8}) {
-        Parallel measured(rig, channels);
-        rig.Drive(channels, kPerChannelDriven, outstanding);
-        measured.Print("event-driven, " + std::to_string(outstanding) + " outstanding on each",
-                       kChannels * kPerChannelDriven, bound);
+      if (run('b')) {
+        std::vector<ChannelId> channels = rig.Open(kChannels);
+        for (int outstanding : {4, 8}) {
+          Parallel measured(rig, channels);
+          rig.Drive(channels, kPerChannelDriven, outstanding);
+          measured.Print(
+              "event-driven, " + std::to_string(outstanding) + " outstanding on each" + where,
+              kChannels * kPerChannelDriven, bound);
+        }
       }
     }
   }
