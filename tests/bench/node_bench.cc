@@ -44,6 +44,7 @@
 #include "payment/payment_app.h"
 #include "testing/child_process.h"
 #include "testing/free_port.h"
+#include "testing/loopback_server.h"
 
 namespace parley {
 namespace {
@@ -285,11 +286,8 @@ class Rig {
   // the same window; it deposits nothing, so it needs no coins.
   void StartParleyd(const std::filesystem::path& dir, size_t window, size_t actions_per_update) {
     ledger_service_ = std::make_unique<rpc::LedgerService>(*ledger_);
-    grpc::ServerBuilder builder;
     int ledger_port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &ledger_port);
-    builder.RegisterService(ledger_service_.get());
-    ledger_server_ = builder.BuildAndStart();
+    ledger_server_ = testing_support::ServeOnLoopback(ledger_service_.get(), &ledger_port);
     auto local = [](int port) { return "127.0.0.1:" + std::to_string(port); };
     peer_address_ = local(testing_support::FreePort());
     std::filesystem::create_directories(dir / "bob");

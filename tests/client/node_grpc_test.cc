@@ -10,6 +10,7 @@
 #include "parley/rpc/ledger_service.h"
 #include "parley/settlement/remote_sim_ledger.h"
 #include "parley/wire/grpc_transport.h"
+#include "testing/loopback_server.h"
 
 namespace parley::client {
 namespace {
@@ -31,11 +32,8 @@ class NodeOverGrpcTest : public ::testing::Test {
     ASSERT_TRUE(apps_.Register(std::make_shared<apps::PaymentApp>()).ok());
     ledger_ = settlement::SimLedger::Open(*ledger_store_, apps_).value();
     devchain_service_ = std::make_unique<rpc::LedgerService>(*ledger_);
-    grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(devchain_service_.get());
-    devchain_ = builder.BuildAndStart();
+    devchain_ = testing_support::ServeOnLoopback(devchain_service_.get(), &port);
     ASSERT_NE(port, 0);
     for (Side* side : {&alice_, &bob_}) {
       side->transport = wire::GrpcTransport::Start(side->key).value();

@@ -16,6 +16,7 @@
 #include "parley/settlement/sim_ledger.h"
 #include "parley/wire/grpc_common.h"
 #include "payment/payment_app.h"
+#include "testing/loopback_server.h"
 #include "testing/status_matchers.h"
 
 namespace parley::settlement {
@@ -27,11 +28,8 @@ class DevchainTest : public ::testing::Test {
     ASSERT_OK(apps_.Register(std::make_shared<apps::PaymentApp>()));
     ledger_ = SimLedger::Open(*store_, apps_).value();
     service_ = std::make_unique<rpc::LedgerService>(*ledger_);
-    grpc::ServerBuilder builder;
     int port = 0;
-    builder.AddListeningPort("127.0.0.1:0", grpc::InsecureServerCredentials(), &port);
-    builder.RegisterService(service_.get());
-    server_ = builder.BuildAndStart();
+    server_ = testing_support::ServeOnLoopback(service_.get(), &port);
     ASSERT_NE(port, 0);
     address_ = "127.0.0.1:" + std::to_string(port);
     params_ = {.participants = {alice_.public_key(), bob_.public_key()},
