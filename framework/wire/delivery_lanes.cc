@@ -6,7 +6,7 @@
 namespace parley::wire {
 
 DeliveryLanes::DeliveryLanes(size_t lanes, size_t capacity, size_t max_burst, Handler handler)
-    : capacity_(capacity),
+    : capacity_(std::max<size_t>(capacity, 1)),
       max_burst_(std::max<size_t>(max_burst, 1)),
       handler_(std::move(handler)) {
   for (size_t i = 0; i < lanes; ++i) lanes_.push_back(std::make_unique<Lane>());
@@ -15,24 +15,33 @@ DeliveryLanes::DeliveryLanes(size_t lanes, size_t capacity, size_t max_burst, Ha
 
 DeliveryLanes::~DeliveryLanes() { Stop(); }
 
-bool DeliveryLanes::Push(const Hash32& channel, const PeerId& from, Bytes message) {
+DeliveryLanes::Pushed DeliveryLanes::Push(const Hash32& channel, const PeerId& from, Bytes message,
+                                          const std::function<void()>& on_room) {
   uint64_t pick;  // channel ids are hashes: their first bytes spread evenly
   std::memcpy(&pick, channel.data(), sizeof pick);
   Lane& lane = *lanes_[pick % lanes_.size()];
-  std::unique_lock lock(lane.mutex);
-  lane.changed.wait(lock, [&] { return lane.stopping || lane.queue.size() < capacity_; });
-  if (lane.stopping) return false;
+  std::lock_guard lock(lane.mutex);
+  if (lane.stopping) return Pushed::kStopped;
+  if (lane.queue.size() >= capacity_) {
+    lane.waiting_for_room.push_back(on_room);
+    return Pushed::kFull;
+  }
   lane.queue.push_back({from, std::move(message)});
-  lane.changed.notify_all();
-  return true;
+  lane.changed.notify_one();
+  return Pushed::kQueued;
 }
 
 void DeliveryLanes::Stop() {
   for (auto& lane : lanes_) {
-    std::lock_guard lock(lane->mutex);
-    lane->stopping = true;
-    lane->queue.clear();
-    lane->changed.notify_all();
+    std::vector<std::function<void()>> waiting;
+    {
+      std::lock_guard lock(lane->mutex);
+      lane->stopping = true;
+      lane->queue.clear();
+      waiting.swap(lane->waiting_for_room);
+      lane->changed.notify_all();
+    }
+    for (auto& on_room : waiting) on_room();
   }
   for (auto& lane : lanes_) {
     if (lane->thread.joinable()) lane->thread.join();
@@ -49,8 +58,10 @@ void DeliveryLanes::Run(Lane& lane) {
       burst.push_back(std::move(lane.queue.front()));
       lane.queue.pop_front();
     }
-    lane.changed.notify_all();  // room for a blocked Push
+    std::vector<std::function<void()>> waiting;
+    if (lane.queue.size() < capacity_) waiting.swap(lane.waiting_for_room);
     lock.unlock();
+    for (auto& on_room : waiting) on_room();
     handler_(std::move(burst));
   }
 }

@@ -3,7 +3,9 @@
 // handled in order, one burst at a time; different lanes' messages are
 // handled concurrently, so their synced store writes can share a disk flush.
 // A lane hands over everything queued on it as one burst (up to a limit),
-// which a node makes durable with one synced write. Private to
+// which a node makes durable with one synced write. Handing over never
+// blocks: a full lane refuses the message and calls the stream back once it
+// has room, so that no gRPC thread waits on a slow node. Private to
 // framework/wire.
 #pragma once
 
@@ -21,26 +23,35 @@ namespace parley::wire {
 class DeliveryLanes {
  public:
   using Handler = std::function<void(std::vector<Transport::Incoming> burst)>;
+  enum class Pushed {
+    kQueued,
+    kFull,     // not queued: the lane is full; push it again once `on_room` runs
+    kStopped,  // not queued: the lanes have stopped
+  };
 
-  // `capacity` messages may wait in each lane; a burst holds at most
-  // `max_burst`.
+  // `capacity` messages (at least 1) may wait in each lane; a burst holds
+  // at most `max_burst`.
   DeliveryLanes(size_t lanes, size_t capacity, size_t max_burst, Handler handler);
   ~DeliveryLanes();
   DeliveryLanes(const DeliveryLanes&) = delete;
   DeliveryLanes& operator=(const DeliveryLanes&) = delete;
 
-  // Queues `message` on the lane of `channel`. Blocks while that lane is
-  // full, which slows the stream that reads it; false once stopped.
-  bool Push(const Hash32& channel, const PeerId& from, Bytes message);
-  // Drops what is queued, waits for the messages being handled, and ends the
-  // threads. No handler runs after it returns.
+  // Queues `message` on the lane of `channel`, without waiting. On kFull,
+  // `on_room` runs once, on that lane's thread or Stop's, when the lane has
+  // room again or the lanes stop.
+  Pushed Push(const Hash32& channel, const PeerId& from, Bytes message,
+              const std::function<void()>& on_room);
+  // Drops what is queued, calls every waiting `on_room`, waits for the
+  // messages being handled, and ends the threads. No handler runs after it
+  // returns.
   void Stop();
 
  private:
   struct Lane {
     std::mutex mutex;
-    std::condition_variable changed;  // a message arrived, one left, or stopping
+    std::condition_variable changed;  // a message arrived, or stopping
     std::deque<Transport::Incoming> queue;
+    std::vector<std::function<void()>> waiting_for_room;
     bool stopping = false;
     std::thread thread;
   };

@@ -88,10 +88,7 @@ void FrameStream::Close() {
 
 void FrameStream::ReadDone(bool ok) {
   // sink_ was set before the first pumped read started, and only then.
-  if (sink_ && ok && sink_(in_)) {
-    StartReading(&in_);
-    return;
-  }
+  if (sink_ && ok) return TakeAndReadOn();
   std::lock_guard lock(mutex_);
   if (sink_) {
     reading_ended_ = true;
@@ -99,6 +96,51 @@ void FrameStream::ReadDone(bool ok) {
     read_ok_ = ok;
     read_pending_ = false;
   }
+  changed_.notify_all();
+}
+
+void FrameStream::TakeAndReadOn() {
+  for (;;) {
+    Intake intake = sink_(in_);
+    {
+      std::lock_guard lock(mutex_);
+      if (intake == Intake::kPause && resume_requested_) {
+        resume_requested_ = false;  // its room came already
+        continue;
+      }
+      if (intake == Intake::kPause && !cancelled_) {
+        paused_ = true;
+        return;
+      }
+      if (intake != Intake::kMore) {
+        reading_ended_ = true;
+        changed_.notify_all();
+        return;
+      }
+    }
+    StartReading(&in_);
+    return;
+  }
+}
+
+void FrameStream::Resume() {
+  {
+    std::lock_guard lock(mutex_);
+    if (!paused_) {
+      resume_requested_ = true;
+      return;
+    }
+    paused_ = false;
+  }
+  TakeAndReadOn();
+}
+
+void FrameStream::CallCancelled() {
+  std::lock_guard lock(mutex_);
+  cancelled_ = true;
+  if (!paused_) return;
+  paused_ = false;
+  reading_ended_ = true;
   changed_.notify_all();
 }
 
@@ -177,7 +219,7 @@ void ClientFrameStream::End(const grpc::Status&) {
   WaitUntilDone();
 }
 
-void ServerFrameStream::Cancel() {
+void ServerFrameStream::CancelCall() {
   std::lock_guard lock(end_mutex_);
   if (!ended_) context_->TryCancel();
 }

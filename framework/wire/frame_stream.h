@@ -2,7 +2,8 @@
 // gRPC's callback API. Private to framework/wire.
 //
 // While the handshake runs, Read and Write block the calling thread. Then
-// Pump hands every frame read to a sink, on gRPC's own thread, and Send
+// Pump hands every frame read to a sink, on gRPC's own thread (a sink that
+// cannot take it all pauses reading until Resume), and Send
 // queues frames that leave in order: the thread that finds the stream idle
 // starts the write, and a backlog leaves in Batch frames when the write
 // before it completes. No thread of the stream's own waits on the network:
@@ -29,8 +30,14 @@ namespace parley::wire {
 
 class FrameStream {
  public:
-  // Takes a frame read while pumping; false stops reading.
-  using Sink = std::function<bool(const v1::Frame&)>;
+  // What a sink says of a frame it took while pumping.
+  enum class Intake {
+    kMore,   // taken: read on
+    kPause,  // not all taken, as what takes the frames is full: Resume hands
+             // the sink the same frame again, to go on where it stopped
+    kStop,   // reading ends
+  };
+  using Sink = std::function<Intake(const v1::Frame&)>;
 
   // What a waiting frame holds besides its encoded bytes: the message object
   // and its slot in the queue (an estimate of the right order).
@@ -50,8 +57,12 @@ class FrameStream {
 
   // Reads every further frame into `sink`, then returns at once.
   void Pump(Sink sink);
-  // Blocks until pumped reading has ended: the stream broke, was cancelled,
-  // or the sink said stop.
+  // Once for each kPause, from any thread: hands the sink the frame it
+  // paused on again, then reads on. One that comes before the sink has
+  // returned kPause makes it go on at once.
+  void Resume();
+  // Blocks until pumped reading has ended: the stream broke, was cancelled
+  // (a paused reading ends then too), or the sink said stop.
   void WaitUntilReadingEnds();
 
   // Queues `frame` to leave after those queued before it. False if the
@@ -59,8 +70,12 @@ class FrameStream {
   // the frames waiting would hold too many bytes.
   bool Send(v1::Frame frame);
 
-  // Makes every pending and later operation fail. Thread-safe, repeatable.
-  virtual void Cancel() = 0;
+  // Makes every pending and later operation fail, and ends a paused
+  // reading. Thread-safe, repeatable.
+  void Cancel() {
+    CallCancelled();
+    CancelCall();
+  }
   // Drops what is queued, refuses further Sends, and waits for the write in
   // progress (cancel first, so that it cannot wait on the peer).
   void Close();
@@ -69,6 +84,7 @@ class FrameStream {
   virtual void End(const grpc::Status& status) = 0;
 
  protected:
+  virtual void CancelCall() = 0;
   virtual void StartReading(v1::Frame* frame) = 0;
   virtual void StartWriting(const v1::Frame* frame) = 0;
   // The reactions, forwarded by the client and server reactors.
@@ -76,8 +92,14 @@ class FrameStream {
   void WriteDone(bool ok);
   void Done();
   void WaitUntilDone();
+  // Either side cancelled the call: a paused reading ends, as no read of it
+  // would succeed.
+  void CallCancelled();
 
  private:
+  // Hands in_ to the sink, and after it starts the next read, pauses or
+  // ends reading, as the sink says.
+  void TakeAndReadOn();
   // The next frame to write: the front of the queue, or as many queued frames
   // as fit in one Batch. Call with mutex_ held and the queue not empty.
   v1::Frame TakeNext();
@@ -104,6 +126,9 @@ class FrameStream {
   bool read_pending_ = false;
   bool read_ok_ = false;
   bool reading_ended_ = false;
+  bool paused_ = false;            // the sink said kPause; Resume goes on
+  bool resume_requested_ = false;  // Resume came before the sink's kPause
+  bool cancelled_ = false;
   bool writing_ = false;  // one write at a time: its starter holds this
   bool write_ok_ = true;
   bool closed_ = false;
@@ -131,10 +156,10 @@ class ClientFrameStream final
     : public ReactorFrameStream<grpc::ClientBidiReactor<v1::Frame, v1::Frame>> {
  public:
   ClientFrameStream(v1::Peer::Stub& stub, size_t max_queued_bytes, size_t max_batch_bytes);
-  void Cancel() override { context_.TryCancel(); }
   void End(const grpc::Status& status) override;
 
  private:
+  void CancelCall() override { context_.TryCancel(); }
   void OnDone(const grpc::Status&) override { Done(); }
 
   grpc::ClientContext context_;
@@ -147,11 +172,12 @@ class ServerFrameStream final
   ServerFrameStream(grpc::CallbackServerContext* context, size_t max_queued_bytes,
                     size_t max_batch_bytes)
       : ReactorFrameStream(max_queued_bytes, max_batch_bytes), context_(context) {}
-  // Does nothing once End has begun: gRPC frees the context after the call.
-  void Cancel() override;
   void End(const grpc::Status& status) override;
 
  private:
+  // Does nothing once End has begun: gRPC frees the context after the call.
+  void CancelCall() override;
+  void OnCancel() override { CallCancelled(); }
   void OnDone() override { Done(); }
 
   grpc::CallbackServerContext* const context_;

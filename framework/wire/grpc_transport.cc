@@ -99,7 +99,8 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
       for (auto* stream : streams_) stream->Cancel();
       wake_.notify_all();
     }
-    // First the lanes: a read blocked on a full lane then returns.
+    // Then the lanes, which call back each stream still waiting for room:
+    // its reading ends.
     lanes_.Stop();
     for (auto& dialer : dialers_) dialer.join();
     if (server_) server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(1));
@@ -222,22 +223,36 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
   }
 
   // Hands a received frame to the lanes; a frame that is not a protocol
-  // message (a batch inside a batch among them) is dropped. False once the
-  // transport stops. Runs on gRPC's thread, which waits here while the lane
-  // is full: the stream is then not read, and its peer slows down.
-  bool Deliver(const PeerId& from, const v1::Frame& frame) {
+  // message (a batch inside a batch among them) is dropped. Never waits: a
+  // full lane refuses it (kPause) and calls `resume` once it has room, and
+  // meanwhile the stream is not read, so its peer slows down.
+  FrameStream::Intake Deliver(const PeerId& from, const v1::Frame& frame,
+                              const std::function<void()>& resume) {
     auto message = FromFrame(frame);
     if (!message.ok()) {
       spdlog::warn("dropped a frame from peer {}: {}", from.ToHex(), message.status().message());
-      return true;
+      return FrameStream::Intake::kMore;
     }
-    return lanes_.Push(ChannelOf(*message), from, EncodeMessage(*message));
+    switch (lanes_.Push(ChannelOf(*message), from, EncodeMessage(*message), resume)) {
+      case DeliveryLanes::Pushed::kQueued:
+        return FrameStream::Intake::kMore;
+      case DeliveryLanes::Pushed::kFull:
+        return FrameStream::Intake::kPause;
+      case DeliveryLanes::Pushed::kStopped:
+        break;
+    }
+    return FrameStream::Intake::kStop;
   }
 
   void DialLoop(const PeerId& peer, const std::string& address) {
     grpc::ChannelArguments args;
     args.SetMaxReceiveMessageSize(kMaxFrameSize);
     args.SetInt(GRPC_ARG_KEEPALIVE_TIME_MS, 20'000);
+    // A connection of its own: gRPC would otherwise share one between the
+    // transports of one process that dial the same address (tests, benches),
+    // and the listener's cap of 4 streams a connection would hold back the
+    // fifth.
+    args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
     args.SetInt(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10'000);
     args.SetInt(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
     // gRPC's own reconnection back-off follows ours.
@@ -305,12 +320,21 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
       on_connect = on_connect_;
       connected_.notify_all();
     }
-    stream->Pump([this, peer = *peer](const v1::Frame& frame) {
-      if (!frame.has_batch()) return Deliver(peer, frame);
-      for (const v1::Frame& inner : frame.batch().frames()) {
-        if (!Deliver(peer, inner)) return false;
+    // The lanes call back a paused stream through this; it may outlive it.
+    auto resume = [weak = std::weak_ptr<FrameStream>(stream)] {
+      if (auto paused = weak.lock()) paused->Resume();
+    };
+    // A batch's messages in order; after a pause, from the one refused (the
+    // stream reads nothing while paused, so this runs for one frame at a time).
+    stream->Pump([this, peer = *peer, resume, next = 0](const v1::Frame& frame) mutable {
+      if (!frame.has_batch()) return Deliver(peer, frame, resume);
+      const auto& messages = frame.batch().frames();
+      for (; next < messages.size(); ++next) {
+        auto intake = Deliver(peer, messages[next], resume);
+        if (intake != FrameStream::Intake::kMore) return intake;
       }
-      return true;
+      next = 0;
+      return FrameStream::Intake::kMore;
     });
     if (on_connect) on_connect(*peer);
     stream->WaitUntilReadingEnds();

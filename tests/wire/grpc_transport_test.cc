@@ -8,6 +8,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <condition_variable>
+#include <cstring>
 #include <map>
 #include <mutex>
 #include <thread>
@@ -345,6 +347,72 @@ TEST_F(GrpcTransportTest, APeerThatStopsReadingIsCutOffOnceItsBacklogPassesTheBy
   ASSERT_TRUE(b->Send(c_key.public_key(), Numbered(7)).ok());
   ASSERT_TRUE(at_c.WaitFor(1));
   EXPECT_EQ(NumberOf(at_c.Messages()[0].second), 7u);
+}
+
+// The transport hands a message to delivery lane (first 8 bytes of its
+// channel id) % 8; the test needs a channel on another lane than `other`.
+channel::ChannelId ChannelOnAnotherLaneThan(const channel::ChannelId& other) {
+  auto lane = [](const channel::ChannelId& id) {
+    uint64_t pick;
+    std::memcpy(&pick, id.data(), sizeof pick);
+    return pick % 8;
+  };
+  for (;;) {
+    auto id = crypto::RandomHash32();
+    if (lane(id) != lane(other)) return id;
+  }
+}
+
+TEST_F(GrpcTransportTest, AFullDeliveryLanePausesItsStreamsAndHoldsNoThreadOfGrpc) {
+  // The node is stuck on one channel: its lane fills, and eight peers whose
+  // streams feed it pause. A ninth peer, on another lane, is still served;
+  // once the node moves again every paused stream reads on, in order.
+  const channel::ChannelId stuck = crypto::RandomHash32();
+  std::mutex gate_mutex;
+  std::condition_variable gate_changed;
+  bool gate_open = false;
+  auto open_gate = [&] {
+    std::lock_guard lock(gate_mutex);
+    gate_open = true;
+    gate_changed.notify_all();
+  };
+  Inbox at_b;
+  auto b = StartTransport(b_key_, nullptr);
+  // Should an assertion return early, b must not wait on a closed gate as it
+  // stops (this dies first).
+  std::shared_ptr<void> open_gate_on_return(nullptr, [&](void*) { open_gate(); });
+  b->SetReceiver([&](const PeerId& from, Bytes m) {
+    if (std::get<UpdateAccept>(DecodeMessage(m).value()).channel == stuck) {
+      std::unique_lock lock(gate_mutex);
+      gate_changed.wait(lock, [&] { return gate_open; });
+    }
+    at_b.Add(from, std::move(m));
+  });
+  constexpr int kFlooders = 8, kEach = 400;  // 3,200 messages: the lane holds 1,024
+  std::vector<std::unique_ptr<GrpcTransport>> flooders;
+  for (int i = 0; i < kFlooders; ++i) {
+    auto key = crypto::PrivateKey::Generate();
+    flooders.push_back(StartTransport(key, nullptr));
+    flooders.back()->Connect(b_key_.public_key(), Address(*b));
+    ASSERT_TRUE(flooders.back()->WaitConnected(b_key_.public_key(), 5s)) << "flooder " << i;
+    for (int n = 0; n < kEach; ++n) {
+      ASSERT_TRUE(flooders.back()->Send(b_key_.public_key(), Numbered(n, stuck)).ok());
+    }
+  }
+  auto a = StartTransport(a_key_, nullptr);
+  a->Connect(b_key_.public_key(), Address(*b));
+  ASSERT_TRUE(a->WaitConnected(b_key_.public_key(), 5s));
+  ASSERT_TRUE(a->Send(b_key_.public_key(), Numbered(7, ChannelOnAnotherLaneThan(stuck))).ok());
+  ASSERT_TRUE(at_b.WaitFor(1));
+  EXPECT_EQ(at_b.Messages()[0].first, a_key_.public_key());
+  open_gate();
+  ASSERT_TRUE(at_b.WaitFor(1 + kFlooders * kEach));
+  std::map<PeerId, uint64_t> next;  // each flooder's messages arrive in order
+  for (const auto& [from, m] : at_b.Messages()) {
+    if (from == a_key_.public_key()) continue;
+    EXPECT_EQ(NumberOf(m), next[from]++);
+  }
+  EXPECT_EQ(next.size(), static_cast<size_t>(kFlooders));
 }
 
 TEST_F(GrpcTransportTest, TheByteLimitCountsOnlyWhatWaitsToLeave) {
