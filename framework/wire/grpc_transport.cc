@@ -321,7 +321,8 @@ class GrpcTransport::Impl : public v1::Peer::CallbackService {
       connected_.notify_all();
     }
     // The lanes call back a paused stream through this; it may outlive it.
-    auto resume = [weak = std::weak_ptr<FrameStream>(stream)] {
+    // Made a std::function once here, not at each message it is passed with.
+    std::function<void()> resume = [weak = std::weak_ptr<FrameStream>(stream)] {
       if (auto paused = weak.lock()) paused->Resume();
     };
     // A batch's messages in order; after a pause, from the one refused (the
