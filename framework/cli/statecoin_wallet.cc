@@ -23,13 +23,10 @@ Status BroadcastBackup(settlement::RemoteSimLedger& devchain, const crypto::Tran
                        const std::string& what, const std::string& again) {
   const Status sent = devchain.BroadcastTransaction(backup).status();
   if (sent.ok()) return sent;
-  const uint64_t height = devchain.Height();
-  if (sent.code() == StatusCode::kFailedPrecondition && backup.lock_time > height) {
-    return Status::FailedPrecondition(
-        sent.message() + ": " + what + " has lock time " + std::to_string(backup.lock_time) +
-        " and the chain is at height " + std::to_string(height) + ": it becomes valid at height " +
-        std::to_string(backup.lock_time) + ", in " + std::to_string(backup.lock_time - height) +
-        " blocks; run " + again + " again then");
+  if (sent.code() == StatusCode::kFailedPrecondition) {
+    Status early =
+        settlement::statechain::CheckBackupMatured(backup, devchain.Height(), what, again);
+    if (!early.ok()) return early.WithContext(sent.message());
   }
   return sent.WithContext("the chain refused " + what);
 }

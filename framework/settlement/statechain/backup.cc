@@ -75,6 +75,16 @@ Status CheckBackup(const crypto::Transaction& tx, const CoinOutput& coin, int64_
 
 }  // namespace
 
+Status CheckBackupMatured(const crypto::Transaction& backup, uint64_t height,
+                          const std::string& what, const std::string& retry) {
+  if (backup.lock_time <= height) return Status::Ok();
+  const std::string lock_time = std::to_string(backup.lock_time);
+  return Status::FailedPrecondition(
+      what + " has lock time " + lock_time + " and the chain is at height " +
+      std::to_string(height) + ": it becomes valid at height " + lock_time + ", in " +
+      std::to_string(backup.lock_time - height) + " blocks; run " + retry + " again then");
+}
+
 crypto::TxOut CoinOutput::AsTxOut() const {
   const auto script = crypto::TaprootScriptPubKey(output_key);
   return {.amount_sats = amount_sats, .script_pubkey = {script.begin(), script.end()}};

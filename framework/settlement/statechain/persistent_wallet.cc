@@ -4,6 +4,7 @@
 #include <utility>
 
 #include "parley/crypto/secure_erase.h"
+#include "parley/settlement/statechain/backup.h"
 #include "wallet_store.h"
 
 namespace parley::settlement::statechain {
@@ -113,14 +114,8 @@ Result<Bytes> PersistentWallet::SentMessage(const CoinId& coin_id) const {
 
 Result<crypto::Transaction> PersistentWallet::Exit(const CoinId& coin_id) {
   PARLEY_ASSIGN_OR_RETURN(crypto::Transaction backup, wallet_.LatestBackup(coin_id));
-  const uint64_t height = ledger_.Height();
-  if (backup.lock_time > height) {
-    return Status::FailedPrecondition(
-        "the latest backup of coin " + ToHex(coin_id) + " has lock time " +
-        std::to_string(backup.lock_time) + " and the chain is at height " + std::to_string(height) +
-        ": it becomes valid at height " + std::to_string(backup.lock_time) + ", in " +
-        std::to_string(backup.lock_time - height) + " blocks; run exit again then");
-  }
+  PARLEY_RETURN_IF_ERROR(CheckBackupMatured(backup, ledger_.Height(),
+                                            "the latest backup of coin " + ToHex(coin_id), "exit"));
   PARLEY_RETURN_IF_ERROR(ledger_.Broadcast(backup));
   wallet_.Forget(coin_id);
   PARLEY_RETURN_IF_ERROR(Save(coin_id, Status::Ok()));

@@ -118,5 +118,17 @@ TEST_F(BackupChainTest, BuildersRefuseBadFees) {
   EXPECT_EQ(withdrawal.inputs[0].sequence, 0xffffffffu);
 }
 
+TEST_F(BackupChainTest, ABackupMaturesAtItsLockTime) {
+  const crypto::Transaction backup =
+      BuildBackup(coin_, crypto::PrivateKey::Generate().public_key(), 500, 1'000).value();
+  EXPECT_TRUE(CheckBackupMatured(backup, 1'000, "the backup", "exit").ok());
+  EXPECT_TRUE(CheckBackupMatured(backup, 1'001, "the backup", "exit").ok());
+  const Status early = CheckBackupMatured(backup, 990, "the backup", "exit");
+  EXPECT_EQ(early.code(), StatusCode::kFailedPrecondition);
+  EXPECT_EQ(early.message(),
+            "the backup has lock time 1000 and the chain is at height 990: it becomes valid at "
+            "height 1000, in 10 blocks; run exit again then");
+}
+
 }  // namespace
 }  // namespace parley::settlement::statechain

@@ -6,6 +6,7 @@
 #include <array>
 #include <cstdint>
 #include <span>
+#include <string>
 
 #include "parley/crypto/bitcoin_tx.h"
 #include "parley/crypto/keys.h"
@@ -45,6 +46,12 @@ Result<Hash32> SpendSighash(const crypto::Transaction& tx, const CoinOutput& coi
 // length, at most `max_bytes` when read.
 void WriteTx(Writer& w, const crypto::Transaction& tx);
 Result<crypto::Transaction> ReadTx(Reader& r, size_t max_bytes);
+
+// FailedPrecondition while `backup`'s lock time is above the chain's
+// `height`: `what` (say, "the latest backup of coin ...") becomes valid at
+// that height, so many blocks from now, and the user runs `retry` again then.
+Status CheckBackupMatured(const crypto::Transaction& backup, uint64_t height,
+                          const std::string& what, const std::string& retry);
 
 // Puts the key-path signature into `tx`'s witness.
 void AttachSignature(crypto::Transaction* tx, const crypto::Signature& signature);
