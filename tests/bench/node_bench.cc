@@ -16,8 +16,10 @@
 //       is answered.
 // A benchmark program: it prints figures, it asserts nothing. Arguments pick
 // the runs (`node_bench b` for (b) alone, e.g. under perf); none runs all.
+#include <fcntl.h>
 #include <grpcpp/grpcpp.h>
 #include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <chrono>
@@ -435,6 +437,30 @@ double SyncedWriteSeconds(const std::filesystem::path& dir) {
   return Seconds(Clock::now() - t0) / kN;
 }
 
+// One flush of the disk below the store, without RocksDB: a record-sized
+// write over a file already written (as the store's log is) and fdatasync.
+// The floor any durable write on this machine pays.
+double DiskFlushSeconds(const std::filesystem::path& dir) {
+  const std::string path = (dir / "flush-probe").string();
+  constexpr int kN = 1000;
+  constexpr size_t kRecord = 400;
+  { std::ofstream(path, std::ios::binary) << std::string(kN * kRecord, '\0'); }
+  int fd = ::open(path.c_str(), O_WRONLY);
+  if (fd < 0 || ::fdatasync(fd) != 0) Must(Status::IoError("cannot write " + path), "flush probe");
+  const std::string record(kRecord, 7);
+  auto t0 = Clock::now();
+  for (int i = 0; i < kN; ++i) {
+    if (::pwrite(fd, record.data(), kRecord, static_cast<off_t>(i * kRecord)) !=
+            static_cast<ssize_t>(kRecord) ||
+        ::fdatasync(fd) != 0) {
+      Must(Status::IoError("cannot write " + path), "flush probe");
+    }
+  }
+  double seconds = Seconds(Clock::now() - t0) / kN;
+  ::close(fd);
+  return seconds;
+}
+
 }  // namespace
 }  // namespace parley
 
@@ -453,9 +479,12 @@ int main(int argc, char** argv) {
   double bound = CryptoBoundUpdatesPerSecond();
   double rtt = TransportRoundTripSeconds();
   double synced = SyncedWriteSeconds(dir);
+  double flush = DiskFlushSeconds(dir);
   std::printf("crypto-bound limit 1/(2*sign + 2*verify): %.0f updates/s\n", bound);
   std::printf("plain transport round trip (gRPC stream, loopback): %.0f us\n", rtt * 1e6);
   std::printf("one synced store write (RocksDB, alone): %.0f us\n", synced * 1e6);
+  std::printf("one flush of the disk below it (pwrite + fdatasync, no RocksDB): %.0f us\n",
+              flush * 1e6);
   // An update waits for the proposer's write, a round trip, the responder's
   // write and the proposer's final write, plus its four signature operations.
   double floor = rtt + 1 / bound + 3 * synced;
