@@ -17,12 +17,7 @@ namespace {
 // wallet's backup key, and the wallet's fee.
 sc::CoinForChannel ForTheNode(const sc::OwnerHandOver& coin, const sc::Address& wallet) {
   const auto payout = sc::BackupScriptPubKey(wallet.backup_key);
-  return sc::CoinForChannel{.coin_id = coin.coin_id,
-                            .owner_share = coin.owner_share,
-                            .auth_key = coin.auth_key,
-                            .coin = coin.output,
-                            .operator_share = coin.operator_share,
-                            .lock_time = coin.lock_time,
+  return sc::CoinForChannel{.owner = coin,
                             .payout_script = Bytes(payout.begin(), payout.end()),
                             .fee_sats = kStatecoinFeeSats};
 }

@@ -511,7 +511,7 @@ TEST_F(NodeStatecoinTest, BackupsFollowThePaymentsThroughLostMessagesAndRestarts
   ExpectBackupOf(id, 30);
   // Four backups, each one step lower than the one before.
   const sc::ChannelBackup backup = *Backup(bob_, id);
-  EXPECT_EQ(backup.lock_time, hand_over_->lock_time - 4 * kBackups.lock_step);
+  EXPECT_EQ(backup.lock_time, hand_over_->owner.lock_time - 4 * kBackups.lock_step);
   // The operator vanishes: at its lock time, the backup pays version 30's split.
   ledger_.Advance(backup.lock_time - ledger_.Height() - 1);
   EXPECT_EQ(ledger_.Broadcast(backup.tx).code(), StatusCode::kFailedPrecondition);

@@ -135,12 +135,12 @@ class SplitSettlement final : public ForwardingAdjudicator<> {
 
 Bytes Encode(const CoinForChannel& h) {
   Writer w;
-  w.Fixed(h.coin_id);
-  WritePrivateKey(w, h.owner_share);
-  WritePrivateKey(w, h.auth_key);
-  WriteCoinOutput(w, h.coin);
-  w.Fixed(h.operator_share.bytes());
-  w.U32(h.lock_time);
+  w.Fixed(h.owner.coin_id);
+  WritePrivateKey(w, h.owner.owner_share);
+  WritePrivateKey(w, h.owner.auth_key);
+  WriteCoinOutput(w, h.owner.output);
+  w.Fixed(h.owner.operator_share.bytes());
+  w.U32(h.owner.lock_time);
   w.Var(h.payout_script);
   w.U64(static_cast<uint64_t>(h.fee_sats));
   return w.Take();
@@ -157,12 +157,12 @@ Result<CoinForChannel> DecodeCoinForChannel(ByteView bytes) {
     PARLEY_RETURN_IF_ERROR(ReadCoinOutput(r, &coin));
     PARLEY_RETURN_IF_ERROR(CheckCoinAmount(coin.amount_sats));
     PARLEY_ASSIGN_OR_RETURN(crypto::PublicKey operator_share, ReadPublicKey(r));
-    CoinForChannel h{.coin_id = coin_id,
-                     .owner_share = owner_share,
-                     .auth_key = auth_key,
-                     .coin = coin,
-                     .operator_share = operator_share};
-    PARLEY_RETURN_IF_ERROR(r.U32(&h.lock_time));
+    CoinForChannel h{.owner = {.coin_id = coin_id,
+                               .owner_share = owner_share,
+                               .auth_key = auth_key,
+                               .output = coin,
+                               .operator_share = operator_share}};
+    PARLEY_RETURN_IF_ERROR(r.U32(&h.owner.lock_time));
     PARLEY_RETURN_IF_ERROR(r.Var(kMaxScriptSize, &h.payout_script));
     uint64_t fee = 0;
     PARLEY_RETURN_IF_ERROR(r.U64(&fee));
@@ -194,34 +194,35 @@ Result<HookStep> CoinChannelHook::ProposeChannel(const channel::Params& params,
                                                  const channel::State& initial,
                                                  ByteView open_args) {
   PARLEY_ASSIGN_OR_RETURN(CoinForChannel h, DecodeCoinForChannel(open_args));
+  const OwnerHandOver& coin = h.owner;
   if (params.participants.size() != kChannelParticipants) {
     return Status::InvalidArgument("a channel on a coin has two participants");
   }
-  PARLEY_RETURN_IF_ERROR(CheckInitial(initial, h.coin.amount_sats));
-  const crypto::PublicKey owner = h.owner_share.public_key();
-  PARLEY_ASSIGN_OR_RETURN(mp::CoinKey key, mp::CoinKey::Create(owner, h.operator_share));
-  if (key.output_key() != h.coin.output_key) {
+  PARLEY_RETURN_IF_ERROR(CheckInitial(initial, coin.output.amount_sats));
+  const crypto::PublicKey owner = coin.owner_share.public_key();
+  PARLEY_ASSIGN_OR_RETURN(mp::CoinKey key, mp::CoinKey::Create(owner, coin.operator_share));
+  if (key.output_key() != coin.output.output_key) {
     return Status::InvalidArgument(
         "the coin's output key is not that of its owner's share plus "
         "the operator's: hand over the coin as the wallet holds it");
   }
-  PARLEY_ASSIGN_OR_RETURN(mp::SplitShares split, mp::SplitShare(h.owner_share));
+  PARLEY_ASSIGN_OR_RETURN(mp::SplitShares split, mp::SplitShare(coin.owner_share));
   const channel::ChannelId& id = initial.channel_id;
   const auto given = split.given.SecretBytes();
   PARLEY_ASSIGN_OR_RETURN(Bytes sealed, crypto::SealToPublicKey(params.participants[1], given, id));
   CoinChannelData data{
       .self = 0,
-      .coin_id = h.coin_id,
-      .opening = {.coin = {.coin = h.coin,
+      .coin_id = coin.coin_id,
+      .opening = {.coin = {.coin = coin.output,
                            .shares = {split.kept.public_key(), split.given.public_key(),
-                                      h.operator_share},
+                                      coin.operator_share},
                            .payout_scripts = {h.payout_script, {}},
                            .fee_sats = h.fee_sats},
                   .owner_share = owner,
                   .share_proofs = {crypto::two_party::ProveShare(split.kept, id), {}},
-                  .coin_lock_time = h.lock_time},
+                  .coin_lock_time = coin.lock_time},
       .share = split.kept.SecretBytes(),
-      .auth_key = h.auth_key.SecretBytes(),
+      .auth_key = coin.auth_key.SecretBytes(),
       .signer = SplitSigner(0),
       .sealed_share = std::move(sealed)};
   PARLEY_ASSIGN_OR_RETURN(mp::PublicNonce nonce, data.signer.NonceFor(split.kept, 1));

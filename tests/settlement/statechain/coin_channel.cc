@@ -134,14 +134,14 @@ CoinForChannel OperatorCoin::FundOn(FakeLedger& ledger, int64_t sats, Bytes payo
   const auto script = key.ScriptPubKey();
   funding.outputs.push_back({.amount_sats = sats, .script_pubkey = {script.begin(), script.end()}});
   ledger.Mint(funding);
-  return {.coin_id = coin_id,
-          .owner_share = owner_share,
-          .auth_key = auth_key,
-          .coin = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
-                   .amount_sats = sats,
-                   .output_key = key.output_key()},
-          .operator_share = operator_share,
-          .lock_time = lock_time,
+  return {.owner = {.coin_id = coin_id,
+                    .owner_share = owner_share,
+                    .auth_key = auth_key,
+                    .output = {.outpoint = {.txid = crypto::Txid(funding), .index = 0},
+                               .amount_sats = sats,
+                               .output_key = key.output_key()},
+                    .operator_share = operator_share,
+                    .lock_time = lock_time},
           .payout_script = std::move(payout_script)};
 }
 

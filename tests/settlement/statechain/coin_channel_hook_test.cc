@@ -382,7 +382,7 @@ TEST_F(CoinChannelHookTest, AnOpeningBobCannotCheckIsRefused) {
             StatusCode::kInvalidArgument);
   // Alice's coin must be hers: a wrong operator share is refused before anything is sent.
   CoinForChannel wrong = *hand_over_;
-  wrong.operator_share = crypto::PrivateKey::Generate().public_key();
+  wrong.owner.operator_share = crypto::PrivateKey::Generate().public_key();
   EXPECT_EQ(hooks_[0].ProposeChannel(params_, initial, Encode(wrong)).status().code(),
             StatusCode::kInvalidArgument);
   // Before Bob's accept there is nothing to move into the channel.
@@ -423,7 +423,7 @@ TEST_F(CoinChannelHookTest, BackupsComeWithUpdatesAndTheLastSettlesIfTheOperator
   }
   // Three backups, each one step lower: the last 30 blocks below the coin's.
   const uint32_t lock_time = Backup(0)->lock_time;
-  EXPECT_EQ(lock_time, hand_over_->lock_time - 3 * kBackups.lock_step);
+  EXPECT_EQ(lock_time, hand_over_->owner.lock_time - 3 * kBackups.lock_step);
   // The operator vanishes. The backup is not valid before its lock time.
   const crypto::Transaction backup = Backup(1)->tx;
   ledger_.Advance(lock_time - ledger_.Height() - 1);
@@ -469,7 +469,7 @@ TEST_F(CoinChannelHookTest, ABackupThatCannotBeMadeIsLeftOutAndTheUpdateGoesOn) 
 TEST_F(CoinChannelHookTest, NoBackupIsMadeTooCloseToTheLastLockTime) {
   Open();
   // Near the coin's lock time a backup would leave no room for a dispute.
-  ledger_.Advance(hand_over_->lock_time - ledger_.Height() - kChallenge - kBackups.lock_step);
+  ledger_.Advance(hand_over_->owner.lock_time - ledger_.Height() - kChallenge - kBackups.lock_step);
   Update(0, Payment(1, kCoin - 10));
   EXPECT_FALSE(Backup(0).has_value());
   EXPECT_FALSE(Backup(1).has_value());

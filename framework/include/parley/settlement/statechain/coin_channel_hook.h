@@ -21,20 +21,17 @@
 #include "parley/settlement/statechain/channel_requests.h"
 #include "parley/settlement/statechain/checkpoint_signer.h"
 #include "parley/settlement/statechain/operator_api.h"
+#include "parley/settlement/statechain/wallet.h"
 
 namespace parley::settlement::statechain {
 
 // What the coin's owner hands its node to open a channel on the coin
-// (the open request's backend arguments): the coin as its wallet holds it.
+// (the open request's backend arguments): the coin as its wallet holds it,
+// and how the channel's splits pay the owner.
 struct CoinForChannel {
-  CoinId coin_id{};
-  crypto::PrivateKey owner_share;    // o
-  crypto::PrivateKey auth_key;       // the coin's; signs the OpenChannelRequest
-  CoinOutput coin;                   // outpoint, amount, output key
-  crypto::PublicKey operator_share;  // S
-  uint32_t lock_time = 0;            // the owner's backup's
-  Bytes payout_script;               // where splits pay the owner
-  int64_t fee_sats = 0;              // what every split leaves to the miners
+  OwnerHandOver owner;   // its auth key signs the OpenChannelRequest
+  Bytes payout_script;   // where splits pay the owner
+  int64_t fee_sats = 0;  // what every split leaves to the miners
 };
 Bytes Encode(const CoinForChannel& hand_over);
 // InvalidArgument naming what does not decode.

@@ -54,8 +54,8 @@ struct OwnedCoin {
   std::optional<Hash32> channel_id;
 };
 
-// A coin as a node needs it to open a payment channel on it (what the
-// statechain backend calls CoinForChannel, coin_channel_hook.h).
+// A coin as a node needs it to open a payment channel on it (the `owner`
+// of the statechain backend's CoinForChannel, coin_channel_hook.h).
 struct OwnerHandOver {
   CoinId coin_id{};
   crypto::PrivateKey owner_share;    // o
