@@ -46,13 +46,12 @@ Status ReadBackupRequest(Reader& r, BackupRequest* request) {
 }
 
 Result<mp::PublicNonce> CheckpointSigner::Nonce(const crypto::PrivateKey& share) {
-  if (own_nonce_ && own_secret_) return *own_nonce_;
+  if (own_) return own_->public_nonce;
   Writer extra;
   extra.String("channel backup");
   PARLEY_ASSIGN_OR_RETURN(crypto::two_party::GeneratedNonce nonce,
                           crypto::two_party::NonceGen(share, extra.bytes()));
-  own_nonce_ = nonce.public_nonce;
-  own_secret_ = nonce.secret.SecretBytes();
+  own_ = HeldNonce::Of(nonce);
   return nonce.public_nonce;
 }
 
@@ -85,21 +84,22 @@ Result<CheckpointSigner::BackupSession> CheckpointSigner::SessionOf(
 
 Result<mp::PartialSignature> CheckpointSigner::SignOnce(const crypto::PrivateKey& share,
                                                         const mp::Session& session) {
-  if (!own_secret_) return Status::FailedPrecondition("this participant's backup nonce is used");
-  PARLEY_ASSIGN_OR_RETURN(mp::SecretNonce secret, mp::SecretNonce::FromBytes(*own_secret_));
-  own_secret_.reset();  // used, whatever happens next
-  own_nonce_.reset();
-  return mp::Sign(secret, share, session, self_);
+  const std::string used = "this participant's backup nonce is used";
+  if (!own_) return Status::FailedPrecondition(used);
+  Result<mp::SecretNonce> secret = own_->Take(used);
+  own_.reset();
+  PARLEY_RETURN_IF_ERROR(secret.status());
+  return mp::Sign(secret.value(), share, session, self_);
 }
 
 Result<BackupRequest> CheckpointSigner::Request(
     const ChannelCoin& coin, const crypto::PrivateKey& share, const channel::State& checkpoint,
     uint32_t lock_time, const mp::PublicNonce& operator_nonce, uint64_t for_version) {
-  if (!own_nonce_ || !own_secret_ || !peer_nonce_) {
+  if (!own_ || !peer_nonce_) {
     return Status::FailedPrecondition("a backup needs both participants' backup nonces");
   }
   BackupRequest request{.version = checkpoint.version, .lock_time = lock_time};
-  request.nonces[self_] = *own_nonce_;
+  request.nonces[self_] = own_->public_nonce;
   request.nonces[1 - self_] = *peer_nonce_;
   request.nonces[kOperator] = operator_nonce;
   PARLEY_ASSIGN_OR_RETURN(BackupSession s, SessionOf(coin, checkpoint, lock_time, request.nonces));
@@ -158,7 +158,7 @@ Result<BackupAnswer> CheckpointSigner::Respond(const ChannelCoin& coin,
     return Status::FailedPrecondition(name + " is not below the latest backup's lock time " +
                                       std::to_string(latest_->lock_time));
   }
-  if (!own_nonce_ || !own_secret_ || request.nonces[self_] != *own_nonce_) {
+  if (!own_ || request.nonces[self_] != own_->public_nonce) {
     return Status::FailedPrecondition(name + " uses a backup nonce of this node's that is not " +
                                       "its current one");
   }
@@ -208,10 +208,9 @@ std::optional<BackupAnswer> CheckpointSigner::LatestAnswer() const {
 Bytes CheckpointSigner::Encode() const {
   Writer w;
   w.U8(static_cast<uint8_t>(self_));
-  w.Bool(own_nonce_.has_value());
-  if (own_nonce_) w.Fixed(*own_nonce_);
-  w.Bool(own_secret_.has_value());
-  if (own_secret_) w.Fixed(*own_secret_);
+  w.Bool(own_.has_value());
+  if (own_) w.Fixed(own_->public_nonce);
+  WriteSecret(w, own_.value_or(HeldNonce{}));
   w.Bool(peer_nonce_.has_value());
   if (peer_nonce_) w.Fixed(*peer_nonce_);
   w.U32(peer_lock_time_);
@@ -243,15 +242,12 @@ Result<CheckpointSigner> CheckpointSigner::Decode(ByteView bytes) {
     PARLEY_ASSIGN_OR_RETURN(out.self_, ReadChannelParticipant(r));
     bool present = false;
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
-    if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&out.own_nonce_.emplace()));
-    PARLEY_RETURN_IF_ERROR(r.Bool(&present));
-    if (present) {
-      PARLEY_RETURN_IF_ERROR(r.Fixed(&out.own_secret_.emplace()));
-      PARLEY_RETURN_IF_ERROR(mp::SecretNonce::FromBytes(*out.own_secret_).status());
-    }
-    if (out.own_secret_.has_value() != out.own_nonce_.has_value()) {
+    HeldNonce own;
+    if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&own.public_nonce));
+    PARLEY_RETURN_IF_ERROR(ReadSecret(r, &own));
+    if (own.usable() != present)
       return Status::InvalidArgument("a backup nonce without its secret");
-    }
+    if (present) out.own_ = own;
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
     if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&out.peer_nonce_.emplace()));
     PARLEY_RETURN_IF_ERROR(r.U32(&out.peer_lock_time_));

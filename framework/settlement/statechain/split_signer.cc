@@ -15,6 +15,10 @@ namespace {
 
 std::string VersionName(uint64_t version) { return "version " + std::to_string(version); }
 
+std::string UsedMessage(uint64_t version) {
+  return "this participant's split nonce for " + VersionName(version) + " is used already";
+}
+
 }  // namespace
 
 SplitSigner::OwnNonce* SplitSigner::OwnFor(uint64_t version) {
@@ -27,11 +31,8 @@ const SplitSigner::OwnNonce* SplitSigner::OwnFor(uint64_t version) const {
 
 Result<mp::PublicNonce> SplitSigner::NonceFor(const crypto::PrivateKey& share, uint64_t version) {
   if (const OwnNonce* own = OwnFor(version)) {
-    if (!own->secret) {
-      return Status::FailedPrecondition("this participant's split nonce for " +
-                                        VersionName(version) + " is used already");
-    }
-    return own->public_nonce;
+    if (!own->nonce.usable()) return Status::FailedPrecondition(UsedMessage(version));
+    return own->nonce.public_nonce;
   }
   if (own_ && own_->version > version) {
     return Status::FailedPrecondition("this participant's split nonces are at " +
@@ -42,8 +43,7 @@ Result<mp::PublicNonce> SplitSigner::NonceFor(const crypto::PrivateKey& share, u
   extra.U64(version);
   PARLEY_ASSIGN_OR_RETURN(crypto::two_party::GeneratedNonce nonce,
                           crypto::two_party::NonceGen(share, extra.bytes()));
-  own_ = OwnNonce{
-      .version = version, .public_nonce = nonce.public_nonce, .secret = nonce.secret.SecretBytes()};
+  own_ = OwnNonce{.version = version, .nonce = HeldNonce::Of(nonce)};
   return nonce.public_nonce;
 }
 
@@ -76,7 +76,7 @@ Result<SplitSigner::Session> SplitSigner::SessionFor(const ChannelCoin& coin,
       return Status::FailedPrecondition("the peer has sent no split nonce for " +
                                         VersionName(version));
     }
-    pending.nonces[self_] = own->public_nonce;
+    pending.nonces[self_] = own->nonce.public_nonce;
     pending.nonces[1 - self_] = peer_->public_nonce;
   }
   PARLEY_ASSIGN_OR_RETURN(crypto::Transaction tx, BuildSplit(coin, state, 0));
@@ -121,12 +121,8 @@ Result<mp::PartialSignature> SplitSigner::Sign(const ChannelCoin& coin,
   PARLEY_ASSIGN_OR_RETURN(Session s, SessionFor(coin, state, operator_nonce));
   if (s.pending.partials[self_]) return *s.pending.partials[self_];  // the same state again
   OwnNonce* own = OwnFor(state.version);
-  if (own == nullptr || !own->secret) {
-    return Status::FailedPrecondition("this participant's split nonce for " +
-                                      VersionName(state.version) + " is used already");
-  }
-  PARLEY_ASSIGN_OR_RETURN(mp::SecretNonce secret, mp::SecretNonce::FromBytes(*own->secret));
-  own->secret.reset();  // used, whatever happens next
+  if (own == nullptr) return Status::FailedPrecondition(UsedMessage(state.version));
+  PARLEY_ASSIGN_OR_RETURN(mp::SecretNonce secret, own->nonce.Take(UsedMessage(state.version)));
   PARLEY_ASSIGN_OR_RETURN(mp::PartialSignature partial, mp::Sign(secret, share, s.session, self_));
   s.pending.partials[self_] = partial;
   CompleteIfSigned(std::move(s.pending));
@@ -193,9 +189,8 @@ Bytes SplitSigner::Encode() const {
   w.Bool(own_.has_value());
   if (own_) {
     w.U64(own_->version);
-    w.Fixed(own_->public_nonce);
-    w.Bool(own_->secret.has_value());
-    if (own_->secret) w.Fixed(*own_->secret);
+    w.Fixed(own_->nonce.public_nonce);
+    WriteSecret(w, own_->nonce);
   }
   w.Bool(peer_.has_value());
   if (peer_) {
@@ -232,14 +227,8 @@ Result<SplitSigner> SplitSigner::Decode(ByteView bytes) {
     if (present) {
       OwnNonce own;
       PARLEY_RETURN_IF_ERROR(r.U64(&own.version));
-      PARLEY_RETURN_IF_ERROR(r.Fixed(&own.public_nonce));
-      bool has_secret = false;
-      PARLEY_RETURN_IF_ERROR(r.Bool(&has_secret));
-      if (has_secret) {
-        own.secret.emplace();
-        PARLEY_RETURN_IF_ERROR(r.Fixed(&*own.secret));
-        PARLEY_RETURN_IF_ERROR(mp::SecretNonce::FromBytes(*own.secret).status());
-      }
+      PARLEY_RETURN_IF_ERROR(r.Fixed(&own.nonce.public_nonce));
+      PARLEY_RETURN_IF_ERROR(ReadSecret(r, &own.nonce));
       out.own_ = own;
     }
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));

@@ -32,6 +32,7 @@
 #include "parley/crypto/keys.h"
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/settlement/statechain/channel_split.h"
+#include "parley/settlement/statechain/held_nonce.h"
 #include "parley/util/bytes.h"
 #include "parley/util/codec.h"
 #include "parley/util/status.h"
@@ -156,9 +157,8 @@ class CheckpointSigner {
       const crypto::PrivateKey& share, const crypto::multi_party::Session& session);
 
   channel::ParticipantIndex self_;
-  std::optional<crypto::multi_party::PublicNonce> own_nonce_;
-  // Stored form of own_nonce_'s SecretNonce; absent once used.
-  std::optional<std::array<uint8_t, crypto::multi_party::SecretNonce::kSize>> own_secret_;
+  // This participant's current nonce, usable while held; gone once it signs.
+  std::optional<HeldNonce> own_;
   std::optional<crypto::multi_party::PublicNonce> peer_nonce_;
   uint32_t peer_lock_time_ = 0;  // none yet
   // The requester's, until the answer.

@@ -26,6 +26,7 @@
 #include "parley/crypto/keys.h"
 #include "parley/crypto/multi_party_schnorr.h"
 #include "parley/settlement/statechain/channel_split.h"
+#include "parley/settlement/statechain/held_nonce.h"
 #include "parley/util/bytes.h"
 #include "parley/util/status.h"
 
@@ -91,9 +92,7 @@ class SplitSigner {
  private:
   struct OwnNonce {
     uint64_t version = 0;
-    crypto::multi_party::PublicNonce public_nonce{};
-    // Stored form of the SecretNonce; absent once used.
-    std::optional<std::array<uint8_t, crypto::multi_party::SecretNonce::kSize>> secret;
+    HeldNonce nonce;
   };
   struct PeerNonce {
     uint64_t version = 0;
