@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -444,16 +445,23 @@ double DiskFlushSeconds(const std::filesystem::path& dir) {
   const std::string path = (dir / "flush-probe").string();
   constexpr int kN = 1000;
   constexpr size_t kRecord = 400;
-  { std::ofstream(path, std::ios::binary) << std::string(kN * kRecord, '\0'); }
+  auto fail = [&path] {
+    Must(Status::IoError("cannot write " + path + ": " + std::strerror(errno)), "flush probe");
+  };
+  std::ofstream(path, std::ios::binary) << std::string(kN * kRecord, '\0');
   int fd = ::open(path.c_str(), O_WRONLY);
-  if (fd < 0 || ::fdatasync(fd) != 0) Must(Status::IoError("cannot write " + path), "flush probe");
+  if (fd < 0 || ::fdatasync(fd) != 0) fail();
+  if (::lseek(fd, 0, SEEK_END) != static_cast<off_t>(kN * kRecord)) {
+    errno = EIO;  // not written ahead: the probe would measure appends
+    fail();
+  }
   const std::string record(kRecord, 7);
   auto t0 = Clock::now();
   for (int i = 0; i < kN; ++i) {
     if (::pwrite(fd, record.data(), kRecord, static_cast<off_t>(i * kRecord)) !=
             static_cast<ssize_t>(kRecord) ||
         ::fdatasync(fd) != 0) {
-      Must(Status::IoError("cannot write " + path), "flush probe");
+      fail();
     }
   }
   double seconds = Seconds(Clock::now() - t0) / kN;

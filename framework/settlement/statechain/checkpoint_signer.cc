@@ -209,8 +209,12 @@ Bytes CheckpointSigner::Encode() const {
   Writer w;
   w.U8(static_cast<uint8_t>(self_));
   w.Bool(own_.has_value());
-  if (own_) w.Fixed(own_->public_nonce);
-  WriteSecret(w, own_.value_or(HeldNonce{}));
+  if (own_) {
+    w.Fixed(own_->public_nonce);
+    WriteSecret(w, *own_);
+  } else {
+    w.Bool(false);  // nor its secret
+  }
   w.Bool(peer_nonce_.has_value());
   if (peer_nonce_) w.Fixed(*peer_nonce_);
   w.U32(peer_lock_time_);
@@ -242,12 +246,13 @@ Result<CheckpointSigner> CheckpointSigner::Decode(ByteView bytes) {
     PARLEY_ASSIGN_OR_RETURN(out.self_, ReadChannelParticipant(r));
     bool present = false;
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
-    HeldNonce own;
+    HeldNonce& own = out.own_.emplace();
     if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&own.public_nonce));
     PARLEY_RETURN_IF_ERROR(ReadSecret(r, &own));
-    if (own.usable() != present)
+    if (own.usable() != present) {
       return Status::InvalidArgument("a backup nonce without its secret");
-    if (present) out.own_ = own;
+    }
+    if (!present) out.own_.reset();
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
     if (present) PARLEY_RETURN_IF_ERROR(r.Fixed(&out.peer_nonce_.emplace()));
     PARLEY_RETURN_IF_ERROR(r.U32(&out.peer_lock_time_));

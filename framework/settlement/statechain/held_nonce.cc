@@ -24,11 +24,16 @@ void WriteSecret(Writer& w, const HeldNonce& nonce) {
 }
 
 Status ReadSecret(Reader& r, HeldNonce* nonce) {
+  nonce->secret.reset();
   bool present = false;
   PARLEY_RETURN_IF_ERROR(r.Bool(&present));
   if (!present) return Status::Ok();
-  PARLEY_RETURN_IF_ERROR(r.Fixed(&nonce->secret.emplace()));
-  return mp::SecretNonce::FromBytes(*nonce->secret).status();
+  std::array<uint8_t, mp::SecretNonce::kSize> secret{};
+  PARLEY_RETURN_IF_ERROR(r.Fixed(&secret));
+  Status valid = mp::SecretNonce::FromBytes(secret).status();
+  if (valid.ok()) nonce->secret = secret;
+  crypto::SecureErase(secret);
+  return valid;
 }
 
 }  // namespace parley::settlement::statechain

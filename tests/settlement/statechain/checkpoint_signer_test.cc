@@ -178,6 +178,24 @@ TEST_F(CheckpointSignerTest, BytesItCouldNotHaveWrittenAreCorruption) {
   EXPECT_EQ(CheckpointSigner::Decode(encoded).value().Encode(), encoded);
 }
 
+TEST_F(CheckpointSignerTest, ANonceWithoutItsSecretOrASecretWithoutItsNonceIsCorruption) {
+  ASSERT_TRUE(signers_[0].Nonce(ch_->shares[0]).ok());
+  const Bytes held = signers_[0].Encode();
+  // self, the nonce's flag and the nonce, then the secret's flag and the secret.
+  const size_t secret_flag = 2 + sizeof(mp::PublicNonce);
+  ASSERT_EQ(held[secret_flag], 1);
+  Bytes no_secret = held;
+  no_secret[secret_flag] = 0;
+  no_secret.erase(no_secret.begin() + secret_flag + 1,
+                  no_secret.begin() + secret_flag + 1 + mp::SecretNonce::kSize);
+  EXPECT_EQ(CheckpointSigner::Decode(no_secret).status().code(), StatusCode::kCorruption);
+  Bytes no_nonce = held;
+  no_nonce[1] = 0;
+  no_nonce.erase(no_nonce.begin() + 2, no_nonce.begin() + secret_flag);
+  EXPECT_EQ(CheckpointSigner::Decode(no_nonce).status().code(), StatusCode::kCorruption);
+  EXPECT_EQ(CheckpointSigner::Decode(held).value().Encode(), held);
+}
+
 TEST_F(CheckpointSignerTest, AMalformedPeerNonceIsRefused) {
   mp::PublicNonce bad{};
   bad[0] = 0x05;

@@ -6,10 +6,12 @@
 #pragma once
 
 #include <array>
+#include <cstdint>
 #include <optional>
 #include <string>
 
 #include "parley/crypto/multi_party_schnorr.h"
+#include "parley/crypto/two_party_schnorr.h"
 #include "parley/util/codec.h"
 #include "parley/util/status.h"
 
@@ -22,13 +24,16 @@ struct HeldNonce {
 
   static HeldNonce Of(const crypto::two_party::GeneratedNonce& nonce);
   bool usable() const { return secret.has_value(); }
-  // The secret nonce for its one signature; erased here first.
-  // FailedPrecondition `used` once it is gone.
+  // The secret nonce for its one signature; erased here first, whatever
+  // comes of it. FailedPrecondition `used` once it is gone; InvalidArgument
+  // (and gone all the same) for bytes that are no secret nonce, which Of and
+  // ReadSecret never leave.
   Result<crypto::multi_party::SecretNonce> Take(const std::string& used);
 };
 
 // The secret part as a record stores it: a flag, then the bytes. Read
-// refuses bytes that are no secret nonce.
+// refuses bytes that are no secret nonce, and then leaves `nonce` without
+// a secret.
 void WriteSecret(Writer& w, const HeldNonce& nonce);
 Status ReadSecret(Reader& r, HeldNonce* nonce);
 
