@@ -225,11 +225,10 @@ Result<SplitSigner> SplitSigner::Decode(ByteView bytes) {
     bool present = false;
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
     if (present) {
-      OwnNonce own;
+      OwnNonce& own = out.own_.emplace();  // read in place: no copy of the secret
       PARLEY_RETURN_IF_ERROR(r.U64(&own.version));
       PARLEY_RETURN_IF_ERROR(r.Fixed(&own.nonce.public_nonce));
       PARLEY_RETURN_IF_ERROR(ReadSecret(r, &own.nonce));
-      out.own_ = own;
     }
     PARLEY_RETURN_IF_ERROR(r.Bool(&present));
     if (present) {
